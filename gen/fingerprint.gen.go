@@ -537,58 +537,58 @@ func (e SearchEventsParamsSource) Valid() bool {
 	}
 }
 
-// ActiveCall TODO
+// ActiveCall `true` when the mobile device was on a cellular or VoIP call during the request. Mobile SDK 2.16.0 or later only.
 type ActiveCall = bool
 
-// Architecture TODO
+// Architecture Numeric code for the CPU architecture seen by the browser.
 type Architecture = int32
 
-// Audio TODO
+// Audio Audio processing fingerprint. Negative values are statuses: -1 audio context always suspended, -2 unsupported, -3 timed out (temporary).
 type Audio = float64
 
-// BatteryCharging TODO
+// BatteryCharging `true` when the device is charging. Chromium browsers only.
 type BatteryCharging = bool
 
-// BatteryLevel TODO
+// BatteryLevel Battery charge in percent, 0 to 100. On the web only Chromium browsers report it.
 type BatteryLevel = int32
 
-// BatteryLowPowerMode TODO
+// BatteryLowPowerMode `true` when low power mode is on. Android and iOS only.
 type BatteryLowPowerMode = bool
 
-// BotInfo TODO
+// BotInfo Details of an identified bot: its kind, who operates it and how trustworthy its identity is.
 type BotInfo struct {
-	// Category TODO
+	// Category What kind of bot was detected and what it is used for. New values may appear.
 	Category BotInfoCategory `json:"category"`
 
-	// Confidence TODO
+	// Confidence How certain the bot identification is.
 	Confidence BotInfoConfidence `json:"confidence"`
 
-	// Identity TODO
+	// Identity How the bot's claimed identity checks out: verified (publicly verifiable, run by the provider), signed (authenticated with Web Bot Auth, run by the provider's customers), spoofed (claims an identity that fails verification) or unknown (publishes no verifiable identity).
 	Identity BotInfoIdentity `json:"identity"`
 
-	// Name TODO
+	// Name Name of the bot.
 	Name string `json:"name"`
 
-	// Provider TODO
+	// Provider Organization that operates the bot.
 	Provider string `json:"provider"`
 
-	// ProviderURL TODO
+	// ProviderURL Website of the bot's operator.
 	ProviderURL *string `json:"provider_url,omitempty"`
 }
 
-// BotInfoCategory TODO
+// BotInfoCategory What kind of bot was detected and what it is used for. New values may appear.
 type BotInfoCategory string
 
-// BotInfoConfidence TODO
+// BotInfoConfidence How certain the bot identification is.
 type BotInfoConfidence string
 
-// BotInfoIdentity TODO
+// BotInfoIdentity How the bot's claimed identity checks out: verified (publicly verifiable, run by the provider), signed (authenticated with Web Bot Auth, run by the provider's customers), spoofed (claims an identity that fails verification) or unknown (publishes no verifiable identity).
 type BotInfoIdentity string
 
-// BotResult TODO
+// BotResult Bot detection outcome: `bad` for automation tools and headless browsers, `good` for known crawlers such as search engine bots, `not_detected` for a human visitor.
 type BotResult string
 
-// BotType TODO
+// BotType Finer classification of the detected bot, when one was found.
 type BotType = string
 
 // BrowserDetails defines model for BrowserDetails.
@@ -601,130 +601,130 @@ type BrowserDetails struct {
 	OSVersion           string `json:"os_version"`
 }
 
-// BundleID TODO
+// BundleID Bundle identifier of the iOS app that embeds the Fingerprint SDK. Set only for iOS events.
 type BundleID = string
 
-// Canvas TODO
+// Canvas Canvas rendering fingerprint: a winding flag and hashes of drawn geometry and text.
 type Canvas struct {
-	// Geometry TODO
+	// Geometry Hash of the rendered geometry, or a marker when canvas is unsupported.
 	Geometry *string `json:"geometry,omitempty"`
 
-	// Text TODO
+	// Text Hash of the rendered text, or a marker when canvas is unsupported.
 	Text    *string `json:"text,omitempty"`
 	Winding *bool   `json:"winding,omitempty"`
 }
 
-// ClientReferrer TODO
+// ClientReferrer Value of `document.referrer` on the page that made the request; empty when the page was opened directly.
 type ClientReferrer = string
 
-// ClonedApp TODO
+// ClonedApp `true` when the Android app appears to run as a clone (for example inside an app cloner or a secondary work profile); `false` otherwise and on non-Android clients.
 type ClonedApp = bool
 
-// ColorDepth TODO
+// ColorDepth Bits per pixel of the screen colour depth.
 type ColorDepth = int32
 
-// CookiesEnabled TODO
+// CookiesEnabled `true` when the browser accepts cookies.
 type CookiesEnabled = bool
 
-// DateTimeLocale TODO
+// DateTimeLocale Locale resolved by `Intl.DateTimeFormat`. Negative strings are error codes: `-1` no Intl support, `-2` no DateTimeFormat, `-3` locale undefined.
 type DateTimeLocale = string
 
-// DeveloperTools TODO
+// DeveloperTools `true` when browser DevTools are open, or when developer options are enabled on an Android or iOS device.
 type DeveloperTools = bool
 
-// Device TODO
+// Device Device model or family parsed from the User-Agent; for web events it is repeated in `browser_details`.
 type Device = string
 
-// DeviceManufacturer TODO
+// DeviceManufacturer Maker of the Android or iOS device.
 type DeviceManufacturer = string
 
-// DeviceMemory TODO
+// DeviceMemory Device RAM in gigabytes, rounded.
 type DeviceMemory = int32
 
-// DeviceModel TODO
+// DeviceModel Model of the Android or iOS device.
 type DeviceModel = string
 
-// EdgeRequest TODO
+// EdgeRequest Metadata of an HTTP request received by your server, submitted for Automation Intelligence. Keep it as faithful to the original as possible, including header order and casing. Give ipv4_address, ipv6_address or both; with neither the call fails with 400. An IPv4-mapped IPv6 address is reported under ip_info.v4.
 type EdgeRequest struct {
-	// Headers TODO
+	// Headers Request headers in their original order, one entry per header line; a name sent on several lines appears several times. Credential headers such as Authorization, Cookie or X-Api-Key must be included with an empty value.
 	Headers []EdgeRequestHeader `json:"headers"`
 
-	// IPv4Address TODO
+	// IPv4Address Client IPv4 address as seen by your server.
 	IPv4Address *string `json:"ipv4_address,omitempty"`
 
-	// IPv6Address TODO
+	// IPv6Address Client IPv6 address as seen by your server.
 	IPv6Address *string `json:"ipv6_address,omitempty"`
 
-	// LinkedID TODO
+	// LinkedID Your own identifier for the event, such as a session, order or account ID, set by the client agent or with updateEvent.
 	LinkedID *LinkedID `json:"linked_id,omitempty"`
 
-	// Method TODO
+	// Method HTTP method of the original request, in its original casing when available.
 	Method string `json:"method"`
 
-	// Tags TODO
+	// Tags Free-form JSON object of your own metadata, attached by the client agent or with updateEvent.
 	Tags *Tags `json:"tags,omitempty"`
 
-	// URL TODO
+	// URL Absolute http or https URL of the original request, without a fragment.
 	URL string `json:"url"`
 }
 
 // EdgeRequestHeader defines model for EdgeRequest.headers.
 type EdgeRequestHeader struct {
-	// Name TODO
+	// Name Header name as received.
 	Name string `json:"name"`
 
-	// Value TODO
+	// Value Header value as received, with no re-encoding or extra escaping.
 	Value string `json:"value"`
 }
 
-// EdgeResponse TODO
+// EdgeResponse Result of an Automation Intelligence call: the new event ID and time, bot information and IP intelligence (location, proxy, VPN, data center) for the submitted request.
 type EdgeResponse struct {
-	// BotInfo TODO
+	// BotInfo Details of an identified bot: its kind, who operates it and how trustworthy its identity is.
 	BotInfo *BotInfo `json:"bot_info,omitempty"`
 
-	// EventID TODO
+	// EventID Unique ID of an event. Its leading part encodes the creation time in Unix milliseconds.
 	EventID EventID `json:"event_id"`
 
-	// IPInfo TODO
+	// IPInfo Intelligence about the client's IP addresses, split by family; v4 and v6 are each present only when such an address was seen.
 	IPInfo IPInfo `json:"ip_info"`
 
-	// LinkedID TODO
+	// LinkedID Your own identifier for the event, such as a session, order or account ID, set by the client agent or with updateEvent.
 	LinkedID *LinkedID `json:"linked_id,omitempty"`
 
-	// Proxy TODO
+	// Proxy True when the IP address belongs to a public proxy service or was recently seen as a residential proxy.
 	Proxy *Proxy `json:"proxy,omitempty"`
 
-	// ProxyConfidence TODO
+	// ProxyConfidence Confidence of the proxy result. It is high when no proxy was found; otherwise low, medium or high.
 	ProxyConfidence *ProxyConfidence `json:"proxy_confidence,omitempty"`
 
-	// ProxyDetails TODO
+	// ProxyDetails More about a detected proxy; present only when proxy is true.
 	ProxyDetails *ProxyDetails `json:"proxy_details,omitempty"`
 
-	// Source TODO
+	// Source Where the event came from: device for the JavaScript agent or a mobile SDK, edge for the Automation Intelligence endpoint.
 	Source *EventSource `json:"source,omitempty"`
 
-	// Tags TODO
+	// Tags Free-form JSON object of your own metadata, attached by the client agent or with updateEvent.
 	Tags *Tags `json:"tags,omitempty"`
 
-	// Timestamp TODO
+	// Timestamp Time of the event in Unix milliseconds.
 	Timestamp Timestamp `json:"timestamp"`
 
-	// URL TODO
+	// URL URL of the page, or for edge events of the request, that produced the event.
 	URL *URL `json:"url,omitempty"`
 
-	// VPN TODO
+	// VPN True when the request went through a VPN or a similar anonymizing service.
 	VPN *VPN `json:"vpn,omitempty"`
 
-	// VPNConfidence TODO
+	// VPNConfidence Confidence of the VPN result, derived from the combined VPN detection methods.
 	VPNConfidence *VPNConfidence `json:"vpn_confidence,omitempty"`
 	VPNMethods    *VPNMethods    `json:"vpn_methods,omitempty"`
 }
 
-// Emoji TODO
+// Emoji Bounding box of a rendered emoji glyph.
 type Emoji struct {
 	Bottom *float64 `json:"bottom,omitempty"`
 
-	// Font TODO
+	// Font Font family the browser used to draw the emoji.
 	Font   *string  `json:"font,omitempty"`
 	Height *float64 `json:"height,omitempty"`
 	Left   *float64 `json:"left,omitempty"`
@@ -735,20 +735,52 @@ type Emoji struct {
 	Y      *float64 `json:"y,omitempty"`
 }
 
-// Emulator TODO
+// Emulator `true` when the Android app runs in an emulated environment such as an AVD; `false` otherwise and on non-Android clients.
 type Emulator = bool
 
-// EnvironmentID TODO
+// EnvironmentID ID of the environment the event belongs to.
 type EnvironmentID = string
 
 // Error defines model for Error.
 type Error struct {
-	// Code TODO
+	// Code Machine-readable error code; new codes may be added.
+	// - request_cannot_be_parsed: malformed query parameters or JSON body (wrong type or value out of range).
+	// - request_read_timeout: the request body was not received in time.
+	// - secret_api_key_required, secret_api_key_not_found: the secret key is missing, or matches no workspace.
+	// - public_api_key_required, public_api_key_not_found: the public key is missing, or matches no workspace.
+	// - subscription_not_active: the workspace subscription is inactive.
+	// - wrong_region: the key belongs to a workspace in another region.
+	// - feature_not_enabled: the workspace lacks this feature (e.g. visitor deletion).
+	// - visitor_not_found: unknown visitor ID, or already deleted.
+	// - too_many_requests: the per-second request limit was exceeded.
+	// - state_not_ready: the event cannot be updated yet; retry shortly.
+	// - failed: internal server error.
+	// - event_not_found: unknown event ID; it never existed, expired or was deleted.
+	// - missing_module: the request lacks a required module.
+	// - payload_too_large: the request body is too large.
+	// - service_unavailable: the service could not handle the request.
+	// - ruleset_not_found: unknown ruleset ID, or the ruleset was deleted.
 	Code    ErrorCode `json:"code"`
 	Message string    `json:"message"`
 }
 
-// ErrorCode TODO
+// ErrorCode Machine-readable error code; new codes may be added.
+// - request_cannot_be_parsed: malformed query parameters or JSON body (wrong type or value out of range).
+// - request_read_timeout: the request body was not received in time.
+// - secret_api_key_required, secret_api_key_not_found: the secret key is missing, or matches no workspace.
+// - public_api_key_required, public_api_key_not_found: the public key is missing, or matches no workspace.
+// - subscription_not_active: the workspace subscription is inactive.
+// - wrong_region: the key belongs to a workspace in another region.
+// - feature_not_enabled: the workspace lacks this feature (e.g. visitor deletion).
+// - visitor_not_found: unknown visitor ID, or already deleted.
+// - too_many_requests: the per-second request limit was exceeded.
+// - state_not_ready: the event cannot be updated yet; retry shortly.
+// - failed: internal server error.
+// - event_not_found: unknown event ID; it never existed, expired or was deleted.
+// - missing_module: the request lacks a required module.
+// - payload_too_large: the request body is too large.
+// - service_unavailable: the service could not handle the request.
+// - ruleset_not_found: unknown ruleset ID, or the ruleset was deleted.
 type ErrorCode string
 
 // ErrorResponse defines model for ErrorResponse.
@@ -756,266 +788,266 @@ type ErrorResponse struct {
 	Error Error `json:"error"`
 }
 
-// Event TODO
+// Event One identification or Automation Intelligence (edge) event with its Smart Signals. Only `event_id` and `timestamp` are always set: `identification` is absent for edge events, signals unsupported on a platform are omitted, and older events may lack newer fields.
 type Event struct {
-	// ActiveCall TODO
+	// ActiveCall `true` when the mobile device was on a cellular or VoIP call during the request. Mobile SDK 2.16.0 or later only.
 	ActiveCall *ActiveCall `json:"active_call,omitempty"`
 
-	// Bot TODO
+	// Bot Bot detection outcome: `bad` for automation tools and headless browsers, `good` for known crawlers such as search engine bots, `not_detected` for a human visitor.
 	Bot *BotResult `json:"bot,omitempty"`
 
-	// BotInfo TODO
+	// BotInfo Details of an identified bot: its kind, who operates it and how trustworthy its identity is.
 	BotInfo *BotInfo `json:"bot_info,omitempty"`
 
-	// BotType TODO
+	// BotType Finer classification of the detected bot, when one was found.
 	BotType        *BotType        `json:"bot_type,omitempty"`
 	BrowserDetails *BrowserDetails `json:"browser_details,omitempty"`
 
-	// BundleID TODO
+	// BundleID Bundle identifier of the iOS app that embeds the Fingerprint SDK. Set only for iOS events.
 	BundleID *BundleID `json:"bundle_id,omitempty"`
 
-	// ClientReferrer TODO
+	// ClientReferrer Value of `document.referrer` on the page that made the request; empty when the page was opened directly.
 	ClientReferrer *ClientReferrer `json:"client_referrer,omitempty"`
 
-	// ClonedApp TODO
+	// ClonedApp `true` when the Android app appears to run as a clone (for example inside an app cloner or a secondary work profile); `false` otherwise and on non-Android clients.
 	ClonedApp *ClonedApp `json:"cloned_app,omitempty"`
 
-	// DeveloperTools TODO
+	// DeveloperTools `true` when browser DevTools are open, or when developer options are enabled on an Android or iOS device.
 	DeveloperTools *DeveloperTools `json:"developer_tools,omitempty"`
 
-	// Device TODO
+	// Device Device model or family parsed from the User-Agent; for web events it is repeated in `browser_details`.
 	Device *Device `json:"device,omitempty"`
 
-	// Emulator TODO
+	// Emulator `true` when the Android app runs in an emulated environment such as an AVD; `false` otherwise and on non-Android clients.
 	Emulator *Emulator `json:"emulator,omitempty"`
 
-	// EnvironmentID TODO
+	// EnvironmentID ID of the environment the event belongs to.
 	EnvironmentID *EnvironmentID `json:"environment_id,omitempty"`
 
-	// EventID TODO
+	// EventID Unique ID of an event. Its leading part encodes the creation time in Unix milliseconds.
 	EventID EventID `json:"event_id"`
 
-	// FactoryResetTimestamp TODO
+	// FactoryResetTimestamp Time of the latest factory reset of the mobile device, in Unix seconds (not milliseconds). Zero (the epoch) when no reset was detected or the request came from a browser.
 	FactoryResetTimestamp *FactoryReset `json:"factory_reset_timestamp,omitempty"`
 
-	// Frida TODO
+	// Frida `true` when the Frida instrumentation toolkit was found on the Android or iOS device; `false` otherwise and on non-mobile clients.
 	Frida *Frida `json:"frida,omitempty"`
 
-	// HighActivityDevice TODO
+	// HighActivityDevice `true` when the visitor sends an unusually high number of requests.
 	HighActivityDevice *HighActivity   `json:"high_activity_device,omitempty"`
 	Identification     *Identification `json:"identification,omitempty"`
 
-	// Incognito TODO
+	// Incognito `true` when the browser is in private (incognito) mode.
 	Incognito *Incognito `json:"incognito,omitempty"`
 
-	// IncrementalIdentificationStatus TODO
+	// IncrementalIdentificationStatus Stage of an incremental identification; absent for ordinary requests. partially_completed marks a minimal request whose Smart Signals were not computed and must be ignored; completed marks the full request, whose Smart Signals are valid.
 	IncrementalIdentificationStatus *IncrementalIdentificationStatus `json:"incremental_identification_status,omitempty"`
 
-	// IPAddress TODO
+	// IPAddress IP address the request came from (IPv4 or IPv6).
 	IPAddress   *IPAddress   `json:"ip_address,omitempty"`
 	IPBlocklist *IPBlocklist `json:"ip_blocklist,omitempty"`
 
-	// IPInfo TODO
+	// IPInfo Intelligence about the client's IP addresses, split by family; v4 and v6 are each present only when such an address was seen.
 	IPInfo *IPInfo `json:"ip_info,omitempty"`
 
-	// Jailbroken TODO
+	// Jailbroken `true` when the iOS device is jailbroken; `false` otherwise and on non-iOS clients.
 	Jailbroken *Jailbroken `json:"jailbroken,omitempty"`
 
-	// Labels TODO
+	// Labels Per-use-case predictions from models trained on customer data: each entry has a label name, a boolean prediction and its 0-1 score. Beta, enabled per customer.
 	Labels *Labels `json:"labels,omitempty"`
 
-	// LinkedID TODO
+	// LinkedID Your own identifier for the event, such as a session, order or account ID, set by the client agent or with updateEvent.
 	LinkedID *LinkedID `json:"linked_id,omitempty"`
 
-	// LocationSpoofing TODO
+	// LocationSpoofing `true` when the mobile device reports a faked location (for example a mock location app).
 	LocationSpoofing *LocationSpoofing `json:"location_spoofing,omitempty"`
 
-	// MITMAttack TODO
+	// MITMAttack `true` when traffic between the mobile SDK and Fingerprint was intercepted and possibly altered; `false` otherwise and for browser requests.
 	MITMAttack *MITMAttack `json:"mitm_attack,omitempty"`
 
-	// OS TODO
+	// OS Operating system family parsed from the User-Agent; for web events it is repeated in `browser_details`.
 	OS *OS `json:"os,omitempty"`
 
-	// OSVersion TODO
+	// OSVersion Operating system version parsed from the User-Agent; for web events it is repeated in `browser_details`.
 	OSVersion *OSVersion `json:"os_version,omitempty"`
 
-	// PackageName TODO
+	// PackageName Package name of the Android app that embeds the Fingerprint SDK. Set only for Android events.
 	PackageName *PackageName `json:"package_name,omitempty"`
 
-	// PrivacySettings TODO
+	// PrivacySettings `true` when the browser is privacy-focused (such as Tor) or blocks fingerprinting.
 	PrivacySettings *PrivacySettings `json:"privacy_settings,omitempty"`
 
-	// Proximity TODO
+	// Proximity Coarse location of the device, expressed as a cell of a fixed global grid rather than coordinates.
 	Proximity *Proximity `json:"proximity,omitempty"`
 
-	// Proxy TODO
+	// Proxy True when the IP address belongs to a public proxy service or was recently seen as a residential proxy.
 	Proxy *Proxy `json:"proxy,omitempty"`
 
-	// ProxyConfidence TODO
+	// ProxyConfidence Confidence of the proxy result. It is high when no proxy was found; otherwise low, medium or high.
 	ProxyConfidence *ProxyConfidence `json:"proxy_confidence,omitempty"`
 
-	// ProxyDetails TODO
+	// ProxyDetails More about a detected proxy; present only when proxy is true.
 	ProxyDetails *ProxyDetails `json:"proxy_details,omitempty"`
 
-	// ProxyMLScore TODO
+	// ProxyMLScore Model score from 0 to 1 (three decimals) backing the `proxy` signal; higher means more confident a proxy is used. Beta, enabled per customer.
 	ProxyMLScore *ProxyMLScore `json:"proxy_ml_score,omitempty"`
 
-	// RareDevice TODO
+	// RareDevice `true` when the hardware and software combination is rare: in the least common 0.1% of traffic, or never seen before. Beta, enabled per customer.
 	RareDevice *RareDevice `json:"rare_device,omitempty"`
 
-	// RareDevicePercentileBucket TODO
+	// RareDevicePercentileBucket Percentile range describing how uncommon the device configuration is; `not_seen` for a configuration never observed. Beta, enabled per customer.
 	RareDevicePercentileBucket *RareDevicePercentileBucket `json:"rare_device_percentile_bucket,omitempty"`
 
-	// RawDeviceAttributes TODO
+	// RawDeviceAttributes Selected raw signals collected from the browser or device. Each attribute is present only when collected on that platform.
 	RawDeviceAttributes *RawDeviceAttributes `json:"raw_device_attributes,omitempty"`
 
-	// Replayed TODO
+	// Replayed Reports whether the client payload was submitted more than once; `true` means a replay was detected.
 	Replayed *Replayed `json:"replayed,omitempty"`
 
-	// RootApps TODO
+	// RootApps `true` when root management apps such as Magisk are installed on the Android device; `false` otherwise and on non-Android clients.
 	RootApps *RootApps `json:"root_apps,omitempty"`
 
-	// RuleAction TODO
+	// RuleAction Action chosen by the ruleset for this event, either allow or block depending on `type`. Returned by GET only when the `ruleset_id` query parameter is sent; unknown `type` values may appear.
 	RuleAction *EventRuleAction `json:"rule_action,omitempty"`
 
-	// SDK TODO
+	// SDK Client SDK that produced the identification request, with any integrations it reported.
 	SDK *SDK `json:"sdk,omitempty"`
 
-	// Simulator TODO
+	// Simulator `true` when the iOS app runs in a simulator; `false` otherwise and on non-iOS clients.
 	Simulator *Simulator `json:"simulator,omitempty"`
 
-	// Source TODO
+	// Source Where the event came from: device for the JavaScript agent or a mobile SDK, edge for the Automation Intelligence endpoint.
 	Source *EventSource `json:"source,omitempty"`
 
-	// SupplementaryIDHighRecall TODO
+	// SupplementaryIDHighRecall Supplementary browser ID that favours coverage over precision: it matches returning browsers more loosely than `visitor_id`, so fewer browsers look new.
 	SupplementaryIDHighRecall *SupplementaryIDHighRecall `json:"supplementary_id_high_recall,omitempty"`
 
-	// Suspect TODO
+	// Suspect True when you flagged the event as suspicious with updateEvent.
 	Suspect *Suspect `json:"suspect,omitempty"`
 
-	// SuspectScore TODO
+	// SuspectScore Weighted sum of the Smart Signals that fired for this event; 0 means nothing suspicious, and larger values mean more risk. The maximum depends on the enabled signals.
 	SuspectScore *SuspectScore `json:"suspect_score,omitempty"`
 
-	// Tags TODO
+	// Tags Free-form JSON object of your own metadata, attached by the client agent or with updateEvent.
 	Tags *Tags `json:"tags,omitempty"`
 
-	// Tampering TODO
+	// Tampering `true` when any tampering check fired, such as an anomalous browser signature or an anti-detect browser. See `tampering_details` for the individual results.
 	Tampering *Tampering `json:"tampering,omitempty"`
 
-	// TamperingConfidence TODO
+	// TamperingConfidence How sure the tampering verdict is (`low`, `medium` or `high`), based on how many detection methods agree.
 	TamperingConfidence *TamperingConfidence `json:"tampering_confidence,omitempty"`
 	TamperingDetails    *TamperingDetails    `json:"tampering_details,omitempty"`
 
-	// TamperingMLScore TODO
+	// TamperingMLScore Model score from 0 to 1 for anti-detect browser use; values above 0.8 are treated as positive.
 	TamperingMLScore *TamperingMLScore `json:"tampering_ml_score,omitempty"`
 
-	// Timestamp TODO
+	// Timestamp Time of the event in Unix milliseconds.
 	Timestamp Timestamp `json:"timestamp"`
 
-	// TriggeredBy TODO
+	// TriggeredBy Rules from the rule engine that caused this webhook to be delivered; each entry carries the rule ID, name and description.
 	TriggeredBy *TriggeredBy `json:"triggered_by,omitempty"`
 
-	// URL TODO
+	// URL URL of the page, or for edge events of the request, that produced the event.
 	URL *URL `json:"url,omitempty"`
 
-	// UserAgent TODO
+	// UserAgent Raw User-Agent string sent by the client.
 	UserAgent *UserAgent `json:"user_agent,omitempty"`
 
-	// Velocity TODO
+	// Velocity Activity counters for the visitor ID, IP address and linked ID over 5-minute, 1-hour and 24-hour windows. Metrics whose input is missing (for example no linked ID) are omitted.
 	Velocity *Velocity `json:"velocity,omitempty"`
 
-	// VirtualMachine TODO
+	// VirtualMachine `true` when the browser runs inside a virtual machine such as VMware.
 	VirtualMachine *VirtualMachine `json:"virtual_machine,omitempty"`
 
-	// VirtualMachineMLScore TODO
+	// VirtualMachineMLScore Model score from 0 to 1 (three decimals) backing the `virtual_machine` signal; higher means more confident. Beta, enabled per customer.
 	VirtualMachineMLScore *VirtualMachineMLScore `json:"virtual_machine_ml_score,omitempty"`
 
-	// VPN TODO
+	// VPN True when the request went through a VPN or a similar anonymizing service.
 	VPN *VPN `json:"vpn,omitempty"`
 
-	// VPNConfidence TODO
+	// VPNConfidence Confidence of the VPN result, derived from the combined VPN detection methods.
 	VPNConfidence *VPNConfidence `json:"vpn_confidence,omitempty"`
 	VPNMethods    *VPNMethods    `json:"vpn_methods,omitempty"`
 
-	// VPNMLScore TODO
+	// VPNMLScore Model score from 0 to 1 (three decimals) backing the `vpn` signal; higher means more confident a VPN is used. Beta, enabled per customer.
 	VPNMLScore *VPNMLScore `json:"vpn_ml_score,omitempty"`
 
-	// VPNOriginCountry TODO
+	// VPNOriginCountry Country the request is believed to come from, as an ISO 3166 code or `unknown`; needs a recent client SDK.
 	VPNOriginCountry *VPNOriginCountry `json:"vpn_origin_country,omitempty"`
 
-	// VPNOriginTimezone TODO
+	// VPNOriginTimezone Device-local timezone used when checking for a mismatch with the IP location.
 	VPNOriginTimezone *VPNOriginTimezone `json:"vpn_origin_timezone,omitempty"`
 }
 
-// EventID TODO
+// EventID Unique ID of an event. Its leading part encodes the creation time in Unix milliseconds.
 type EventID = string
 
-// EventRuleAction TODO
+// EventRuleAction Action chosen by the ruleset for this event, either allow or block depending on `type`. Returned by GET only when the `ruleset_id` query parameter is sent; unknown `type` values may appear.
 type EventRuleAction struct {
-	// RuleExpression TODO
+	// RuleExpression Expression of the rule that matched.
 	RuleExpression *RuleExpression `json:"rule_expression,omitempty"`
 
-	// RuleID TODO
+	// RuleID Identifier of the rule that matched.
 	RuleID *RuleID `json:"rule_id,omitempty"`
 
-	// RulesetID TODO
+	// RulesetID Identifier of the ruleset that was evaluated.
 	RulesetID RulesetID `json:"ruleset_id"`
 	union     json.RawMessage
 }
 
-// EventRuleActionAllow TODO
+// EventRuleActionAllow Rule outcome telling the client to forward the request to its origin, optionally with modified headers.
 type EventRuleActionAllow struct {
-	// RequestHeaderModifications TODO
+	// RequestHeaderModifications Header changes to make before forwarding the request; apply removals first, then sets, then appends.
 	RequestHeaderModifications *RequestHeaderModifications `json:"request_header_modifications,omitempty"`
 	Type                       RuleActionType              `json:"type"`
 }
 
-// EventRuleActionBlock TODO
+// EventRuleActionBlock Rule outcome telling the client to reject the request with the status, headers and body given here.
 type EventRuleActionBlock struct {
-	// Body TODO
+	// Body Response body to return to the client.
 	Body *RuleActionBody `json:"body,omitempty"`
 
-	// Headers TODO
+	// Headers Headers to include in the blocking response.
 	Headers *[]RuleActionHeaderField `json:"headers,omitempty"`
 
-	// StatusCode TODO
+	// StatusCode HTTP status code to answer with.
 	StatusCode *StatusCode    `json:"status_code,omitempty"`
 	Type       RuleActionType `json:"type"`
 }
 
-// EventSearch TODO
+// EventSearch One page of events that match the search filters.
 type EventSearch struct {
 	Events []Event `json:"events"`
 
-	// PaginationKey TODO
+	// PaginationKey Opaque cursor for the next page; pass it back unchanged as `pagination_key`. Absent on the last page.
 	PaginationKey *string `json:"pagination_key,omitempty"`
 
-	// TotalHits TODO
+	// TotalHits Number of matching events, capped at the `total_hits` query value; present only when that parameter was sent.
 	TotalHits *int64 `json:"total_hits,omitempty"`
 }
 
-// EventSource TODO
+// EventSource Where the event came from: device for the JavaScript agent or a mobile SDK, edge for the Automation Intelligence endpoint.
 type EventSource string
 
 // EventUpdate defines model for EventUpdate.
 type EventUpdate struct {
-	// LinkedID TODO
+	// LinkedID New linked ID for the event, replacing the current one.
 	LinkedID *string `json:"linked_id,omitempty"`
 
-	// Suspect TODO
+	// Suspect Marks the event as suspicious (`true`) or clears the mark (`false`).
 	Suspect *bool `json:"suspect,omitempty"`
 
-	// Tags TODO
+	// Tags New tags object for the event, replacing the current tags.
 	Tags *map[string]interface{} `json:"tags,omitempty"`
 }
 
-// FactoryReset TODO
+// FactoryReset Time of the latest factory reset of the mobile device, in Unix seconds (not milliseconds). Zero (the epoch) when no reset was detected or the request came from a browser.
 type FactoryReset = int64
 
-// FontHash TODO
+// FontHash Hash of the set of installed fonts.
 type FontHash = string
 
-// FontPreferences TODO
+// FontPreferences Rendered widths, in CSS pixels, of the standard font families used as a baseline.
 type FontPreferences struct {
 	Apple   *float64 `json:"apple,omitempty"`
 	Default *float64 `json:"default,omitempty"`
@@ -1026,15 +1058,15 @@ type FontPreferences struct {
 	System  *float64 `json:"system,omitempty"`
 }
 
-// Fonts TODO
+// Fonts Names of the fonts found on the device.
 type Fonts = []string
 
-// Frida TODO
+// Frida `true` when the Frida instrumentation toolkit was found on the Android or iOS device; `false` otherwise and on non-mobile clients.
 type Frida = bool
 
 // Geolocation defines model for Geolocation.
 type Geolocation struct {
-	// AccuracyRadius TODO
+	// AccuracyRadius Radius in kilometres around the coordinates within which the IP address probably lies.
 	AccuracyRadius *int                      `json:"accuracy_radius,omitempty"`
 	CityName       *string                   `json:"city_name,omitempty"`
 	ContinentCode  *string                   `json:"continent_code,omitempty"`
@@ -1054,25 +1086,25 @@ type GeolocationSubdivision struct {
 	Name    string `json:"name"`
 }
 
-// HardwareConcurrency TODO
+// HardwareConcurrency Logical CPU core count reported by the browser.
 type HardwareConcurrency = int32
 
-// HighActivity TODO
+// HighActivity `true` when the visitor sends an unusually high number of requests.
 type HighActivity = bool
 
 // IPBlocklist defines model for IPBlockList.
 type IPBlocklist struct {
-	// AttackSource TODO
+	// AttackSource `true` when the IP address is linked to known network attacks such as SSH or HTTPS abuse.
 	AttackSource *bool `json:"attack_source,omitempty"`
 
-	// EmailSpam TODO
+	// EmailSpam `true` when the IP address is linked to known email (SMTP) spam campaigns.
 	EmailSpam *bool `json:"email_spam,omitempty"`
 
-	// TorNode TODO
+	// TorNode `true` when the IP address has been seen acting as a Tor node.
 	TorNode *bool `json:"tor_node,omitempty"`
 }
 
-// IPInfo TODO
+// IPInfo Intelligence about the client's IP addresses, split by family; v4 and v6 are each present only when such an address was seen.
 type IPInfo struct {
 	V4 *IPInfoV4 `json:"v4,omitempty"`
 	V6 *IPInfoV6 `json:"v6,omitempty"`
@@ -1087,7 +1119,7 @@ type IPInfoV4 struct {
 	ASNType        *string `json:"asn_type,omitempty"`
 	DatacenterName *string `json:"datacenter_name,omitempty"`
 
-	// DatacenterResult TODO
+	// DatacenterResult True when the IPv4 address belongs to a data center.
 	DatacenterResult *bool        `json:"datacenter_result,omitempty"`
 	Geolocation      *Geolocation `json:"geolocation,omitempty"`
 }
@@ -1101,81 +1133,81 @@ type IPInfoV6 struct {
 	ASNType        *string `json:"asn_type,omitempty"`
 	DatacenterName *string `json:"datacenter_name,omitempty"`
 
-	// DatacenterResult TODO
+	// DatacenterResult True when the IPv6 address belongs to a data center.
 	DatacenterResult *bool        `json:"datacenter_result,omitempty"`
 	Geolocation      *Geolocation `json:"geolocation,omitempty"`
 }
 
 // Identification defines model for Identification.
 type Identification struct {
-	// Confidence TODO
+	// Confidence How reliable the visitor ID match is. Not supported for High Recall ID, where the score is 0.
 	Confidence *IdentificationConfidence `json:"confidence,omitempty"`
 
-	// FirstSeenAt TODO
+	// FirstSeenAt When this visitor ID was first observed, in Unix milliseconds.
 	FirstSeenAt *int64 `json:"first_seen_at,omitempty"`
 
-	// LastSeenAt TODO
+	// LastSeenAt When this visitor ID was most recently observed, in Unix milliseconds.
 	LastSeenAt *int64 `json:"last_seen_at,omitempty"`
 
-	// VisitorFound TODO
+	// VisitorFound `true` when this visitor ID existed before this event; `false` for a newly created ID.
 	VisitorFound bool `json:"visitor_found"`
 
-	// VisitorID TODO
+	// VisitorID Stable 20-character identifier of the browser or mobile device.
 	VisitorID string `json:"visitor_id"`
 }
 
-// IdentificationConfidence TODO
+// IdentificationConfidence How reliable the visitor ID match is. Not supported for High Recall ID, where the score is 0.
 type IdentificationConfidence struct {
 	Comment *string `json:"comment,omitempty"`
 
-	// Score TODO
+	// Score Identification confidence from 0 to 1; higher means a false-positive match is less likely. Always 0 for High Recall ID.
 	Score float64 `json:"score"`
 
-	// Version TODO
+	// Version Name of the scoring method version; `Not Supported` for High Recall ID.
 	Version *string `json:"version,omitempty"`
 }
 
-// Incognito TODO
+// Incognito `true` when the browser is in private (incognito) mode.
 type Incognito = bool
 
-// IncrementalIdentificationStatus TODO
+// IncrementalIdentificationStatus Stage of an incremental identification; absent for ordinary requests. partially_completed marks a minimal request whose Smart Signals were not computed and must be ignored; completed marks the full request, whose Smart Signals are valid.
 type IncrementalIdentificationStatus string
 
-// IndexedDB TODO
+// IndexedDB `true` when IndexedDB can be used.
 type IndexedDB = bool
 
 // Integration defines model for Integration.
 type Integration struct {
-	// Name TODO
+	// Name Name of the integration (for example a proxy or framework wrapper) that sent the request.
 	Name           *string         `json:"name,omitempty"`
 	Subintegration *Subintegration `json:"subintegration,omitempty"`
 
-	// Version TODO
+	// Version Version of that integration.
 	Version *string `json:"version,omitempty"`
 }
 
 // Subintegration defines model for Integration.subintegration.
 type Subintegration struct {
-	// Name TODO
+	// Name Name of the nested integration running inside the parent integration.
 	Name *string `json:"name,omitempty"`
 
-	// Version TODO
+	// Version Version of the nested integration.
 	Version *string `json:"version,omitempty"`
 }
 
-// IPAddress TODO
+// IPAddress IP address the request came from (IPv4 or IPv6).
 type IPAddress = string
 
-// Jailbroken TODO
+// Jailbroken `true` when the iOS device is jailbroken; `false` otherwise and on non-iOS clients.
 type Jailbroken = bool
 
-// KeyboardLayoutHash TODO
+// KeyboardLayoutHash Hash identifying the keyboard layout.
 type KeyboardLayoutHash = string
 
-// KeyboardLayoutName TODO
+// KeyboardLayoutName Keyboard layout as a BCP 47-style tag. Chromium browsers only; absent elsewhere.
 type KeyboardLayoutName = string
 
-// Labels TODO
+// Labels Per-use-case predictions from models trained on customer data: each entry has a label name, a boolean prediction and its 0-1 score. Beta, enabled per customer.
 type Labels = []Label
 
 // Label defines model for Labels.
@@ -1185,40 +1217,40 @@ type Label struct {
 	Prediction *bool    `json:"prediction,omitempty"`
 }
 
-// Languages TODO
+// Languages Preferred languages of the client; each inner list is the ordered set reported by one browser or OS API.
 type Languages = [][]string
 
-// LinkedID TODO
+// LinkedID Your own identifier for the event, such as a session, order or account ID, set by the client agent or with updateEvent.
 type LinkedID = string
 
-// LocalStorage TODO
+// LocalStorage `true` when `localStorage` can be used.
 type LocalStorage = bool
 
-// LocationSpoofing TODO
+// LocationSpoofing `true` when the mobile device reports a faked location (for example a mock location app).
 type LocationSpoofing = bool
 
-// Math TODO
+// Math Hash of results from the JavaScript Math functions.
 type Math = string
 
-// MITMAttack TODO
+// MITMAttack `true` when traffic between the mobile SDK and Fingerprint was intercepted and possibly altered; `false` otherwise and for browser requests.
 type MITMAttack = bool
 
-// OS TODO
+// OS Operating system family parsed from the User-Agent; for web events it is repeated in `browser_details`.
 type OS = string
 
-// OSVersion TODO
+// OSVersion Operating system version parsed from the User-Agent; for web events it is repeated in `browser_details`.
 type OSVersion = string
 
-// OSCPU TODO
+// OSCPU Value of `navigator.oscpu` (Firefox only).
 type OSCPU = string
 
-// PackageName TODO
+// PackageName Package name of the Android app that embeds the Fingerprint SDK. Set only for Android events.
 type PackageName = string
 
-// Platform TODO
+// Platform Value of `navigator.platform`.
 type Platform = string
 
-// Plugins TODO
+// Plugins Plugins listed in `navigator.plugins`, with their MIME types.
 type Plugins = []Plugin
 
 // PluginMimeType defines model for Plugins.mimeTypes.
@@ -1235,289 +1267,289 @@ type Plugin struct {
 	Name        string            `json:"name"`
 }
 
-// PrivacySettings TODO
+// PrivacySettings `true` when the browser is privacy-focused (such as Tor) or blocks fingerprinting.
 type PrivacySettings = bool
 
-// Proximity TODO
+// Proximity Coarse location of the device, expressed as a cell of a fixed global grid rather than coordinates.
 type Proximity struct {
-	// Confidence TODO
+	// Confidence Likelihood, from 0 to 1, that the device is really inside this cell; low values mean it may be in a neighbouring cell.
 	Confidence float32 `json:"confidence"`
 
-	// ID TODO
+	// ID Privacy-preserving identifier of the grid cell; the same cell always has the same ID.
 	ID string `json:"id"`
 
-	// PrecisionRadius TODO
+	// PrecisionRadius Radius of the cell in meters; one of a fixed set of precision levels.
 	PrecisionRadius ProximityPrecisionRadius `json:"precision_radius"`
 }
 
-// ProximityPrecisionRadius TODO
+// ProximityPrecisionRadius Radius of the cell in meters; one of a fixed set of precision levels.
 type ProximityPrecisionRadius int32
 
-// Proxy TODO
+// Proxy True when the IP address belongs to a public proxy service or was recently seen as a residential proxy.
 type Proxy = bool
 
-// ProxyConfidence TODO
+// ProxyConfidence Confidence of the proxy result. It is high when no proxy was found; otherwise low, medium or high.
 type ProxyConfidence string
 
-// ProxyDetails TODO
+// ProxyDetails More about a detected proxy; present only when proxy is true.
 type ProxyDetails struct {
-	// LastSeenAt TODO
+	// LastSeenAt When this IP was last seen acting as a proxy, in Unix milliseconds rounded to the hour.
 	LastSeenAt *int64 `json:"last_seen_at,omitempty"`
 
-	// Provider TODO
+	// Provider Most recently detected proxy service for this IP. Several providers may share one IP.
 	Provider *string `json:"provider,omitempty"`
 
-	// ProxyType TODO
+	// ProxyType Kind of proxy: residential (traffic relayed through home or mobile carrier IPs), data_center, or unknown (flagged by the ML model with no known type).
 	ProxyType ProxyDetailsProxyType `json:"proxy_type"`
 }
 
-// ProxyDetailsProxyType TODO
+// ProxyDetailsProxyType Kind of proxy: residential (traffic relayed through home or mobile carrier IPs), data_center, or unknown (flagged by the ML model with no known type).
 type ProxyDetailsProxyType string
 
-// ProxyMLScore TODO
+// ProxyMLScore Model score from 0 to 1 (three decimals) backing the `proxy` signal; higher means more confident a proxy is used. Beta, enabled per customer.
 type ProxyMLScore = float64
 
-// RareDevice TODO
+// RareDevice `true` when the hardware and software combination is rare: in the least common 0.1% of traffic, or never seen before. Beta, enabled per customer.
 type RareDevice = bool
 
-// RareDevicePercentileBucket TODO
+// RareDevicePercentileBucket Percentile range describing how uncommon the device configuration is; `not_seen` for a configuration never observed. Beta, enabled per customer.
 type RareDevicePercentileBucket string
 
-// RawDeviceAttributes TODO
+// RawDeviceAttributes Selected raw signals collected from the browser or device. Each attribute is present only when collected on that platform.
 type RawDeviceAttributes struct {
-	// Architecture TODO
+	// Architecture Numeric code for the CPU architecture seen by the browser.
 	Architecture *Architecture `json:"architecture,omitempty"`
 
-	// Audio TODO
+	// Audio Audio processing fingerprint. Negative values are statuses: -1 audio context always suspended, -2 unsupported, -3 timed out (temporary).
 	Audio *Audio `json:"audio,omitempty"`
 
-	// BatteryCharging TODO
+	// BatteryCharging `true` when the device is charging. Chromium browsers only.
 	BatteryCharging *BatteryCharging `json:"battery_charging,omitempty"`
 
-	// BatteryLevel TODO
+	// BatteryLevel Battery charge in percent, 0 to 100. On the web only Chromium browsers report it.
 	BatteryLevel *BatteryLevel `json:"battery_level,omitempty"`
 
-	// BatteryLowPowerMode TODO
+	// BatteryLowPowerMode `true` when low power mode is on. Android and iOS only.
 	BatteryLowPowerMode *BatteryLowPowerMode `json:"battery_low_power_mode,omitempty"`
 
-	// Canvas TODO
+	// Canvas Canvas rendering fingerprint: a winding flag and hashes of drawn geometry and text.
 	Canvas *Canvas `json:"canvas,omitempty"`
 
-	// ColorDepth TODO
+	// ColorDepth Bits per pixel of the screen colour depth.
 	ColorDepth *ColorDepth `json:"color_depth,omitempty"`
 
-	// CookiesEnabled TODO
+	// CookiesEnabled `true` when the browser accepts cookies.
 	CookiesEnabled *CookiesEnabled `json:"cookies_enabled,omitempty"`
 
-	// DateTimeLocale TODO
+	// DateTimeLocale Locale resolved by `Intl.DateTimeFormat`. Negative strings are error codes: `-1` no Intl support, `-2` no DateTimeFormat, `-3` locale undefined.
 	DateTimeLocale *DateTimeLocale `json:"date_time_locale,omitempty"`
 
-	// DeviceManufacturer TODO
+	// DeviceManufacturer Maker of the Android or iOS device.
 	DeviceManufacturer *DeviceManufacturer `json:"device_manufacturer,omitempty"`
 
-	// DeviceMemory TODO
+	// DeviceMemory Device RAM in gigabytes, rounded.
 	DeviceMemory *DeviceMemory `json:"device_memory,omitempty"`
 
-	// DeviceModel TODO
+	// DeviceModel Model of the Android or iOS device.
 	DeviceModel *DeviceModel `json:"device_model,omitempty"`
 
-	// Emoji TODO
+	// Emoji Bounding box of a rendered emoji glyph.
 	Emoji *Emoji `json:"emoji,omitempty"`
 
-	// FontHash TODO
+	// FontHash Hash of the set of installed fonts.
 	FontHash *FontHash `json:"font_hash,omitempty"`
 
-	// FontPreferences TODO
+	// FontPreferences Rendered widths, in CSS pixels, of the standard font families used as a baseline.
 	FontPreferences *FontPreferences `json:"font_preferences,omitempty"`
 
-	// Fonts TODO
+	// Fonts Names of the fonts found on the device.
 	Fonts *Fonts `json:"fonts,omitempty"`
 
-	// HardwareConcurrency TODO
+	// HardwareConcurrency Logical CPU core count reported by the browser.
 	HardwareConcurrency *HardwareConcurrency `json:"hardware_concurrency,omitempty"`
 
-	// IndexedDB TODO
+	// IndexedDB `true` when IndexedDB can be used.
 	IndexedDB *IndexedDB `json:"indexed_db,omitempty"`
 
-	// KeyboardLayoutHash TODO
+	// KeyboardLayoutHash Hash identifying the keyboard layout.
 	KeyboardLayoutHash *KeyboardLayoutHash `json:"keyboard_layout_hash,omitempty"`
 
-	// KeyboardLayoutName TODO
+	// KeyboardLayoutName Keyboard layout as a BCP 47-style tag. Chromium browsers only; absent elsewhere.
 	KeyboardLayoutName *KeyboardLayoutName `json:"keyboard_layout_name,omitempty"`
 
-	// Languages TODO
+	// Languages Preferred languages of the client; each inner list is the ordered set reported by one browser or OS API.
 	Languages *Languages `json:"languages,omitempty"`
 
-	// LocalStorage TODO
+	// LocalStorage `true` when `localStorage` can be used.
 	LocalStorage *LocalStorage `json:"local_storage,omitempty"`
 
-	// Math TODO
+	// Math Hash of results from the JavaScript Math functions.
 	Math *Math `json:"math,omitempty"`
 
-	// OSCPU TODO
+	// OSCPU Value of `navigator.oscpu` (Firefox only).
 	OSCPU *OSCPU `json:"oscpu,omitempty"`
 
-	// Platform TODO
+	// Platform Value of `navigator.platform`.
 	Platform *Platform `json:"platform,omitempty"`
 
-	// Plugins TODO
+	// Plugins Plugins listed in `navigator.plugins`, with their MIME types.
 	Plugins *Plugins `json:"plugins,omitempty"`
 
-	// ScreenResolution TODO
+	// ScreenResolution Screen size as [width, height] in pixels. Browsers and iOS only.
 	ScreenResolution *ScreenResolution `json:"screen_resolution,omitempty"`
 
-	// SessionStorage TODO
+	// SessionStorage `true` when `sessionStorage` can be used.
 	SessionStorage *SessionStorage `json:"session_storage,omitempty"`
 
-	// Timezone TODO
+	// Timezone IANA timezone name reported by the client.
 	Timezone *Timezone `json:"timezone,omitempty"`
 
-	// TimezoneOffset TODO
+	// TimezoneOffset Offset from UTC as `±HH:MM`, computed from the detected timezone.
 	TimezoneOffset *TimezoneOffset `json:"timezone_offset,omitempty"`
 
-	// TouchSupport TODO
+	// TouchSupport Touch capabilities reported by the browser.
 	TouchSupport *TouchSupport `json:"touch_support,omitempty"`
 
-	// Vendor TODO
+	// Vendor Value of `navigator.vendor`.
 	Vendor *Vendor `json:"vendor,omitempty"`
 
-	// WebGLBasics TODO
+	// WebGLBasics Version, vendor and renderer strings exposed by the WebGL context.
 	WebGLBasics *WebGLBasics `json:"webgl_basics,omitempty"`
 
-	// WebGLExtensions TODO
+	// WebGLExtensions Hashes summarising WebGL context attributes, parameters and supported extensions.
 	WebGLExtensions *WebGLExtensions `json:"webgl_extensions,omitempty"`
 }
 
-// Replayed TODO
+// Replayed Reports whether the client payload was submitted more than once; `true` means a replay was detected.
 type Replayed = bool
 
-// RequestHeaderModifications TODO
+// RequestHeaderModifications Header changes to make before forwarding the request; apply removals first, then sets, then appends.
 type RequestHeaderModifications struct {
-	// Append TODO
+	// Append Headers to add alongside any existing ones.
 	Append *[]RuleActionHeaderField `json:"append,omitempty"`
 
-	// Remove TODO
+	// Remove Names of headers to drop.
 	Remove *[]string `json:"remove,omitempty"`
 
-	// Set TODO
+	// Set Headers to write, replacing any existing header of the same name.
 	Set *[]RuleActionHeaderField `json:"set,omitempty"`
 }
 
-// RootApps TODO
+// RootApps `true` when root management apps such as Magisk are installed on the Android device; `false` otherwise and on non-Android clients.
 type RootApps = bool
 
-// RuleActionBody TODO
+// RuleActionBody Response body to return to the client.
 type RuleActionBody = string
 
 // RuleActionHeaderField defines model for RuleActionHeaderField.
 type RuleActionHeaderField struct {
-	// Name TODO
+	// Name HTTP header name.
 	Name string `json:"name"`
 
-	// Value TODO
+	// Value HTTP header value.
 	Value string `json:"value"`
 }
 
-// RuleActionType TODO
+// RuleActionType Kind of action a matched rule prescribes: let the request through or block it.
 type RuleActionType string
 
-// RuleExpression TODO
+// RuleExpression Expression of the rule that matched.
 type RuleExpression = string
 
-// RuleID TODO
+// RuleID Identifier of the rule that matched.
 type RuleID = string
 
-// RulesetID TODO
+// RulesetID Identifier of the ruleset that was evaluated.
 type RulesetID = string
 
-// SDK TODO
+// SDK Client SDK that produced the identification request, with any integrations it reported.
 type SDK struct {
 	Integrations *[]Integration `json:"integrations,omitempty"`
 
-	// Platform TODO
+	// Platform Platform the client SDK runs on; new values may be added, so treat unknown ones gracefully.
 	Platform SDKPlatform `json:"platform"`
 
-	// Version TODO
+	// Version Version of the client SDK.
 	Version string `json:"version"`
 }
 
-// SDKPlatform TODO
+// SDKPlatform Platform the client SDK runs on; new values may be added, so treat unknown ones gracefully.
 type SDKPlatform string
 
-// ScreenResolution TODO
+// ScreenResolution Screen size as [width, height] in pixels. Browsers and iOS only.
 type ScreenResolution = []int32
 
-// SessionStorage TODO
+// SessionStorage `true` when `sessionStorage` can be used.
 type SessionStorage = bool
 
-// Simulator TODO
+// Simulator `true` when the iOS app runs in a simulator; `false` otherwise and on non-iOS clients.
 type Simulator = bool
 
-// StatusCode TODO
+// StatusCode HTTP status code to answer with.
 type StatusCode = int
 
-// SupplementaryIDHighRecall TODO
+// SupplementaryIDHighRecall Supplementary browser ID that favours coverage over precision: it matches returning browsers more loosely than `visitor_id`, so fewer browsers look new.
 type SupplementaryIDHighRecall struct {
-	// Confidence TODO
+	// Confidence How reliable the visitor ID match is. Not supported for High Recall ID, where the score is 0.
 	Confidence *IdentificationConfidence `json:"confidence,omitempty"`
 
-	// FirstSeenAt TODO
+	// FirstSeenAt When the High Recall ID was first observed, in Unix milliseconds.
 	FirstSeenAt *int64 `json:"first_seen_at,omitempty"`
 
-	// LastSeenAt TODO
+	// LastSeenAt When the High Recall ID was last observed, in Unix milliseconds.
 	LastSeenAt *int64 `json:"last_seen_at,omitempty"`
 
-	// VisitorFound TODO
+	// VisitorFound `true` when the High Recall ID matched a browser seen before.
 	VisitorFound bool `json:"visitor_found"`
 
-	// VisitorID TODO
+	// VisitorID High Recall identifier of the browser; alphanumeric, at most 25 characters.
 	VisitorID string `json:"visitor_id"`
 }
 
-// Suspect TODO
+// Suspect True when you flagged the event as suspicious with updateEvent.
 type Suspect = bool
 
-// SuspectScore TODO
+// SuspectScore Weighted sum of the Smart Signals that fired for this event; 0 means nothing suspicious, and larger values mean more risk. The maximum depends on the enabled signals.
 type SuspectScore = int
 
-// Tags TODO
+// Tags Free-form JSON object of your own metadata, attached by the client agent or with updateEvent.
 type Tags map[string]interface{}
 
-// Tampering TODO
+// Tampering `true` when any tampering check fired, such as an anomalous browser signature or an anti-detect browser. See `tampering_details` for the individual results.
 type Tampering = bool
 
-// TamperingConfidence TODO
+// TamperingConfidence How sure the tampering verdict is (`low`, `medium` or `high`), based on how many detection methods agree.
 type TamperingConfidence string
 
 // TamperingDetails defines model for TamperingDetails.
 type TamperingDetails struct {
-	// AnomalyScore TODO
+	// AnomalyScore Rarity of the browser signature against the whole population, from 0 to 1; values above 0.5 are treated as anomalous.
 	AnomalyScore *float64 `json:"anomaly_score,omitempty"`
 
-	// AntiDetectBrowser TODO
+	// AntiDetectBrowser `true` when heuristics or the ML model found signs of an anti-detect browser (for example AdsPower or GoLogin).
 	AntiDetectBrowser *bool `json:"anti_detect_browser,omitempty"`
 }
 
-// TamperingMLScore TODO
+// TamperingMLScore Model score from 0 to 1 for anti-detect browser use; values above 0.8 are treated as positive.
 type TamperingMLScore = float64
 
-// Timestamp TODO
+// Timestamp Time of the event in Unix milliseconds.
 type Timestamp = int64
 
-// Timezone TODO
+// Timezone IANA timezone name reported by the client.
 type Timezone = string
 
-// TimezoneOffset TODO
+// TimezoneOffset Offset from UTC as `±HH:MM`, computed from the detected timezone.
 type TimezoneOffset = string
 
-// TouchSupport TODO
+// TouchSupport Touch capabilities reported by the browser.
 type TouchSupport struct {
 	MaxTouchPoints *int64 `json:"max_touch_points,omitempty"`
 	TouchEvent     *bool  `json:"touch_event,omitempty"`
 	TouchStart     *bool  `json:"touch_start,omitempty"`
 }
 
-// TriggeredBy TODO
+// TriggeredBy Rules from the rule engine that caused this webhook to be delivered; each entry carries the rule ID, name and description.
 type TriggeredBy = []TriggeringRule
 
 // TriggeringRule defines model for TriggeredBy.
@@ -1527,94 +1559,94 @@ type TriggeringRule struct {
 	Name        string `json:"name"`
 }
 
-// URL TODO
+// URL URL of the page, or for edge events of the request, that produced the event.
 type URL = string
 
-// UserAgent TODO
+// UserAgent Raw User-Agent string sent by the client.
 type UserAgent = string
 
-// Velocity TODO
+// Velocity Activity counters for the visitor ID, IP address and linked ID over 5-minute, 1-hour and 24-hour windows. Metrics whose input is missing (for example no linked ID) are omitted.
 type Velocity struct {
-	// DistinctCountry TODO
+	// DistinctCountry Counts of one velocity metric over three trailing windows ending at the event time. Omitted when it could not be computed.
 	DistinctCountry *VelocityData `json:"distinct_country,omitempty"`
 
-	// DistinctIP TODO
+	// DistinctIP Counts of one velocity metric over three trailing windows ending at the event time. Omitted when it could not be computed.
 	DistinctIP *VelocityData `json:"distinct_ip,omitempty"`
 
-	// DistinctIPByLinkedID TODO
+	// DistinctIPByLinkedID Counts of one velocity metric over three trailing windows ending at the event time. Omitted when it could not be computed.
 	DistinctIPByLinkedID *VelocityData `json:"distinct_ip_by_linked_id,omitempty"`
 
-	// DistinctLinkedID TODO
+	// DistinctLinkedID Counts of one velocity metric over three trailing windows ending at the event time. Omitted when it could not be computed.
 	DistinctLinkedID *VelocityData `json:"distinct_linked_id,omitempty"`
 
-	// DistinctVisitorIDByLinkedID TODO
+	// DistinctVisitorIDByLinkedID Counts of one velocity metric over three trailing windows ending at the event time. Omitted when it could not be computed.
 	DistinctVisitorIDByLinkedID *VelocityData `json:"distinct_visitor_id_by_linked_id,omitempty"`
 
-	// Events TODO
+	// Events Counts of one velocity metric over three trailing windows ending at the event time. Omitted when it could not be computed.
 	Events *VelocityData `json:"events,omitempty"`
 
-	// IPEvents TODO
+	// IPEvents Counts of one velocity metric over three trailing windows ending at the event time. Omitted when it could not be computed.
 	IPEvents *VelocityData `json:"ip_events,omitempty"`
 }
 
-// VelocityData TODO
+// VelocityData Counts of one velocity metric over three trailing windows ending at the event time. Omitted when it could not be computed.
 type VelocityData struct {
-	// N1Hour TODO
+	// N1Hour Count over the hour before the event.
 	N1Hour int `json:"1_hour"`
 
-	// N24Hours TODO
+	// N24Hours Count over the 24 hours before the event. Omitted for the distinct-value metrics when the visitor had more than 20,000 events in that day.
 	N24Hours *int `json:"24_hours,omitempty"`
 
-	// N5Minutes TODO
+	// N5Minutes Count over the 5 minutes before the event.
 	N5Minutes int `json:"5_minutes"`
 }
 
-// Vendor TODO
+// Vendor Value of `navigator.vendor`.
 type Vendor = string
 
-// VirtualMachine TODO
+// VirtualMachine `true` when the browser runs inside a virtual machine such as VMware.
 type VirtualMachine = bool
 
-// VirtualMachineMLScore TODO
+// VirtualMachineMLScore Model score from 0 to 1 (three decimals) backing the `virtual_machine` signal; higher means more confident. Beta, enabled per customer.
 type VirtualMachineMLScore = float64
 
-// VPN TODO
+// VPN True when the request went through a VPN or a similar anonymizing service.
 type VPN = bool
 
-// VPNConfidence TODO
+// VPNConfidence Confidence of the VPN result, derived from the combined VPN detection methods.
 type VPNConfidence string
 
-// VPNMLScore TODO
+// VPNMLScore Model score from 0 to 1 (three decimals) backing the `vpn` signal; higher means more confident a VPN is used. Beta, enabled per customer.
 type VPNMLScore = float64
 
 // VPNMethods defines model for VpnMethods.
 type VPNMethods struct {
-	// AuxiliaryMobile TODO
+	// AuxiliaryMobile Outcome of additional VPN checks run on mobile devices only.
 	AuxiliaryMobile *bool `json:"auxiliary_mobile,omitempty"`
 
-	// MLPrediction TODO
+	// MLPrediction A machine-learning model predicts that the device is running a VPN.
 	MLPrediction *bool `json:"ml_prediction,omitempty"`
 
-	// OSMismatch TODO
+	// OSMismatch The device's operating system differs from the one suggested by its network signature.
 	OSMismatch *bool `json:"os_mismatch,omitempty"`
 
-	// PublicVPN TODO
+	// PublicVPN The IP address belongs to a public VPN provider.
 	PublicVPN *bool `json:"public_vpn,omitempty"`
 
-	// Relay TODO
+	// Relay The IP belongs to a relay service such as iCloud Private Relay or Cloudflare WARP. Relays hide the real IP like a VPN, but do not let the user choose an exit location abroad.
 	Relay *bool `json:"relay,omitempty"`
 
-	// TimezoneMismatch TODO
+	// TimezoneMismatch The browser's time zone differs from the one expected for the IP address.
 	TimezoneMismatch *bool `json:"timezone_mismatch,omitempty"`
 }
 
-// VPNOriginCountry TODO
+// VPNOriginCountry Country the request is believed to come from, as an ISO 3166 code or `unknown`; needs a recent client SDK.
 type VPNOriginCountry = string
 
-// VPNOriginTimezone TODO
+// VPNOriginTimezone Device-local timezone used when checking for a mismatch with the IP location.
 type VPNOriginTimezone = string
 
-// WebGLBasics TODO
+// WebGLBasics Version, vendor and renderer strings exposed by the WebGL context.
 type WebGLBasics struct {
 	Renderer               *string `json:"renderer,omitempty"`
 	RendererUnmasked       *string `json:"renderer_unmasked,omitempty"`
@@ -1624,7 +1656,7 @@ type WebGLBasics struct {
 	Version                *string `json:"version,omitempty"`
 }
 
-// WebGLExtensions TODO
+// WebGLExtensions Hashes summarising WebGL context attributes, parameters and supported extensions.
 type WebGLExtensions struct {
 	ContextAttributes     *string   `json:"context_attributes,omitempty"`
 	ExtensionParameters   *string   `json:"extension_parameters,omitempty"`
@@ -1636,160 +1668,160 @@ type WebGLExtensions struct {
 
 // SearchEventsParams defines parameters for SearchEvents.
 type SearchEventsParams struct {
-	// Limit TODO
+	// Limit Maximum number of events in a page, from 1 to 100; 10 when omitted. The newest events of the time range are kept, or the oldest when reverse is true.
 	Limit *int32 `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// PaginationKey TODO
+	// PaginationKey Opaque cursor taken from the pagination_key of the previous response; send it back unchanged to get the next page. Responses carry it only when more results exist.
 	PaginationKey *string `form:"pagination_key,omitempty" json:"pagination_key,omitempty"`
 
-	// VisitorID TODO
+	// VisitorID Only events with this visitor ID (`identification.visitor_id`).
 	VisitorID *string `form:"visitor_id,omitempty" json:"visitor_id,omitempty"`
 
-	// HighRecallID TODO
+	// HighRecallID Only events with this High Recall ID (`supplementary_id_high_recall.visitor_id`), a looser browser identifier that favours coverage over precision.
 	HighRecallID *string `form:"high_recall_id,omitempty" json:"high_recall_id,omitempty"`
 
-	// Bot TODO
+	// Bot Filter by bot detection result: all (any bot), good, bad, or none (no bot detected). Events without a bot result are left out.
 	Bot *SearchEventsParamsBot `form:"bot,omitempty" json:"bot,omitempty"`
 
-	// BotInfo TODO
+	// BotInfo Filter by bot info: all keeps events where some bot was identified; none keeps events with no bot and no bot_info.
 	BotInfo *SearchEventsParamsBotInfo `form:"bot_info,omitempty" json:"bot_info,omitempty"`
 
-	// BotInfoCategory TODO
+	// BotInfoCategory Only events whose `bot_info.category` is one of these values. For several values repeat the key (bot_info_category=ai_agent&bot_info_category=ai_crawler); comma-separated lists and [] notation are not supported.
 	BotInfoCategory *[]BotInfoCategory `form:"bot_info_category,omitempty" json:"bot_info_category,omitempty"`
 
-	// BotInfoIdentity TODO
+	// BotInfoIdentity Only events whose `bot_info.identity` is one of these values. For several values repeat the key (bot_info_identity=verified&bot_info_identity=signed); comma-separated lists and [] notation are not supported.
 	BotInfoIdentity *[]BotInfoIdentity `form:"bot_info_identity,omitempty" json:"bot_info_identity,omitempty"`
 
-	// BotInfoConfidence TODO
+	// BotInfoConfidence Only events whose `bot_info.confidence` is one of these values. For several values repeat the key (bot_info_confidence=medium&bot_info_confidence=high); comma-separated lists and [] notation are not supported.
 	BotInfoConfidence *[]BotInfoConfidence `form:"bot_info_confidence,omitempty" json:"bot_info_confidence,omitempty"`
 
-	// BotInfoProvider TODO
+	// BotInfoProvider Only events whose `bot_info.provider` exactly equals one of these values (no partial or wildcard matching). Repeat the key for several values; comma-separated lists and [] notation are not supported.
 	BotInfoProvider *[]string `form:"bot_info_provider,omitempty" json:"bot_info_provider,omitempty"`
 
-	// BotInfoName TODO
+	// BotInfoName Only events whose `bot_info.name` exactly equals one of these values (no partial or wildcard matching). Repeat the key for several values; comma-separated lists and [] notation are not supported.
 	BotInfoName *[]string `form:"bot_info_name,omitempty" json:"bot_info_name,omitempty"`
 
-	// IPAddress TODO
+	// IPAddress Only events from this IP address, or from this range in CIDR notation (e.g. 10.0.0.0/24). A bare address matches that single host (/32 or /128).
 	IPAddress *string `form:"ip_address,omitempty" json:"ip_address,omitempty"`
 
-	// ASN TODO
+	// ASN Only events whose IP address belongs to this autonomous system number (`ip_info.v4.asn` or `ip_info.v6.asn`).
 	ASN *string `form:"asn,omitempty" json:"asn,omitempty"`
 
-	// LinkedID TODO
+	// LinkedID Only events carrying this linked ID, your own identifier such as a session, order or account ID.
 	LinkedID *string `form:"linked_id,omitempty" json:"linked_id,omitempty"`
 
-	// URL TODO
+	// URL Only events whose page URL (`url`) matches this value.
 	URL *string `form:"url,omitempty" json:"url,omitempty"`
 
-	// BundleID TODO
+	// BundleID Only events from the iOS app with this bundle ID.
 	BundleID *string `form:"bundle_id,omitempty" json:"bundle_id,omitempty"`
 
-	// PackageName TODO
+	// PackageName Only events from the Android app with this package name.
 	PackageName *string `form:"package_name,omitempty" json:"package_name,omitempty"`
 
-	// Origin TODO
+	// Origin Only events from this web origin, e.g. https://example.com. Applies to web events only.
 	Origin *string `form:"origin,omitempty" json:"origin,omitempty"`
 
-	// Start TODO
+	// Start Start of the time range: an RFC 3339 timestamp, or Unix milliseconds for backward compatibility. Defaults to 7 days ago; setting it leaves the default end (now) as is.
 	Start *time.Time `form:"start,omitempty" json:"start,omitempty"`
 
-	// End TODO
+	// End End of the time range: an RFC 3339 timestamp, or Unix milliseconds for backward compatibility. Defaults to now; setting it leaves the default start (7 days ago) as is.
 	End *time.Time `form:"end,omitempty" json:"end,omitempty"`
 
-	// Reverse TODO
+	// Reverse When true, results are sorted oldest first; otherwise newest first.
 	Reverse *bool `form:"reverse,omitempty" json:"reverse,omitempty"`
 
-	// Suspect TODO
+	// Suspect Filter by the suspect flag set with updateEvent. Events on which the flag was never set are left out.
 	Suspect *bool `form:"suspect,omitempty" json:"suspect,omitempty"`
 
-	// VPN TODO
+	// VPN Filter by the VPN detection result (`vpn`). Events that lack this signal are left out.
 	VPN *bool `form:"vpn,omitempty" json:"vpn,omitempty"`
 
-	// VirtualMachine TODO
+	// VirtualMachine Filter by the virtual machine detection result (`virtual_machine`). Events that lack this signal are left out.
 	VirtualMachine *bool `form:"virtual_machine,omitempty" json:"virtual_machine,omitempty"`
 
-	// Tampering TODO
+	// Tampering Filter by the browser tampering detection result (`tampering`). Events that lack this signal are left out.
 	Tampering *bool `form:"tampering,omitempty" json:"tampering,omitempty"`
 
-	// AntiDetectBrowser TODO
+	// AntiDetectBrowser Filter by the anti-detect browser detection result (`tampering_details.anti_detect_browser`). Events that lack this signal are left out.
 	AntiDetectBrowser *bool `form:"anti_detect_browser,omitempty" json:"anti_detect_browser,omitempty"`
 
-	// Incognito TODO
+	// Incognito Filter by the incognito mode detection result (`incognito`). Events that lack this signal are left out.
 	Incognito *bool `form:"incognito,omitempty" json:"incognito,omitempty"`
 
-	// PrivacySettings TODO
+	// PrivacySettings Filter by the privacy settings detection result (`privacy_settings`). Events that lack this signal are left out.
 	PrivacySettings *bool `form:"privacy_settings,omitempty" json:"privacy_settings,omitempty"`
 
-	// Jailbroken TODO
+	// Jailbroken Filter by the jailbroken iOS device detection result (`jailbroken`). Events that lack this signal are left out.
 	Jailbroken *bool `form:"jailbroken,omitempty" json:"jailbroken,omitempty"`
 
-	// Frida TODO
+	// Frida Filter by the Frida instrumentation detection result (`frida`). Events that lack this signal are left out.
 	Frida *bool `form:"frida,omitempty" json:"frida,omitempty"`
 
-	// FactoryReset TODO
+	// FactoryReset Filter by the factory reset detection result. Only events that have a `factory_reset_timestamp` are considered.
 	FactoryReset *bool `form:"factory_reset,omitempty" json:"factory_reset,omitempty"`
 
-	// ClonedApp TODO
+	// ClonedApp Filter by the cloned app detection result (`cloned_app`). Events that lack this signal are left out.
 	ClonedApp *bool `form:"cloned_app,omitempty" json:"cloned_app,omitempty"`
 
-	// Emulator TODO
+	// Emulator Filter by the Android emulator detection result (`emulator`). Events that lack this signal are left out.
 	Emulator *bool `form:"emulator,omitempty" json:"emulator,omitempty"`
 
-	// RootApps TODO
+	// RootApps Filter by the rooted Android device detection result (`root_apps`). Events that lack this signal are left out.
 	RootApps *bool `form:"root_apps,omitempty" json:"root_apps,omitempty"`
 
-	// VPNConfidence TODO
+	// VPNConfidence Only events whose VPN detection confidence equals this level. Events without a VPN result are left out.
 	VPNConfidence *VPNConfidence `form:"vpn_confidence,omitempty" json:"vpn_confidence,omitempty"`
 
-	// MinSuspectScore TODO
+	// MinSuspectScore Only events whose suspect score is above this threshold. Send a plain decimal number, never exponent notation. Events without a suspect score are left out.
 	MinSuspectScore *float32 `form:"min_suspect_score,omitempty" json:"min_suspect_score,omitempty"`
 
-	// DeveloperTools TODO
+	// DeveloperTools Filter by the developer tools detection result (`developer_tools`). Events that lack this signal are left out.
 	DeveloperTools *bool `form:"developer_tools,omitempty" json:"developer_tools,omitempty"`
 
-	// LocationSpoofing TODO
+	// LocationSpoofing Filter by the location spoofing detection result (`location_spoofing`). Events that lack this signal are left out.
 	LocationSpoofing *bool `form:"location_spoofing,omitempty" json:"location_spoofing,omitempty"`
 
-	// MITMAttack TODO
+	// MITMAttack Filter by the man-in-the-middle attack detection result (`mitm_attack`). Events that lack this signal are left out.
 	MITMAttack *bool `form:"mitm_attack,omitempty" json:"mitm_attack,omitempty"`
 
-	// RareDevice TODO
+	// RareDevice Filter by the device rarity result (`rare_device`). Events that lack this signal are left out. Beta signal, enabled for selected customers.
 	RareDevice *bool `form:"rare_device,omitempty" json:"rare_device,omitempty"`
 
-	// RareDevicePercentileBucket TODO
+	// RareDevicePercentileBucket Only events whose device configuration falls in this rarity percentile bucket. Beta signal, enabled for selected customers.
 	RareDevicePercentileBucket *RareDevicePercentileBucket `form:"rare_device_percentile_bucket,omitempty" json:"rare_device_percentile_bucket,omitempty"`
 
-	// Proxy TODO
+	// Proxy Filter by the proxy detection result (`proxy`). Events that lack this signal are left out.
 	Proxy *bool `form:"proxy,omitempty" json:"proxy,omitempty"`
 
-	// SDKVersion TODO
+	// SDKVersion Only events collected with this SDK version (`sdk.version`), e.g. 3.11.14.
 	SDKVersion *string `form:"sdk_version,omitempty" json:"sdk_version,omitempty"`
 
-	// SDKPlatform TODO
+	// SDKPlatform Only events from this SDK platform (`sdk.platform`): js for the web agent, android, or ios.
 	SDKPlatform *SearchEventsParamsSDKPlatform `form:"sdk_platform,omitempty" json:"sdk_platform,omitempty"`
 
-	// Environment TODO
+	// Environment Only events whose environment ID (`environment_id`) is one of these values. For several values repeat the key (environment=env1&environment=env2); comma-separated lists and [] notation are not supported.
 	Environment *[]string `form:"environment,omitempty" json:"environment,omitempty"`
 
-	// ProximityID TODO
+	// ProximityID Only events whose `proximity.id` equals this value. Events without a proximity result are left out.
 	ProximityID *string `form:"proximity_id,omitempty" json:"proximity_id,omitempty"`
 
-	// TotalHits TODO
+	// TotalHits When set (1 to 1000), the response includes total_hits: the number of matching events across all pages, counted up to this value.
 	TotalHits *int64 `form:"total_hits,omitempty" json:"total_hits,omitempty"`
 
-	// TorNode TODO
+	// TorNode Filter by the Tor exit node detection result (`tor_node`). Events that lack this signal are left out.
 	TorNode *bool `form:"tor_node,omitempty" json:"tor_node,omitempty"`
 
-	// IncrementalIdentificationStatus TODO
+	// IncrementalIdentificationStatus Only incremental identification events in this state. Events not produced by incremental identification are left out.
 	IncrementalIdentificationStatus *SearchEventsParamsIncrementalIdentificationStatus `form:"incremental_identification_status,omitempty" json:"incremental_identification_status,omitempty"`
 
-	// Simulator TODO
+	// Simulator Filter by the iOS simulator detection result (`simulator`). Events that lack this signal are left out.
 	Simulator *bool `form:"simulator,omitempty" json:"simulator,omitempty"`
 
-	// ActiveCall TODO
+	// ActiveCall Filter by the active phone call detection (mobile) result (`active_call`). Events that lack this signal are left out.
 	ActiveCall *bool `form:"active_call,omitempty" json:"active_call,omitempty"`
 
-	// Source TODO
+	// Source Which event source to search; at most one value. Omit it to get device events only; edge returns only Automation Intelligence events. Covering both sources takes two requests.
 	Source *[]SearchEventsParamsSource `form:"source,omitempty" json:"source,omitempty"`
 }
 
@@ -1810,7 +1842,7 @@ type SearchEventsParamsSource string
 
 // GetEventParams defines parameters for GetEvent.
 type GetEventParams struct {
-	// RulesetID TODO
+	// RulesetID Optional ruleset to evaluate against the event. When set, the response includes the resulting rule_action (allow or block).
 	RulesetID *string `form:"ruleset_id,omitempty" json:"ruleset_id,omitempty"`
 }
 
@@ -2059,51 +2091,67 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
-	// AnalyzeRequestForAutomationIntelligenceWithBody TODO
+	// AnalyzeRequestForAutomationIntelligenceWithBody Analyze a request with Automation Intelligence
+	//
+	// Submits the metadata of an HTTP request that reached your server (method, URL, ordered headers, client IP) and returns bot information and IP intelligence for it. No client-side agent is involved, so no visitor ID is produced; it suits edge, pre-origin and middleware code. Each call stores a new event that can later be read with getEvent or listed by searchEvents with source=edge, so a 5xx should not be retried blindly. Unknown body fields are rejected with 400 and the body must arrive within 5 seconds. This endpoint is in public preview.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /edge (the `AnalyzeRequestForAutomationIntelligence` operationId).
 	AnalyzeRequestForAutomationIntelligenceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AnalyzeRequestForAutomationIntelligence TODO
+	// AnalyzeRequestForAutomationIntelligence Analyze a request with Automation Intelligence
+	//
+	// Submits the metadata of an HTTP request that reached your server (method, URL, ordered headers, client IP) and returns bot information and IP intelligence for it. No client-side agent is involved, so no visitor ID is produced; it suits edge, pre-origin and middleware code. Each call stores a new event that can later be read with getEvent or listed by searchEvents with source=edge, so a 5xx should not be retried blindly. Unknown body fields are rejected with 400 and the body must arrive within 5 seconds. This endpoint is in public preview.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /edge (the `AnalyzeRequestForAutomationIntelligence` operationId).
 	AnalyzeRequestForAutomationIntelligence(ctx context.Context, body AnalyzeRequestForAutomationIntelligenceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// SearchEvents TODO
+	// SearchEvents Search events
+	//
+	// Lists events that match every given filter, newest first. By default the time range is the last 7 days and a page holds 10 events; use start, end, limit and reverse to change that, and pass the returned pagination_key to fetch the next page. Without source only device events are searched; source=edge returns only Automation Intelligence events. A secret key scoped to an environment sees only that environment's events.
 	//
 	// Corresponds with GET /events (the `SearchEvents` operationId).
 	SearchEvents(ctx context.Context, params *SearchEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetEvent TODO
+	// GetEvent Get an event by its ID
+	//
+	// Returns the complete analysis of one event, Smart Signals included, looked up by its event ID. Works for device and edge events alike; edge events have no identification section.
 	//
 	// Corresponds with GET /events/{event_id} (the `GetEvent` operationId).
 	GetEvent(ctx context.Context, eventID string, params *GetEventParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateEventWithBody TODO
+	// UpdateEventWithBody Update an event
+	//
+	// Sets the linked ID, tags or suspect flag of an existing event; only the fields present in the body are changed. Useful for attaching data the client did not have, or for marking fraud so it can be searched later. Events older than one month cannot be changed. Just after identification the event may not be writable yet (409 state_not_ready): retry shortly.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /events/{event_id} (the `UpdateEvent` operationId).
 	UpdateEventWithBody(ctx context.Context, eventID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateEvent TODO
+	// UpdateEvent Update an event
+	//
+	// Sets the linked ID, tags or suspect flag of an existing event; only the fields present in the body are changed. Useful for attaching data the client did not have, or for marking fraud so it can be searched later. Events older than one month cannot be changed. Just after identification the event may not be writable yet (409 state_not_ready): retry shortly.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /events/{event_id} (the `UpdateEvent` operationId).
 	UpdateEvent(ctx context.Context, eventID string, body UpdateEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteVisitorData TODO
+	// DeleteVisitorData Delete the data of a visitor ID
+	//
+	// Requests removal of all data tied to a visitor ID. Device data is erased asynchronously, usually within minutes, after which that browser or device gets a new visitor ID on its next visit. Events from the last 10 days are normally removed within 24 hours; older ones expire with your data retention period. Available on Enterprise plans on request (otherwise 403 feature_not_enabled), with separate limits of 30 requests per hour and 500 per day.
 	//
 	// Corresponds with DELETE /visitors/{visitor_id} (the `DeleteVisitorData` operationId).
 	DeleteVisitorData(ctx context.Context, visitorID string, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
-// AnalyzeRequestForAutomationIntelligenceWithBody TODO
+// AnalyzeRequestForAutomationIntelligenceWithBody Analyze a request with Automation Intelligence
+//
+// Submits the metadata of an HTTP request that reached your server (method, URL, ordered headers, client IP) and returns bot information and IP intelligence for it. No client-side agent is involved, so no visitor ID is produced; it suits edge, pre-origin and middleware code. Each call stores a new event that can later be read with getEvent or listed by searchEvents with source=edge, so a 5xx should not be retried blindly. Unknown body fields are rejected with 400 and the body must arrive within 5 seconds. This endpoint is in public preview.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2120,7 +2168,9 @@ func (c *Client) AnalyzeRequestForAutomationIntelligenceWithBody(ctx context.Con
 	return c.Client.Do(req)
 }
 
-// AnalyzeRequestForAutomationIntelligence TODO
+// AnalyzeRequestForAutomationIntelligence Analyze a request with Automation Intelligence
+//
+// Submits the metadata of an HTTP request that reached your server (method, URL, ordered headers, client IP) and returns bot information and IP intelligence for it. No client-side agent is involved, so no visitor ID is produced; it suits edge, pre-origin and middleware code. Each call stores a new event that can later be read with getEvent or listed by searchEvents with source=edge, so a 5xx should not be retried blindly. Unknown body fields are rejected with 400 and the body must arrive within 5 seconds. This endpoint is in public preview.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2137,7 +2187,9 @@ func (c *Client) AnalyzeRequestForAutomationIntelligence(ctx context.Context, bo
 	return c.Client.Do(req)
 }
 
-// SearchEvents TODO
+// SearchEvents Search events
+//
+// Lists events that match every given filter, newest first. By default the time range is the last 7 days and a page holds 10 events; use start, end, limit and reverse to change that, and pass the returned pagination_key to fetch the next page. Without source only device events are searched; source=edge returns only Automation Intelligence events. A secret key scoped to an environment sees only that environment's events.
 //
 // Corresponds with GET /events (the `SearchEvents` operationId).
 func (c *Client) SearchEvents(ctx context.Context, params *SearchEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2152,7 +2204,9 @@ func (c *Client) SearchEvents(ctx context.Context, params *SearchEventsParams, r
 	return c.Client.Do(req)
 }
 
-// GetEvent TODO
+// GetEvent Get an event by its ID
+//
+// Returns the complete analysis of one event, Smart Signals included, looked up by its event ID. Works for device and edge events alike; edge events have no identification section.
 //
 // Corresponds with GET /events/{event_id} (the `GetEvent` operationId).
 func (c *Client) GetEvent(ctx context.Context, eventID string, params *GetEventParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2167,7 +2221,9 @@ func (c *Client) GetEvent(ctx context.Context, eventID string, params *GetEventP
 	return c.Client.Do(req)
 }
 
-// UpdateEventWithBody TODO
+// UpdateEventWithBody Update an event
+//
+// Sets the linked ID, tags or suspect flag of an existing event; only the fields present in the body are changed. Useful for attaching data the client did not have, or for marking fraud so it can be searched later. Events older than one month cannot be changed. Just after identification the event may not be writable yet (409 state_not_ready): retry shortly.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2184,7 +2240,9 @@ func (c *Client) UpdateEventWithBody(ctx context.Context, eventID string, conten
 	return c.Client.Do(req)
 }
 
-// UpdateEvent TODO
+// UpdateEvent Update an event
+//
+// Sets the linked ID, tags or suspect flag of an existing event; only the fields present in the body are changed. Useful for attaching data the client did not have, or for marking fraud so it can be searched later. Events older than one month cannot be changed. Just after identification the event may not be writable yet (409 state_not_ready): retry shortly.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2201,7 +2259,9 @@ func (c *Client) UpdateEvent(ctx context.Context, eventID string, body UpdateEve
 	return c.Client.Do(req)
 }
 
-// DeleteVisitorData TODO
+// DeleteVisitorData Delete the data of a visitor ID
+//
+// Requests removal of all data tied to a visitor ID. Device data is erased asynchronously, usually within minutes, after which that browser or device gets a new visitor ID on its next visit. Events from the last 10 days are normally removed within 24 hours; older ones expire with your data retention period. Available on Enterprise plans on request (otherwise 403 feature_not_enabled), with separate limits of 30 requests per hour and 500 per day.
 //
 // Corresponds with DELETE /visitors/{visitor_id} (the `DeleteVisitorData` operationId).
 func (c *Client) DeleteVisitorData(ctx context.Context, visitorID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3108,49 +3168,63 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
-	// AnalyzeRequestForAutomationIntelligenceWithBodyWithResponse TODO
+	// AnalyzeRequestForAutomationIntelligenceWithBodyWithResponse Analyze a request with Automation Intelligence
+	//
+	// Submits the metadata of an HTTP request that reached your server (method, URL, ordered headers, client IP) and returns bot information and IP intelligence for it. No client-side agent is involved, so no visitor ID is produced; it suits edge, pre-origin and middleware code. Each call stores a new event that can later be read with getEvent or listed by searchEvents with source=edge, so a 5xx should not be retried blindly. Unknown body fields are rejected with 400 and the body must arrive within 5 seconds. This endpoint is in public preview.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /edge (the `AnalyzeRequestForAutomationIntelligence` operationId).
 	AnalyzeRequestForAutomationIntelligenceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AnalyzeRequestForAutomationIntelligenceResponse, error)
 
-	// AnalyzeRequestForAutomationIntelligenceWithResponse TODO
+	// AnalyzeRequestForAutomationIntelligenceWithResponse Analyze a request with Automation Intelligence
+	//
+	// Submits the metadata of an HTTP request that reached your server (method, URL, ordered headers, client IP) and returns bot information and IP intelligence for it. No client-side agent is involved, so no visitor ID is produced; it suits edge, pre-origin and middleware code. Each call stores a new event that can later be read with getEvent or listed by searchEvents with source=edge, so a 5xx should not be retried blindly. Unknown body fields are rejected with 400 and the body must arrive within 5 seconds. This endpoint is in public preview.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /edge (the `AnalyzeRequestForAutomationIntelligence` operationId).
 	AnalyzeRequestForAutomationIntelligenceWithResponse(ctx context.Context, body AnalyzeRequestForAutomationIntelligenceJSONRequestBody, reqEditors ...RequestEditorFn) (*AnalyzeRequestForAutomationIntelligenceResponse, error)
 
-	// SearchEventsWithResponse TODO
+	// SearchEventsWithResponse Search events
+	//
+	// Lists events that match every given filter, newest first. By default the time range is the last 7 days and a page holds 10 events; use start, end, limit and reverse to change that, and pass the returned pagination_key to fetch the next page. Without source only device events are searched; source=edge returns only Automation Intelligence events. A secret key scoped to an environment sees only that environment's events.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /events (the `SearchEvents` operationId).
 	SearchEventsWithResponse(ctx context.Context, params *SearchEventsParams, reqEditors ...RequestEditorFn) (*SearchEventsResponse, error)
 
-	// GetEventWithResponse TODO
+	// GetEventWithResponse Get an event by its ID
+	//
+	// Returns the complete analysis of one event, Smart Signals included, looked up by its event ID. Works for device and edge events alike; edge events have no identification section.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /events/{event_id} (the `GetEvent` operationId).
 	GetEventWithResponse(ctx context.Context, eventID string, params *GetEventParams, reqEditors ...RequestEditorFn) (*GetEventResponse, error)
 
-	// UpdateEventWithBodyWithResponse TODO
+	// UpdateEventWithBodyWithResponse Update an event
+	//
+	// Sets the linked ID, tags or suspect flag of an existing event; only the fields present in the body are changed. Useful for attaching data the client did not have, or for marking fraud so it can be searched later. Events older than one month cannot be changed. Just after identification the event may not be writable yet (409 state_not_ready): retry shortly.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /events/{event_id} (the `UpdateEvent` operationId).
 	UpdateEventWithBodyWithResponse(ctx context.Context, eventID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateEventResponse, error)
 
-	// UpdateEventWithResponse TODO
+	// UpdateEventWithResponse Update an event
+	//
+	// Sets the linked ID, tags or suspect flag of an existing event; only the fields present in the body are changed. Useful for attaching data the client did not have, or for marking fraud so it can be searched later. Events older than one month cannot be changed. Just after identification the event may not be writable yet (409 state_not_ready): retry shortly.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /events/{event_id} (the `UpdateEvent` operationId).
 	UpdateEventWithResponse(ctx context.Context, eventID string, body UpdateEventJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEventResponse, error)
 
-	// DeleteVisitorDataWithResponse TODO
+	// DeleteVisitorDataWithResponse Delete the data of a visitor ID
+	//
+	// Requests removal of all data tied to a visitor ID. Device data is erased asynchronously, usually within minutes, after which that browser or device gets a new visitor ID on its next visit. Events from the last 10 days are normally removed within 24 hours; older ones expire with your data retention period. Available on Enterprise plans on request (otherwise 403 feature_not_enabled), with separate limits of 30 requests per hour and 500 per day.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3524,7 +3598,9 @@ func (r DeleteVisitorDataResponse) ContentType() string {
 	return ""
 }
 
-// AnalyzeRequestForAutomationIntelligenceWithBodyWithResponse TODO
+// AnalyzeRequestForAutomationIntelligenceWithBodyWithResponse Analyze a request with Automation Intelligence
+//
+// Submits the metadata of an HTTP request that reached your server (method, URL, ordered headers, client IP) and returns bot information and IP intelligence for it. No client-side agent is involved, so no visitor ID is produced; it suits edge, pre-origin and middleware code. Each call stores a new event that can later be read with getEvent or listed by searchEvents with source=edge, so a 5xx should not be retried blindly. Unknown body fields are rejected with 400 and the body must arrive within 5 seconds. This endpoint is in public preview.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3537,7 +3613,9 @@ func (c *ClientWithResponses) AnalyzeRequestForAutomationIntelligenceWithBodyWit
 	return ParseAnalyzeRequestForAutomationIntelligenceResponse(rsp)
 }
 
-// AnalyzeRequestForAutomationIntelligenceWithResponse TODO
+// AnalyzeRequestForAutomationIntelligenceWithResponse Analyze a request with Automation Intelligence
+//
+// Submits the metadata of an HTTP request that reached your server (method, URL, ordered headers, client IP) and returns bot information and IP intelligence for it. No client-side agent is involved, so no visitor ID is produced; it suits edge, pre-origin and middleware code. Each call stores a new event that can later be read with getEvent or listed by searchEvents with source=edge, so a 5xx should not be retried blindly. Unknown body fields are rejected with 400 and the body must arrive within 5 seconds. This endpoint is in public preview.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3550,7 +3628,9 @@ func (c *ClientWithResponses) AnalyzeRequestForAutomationIntelligenceWithRespons
 	return ParseAnalyzeRequestForAutomationIntelligenceResponse(rsp)
 }
 
-// SearchEventsWithResponse TODO
+// SearchEventsWithResponse Search events
+//
+// Lists events that match every given filter, newest first. By default the time range is the last 7 days and a page holds 10 events; use start, end, limit and reverse to change that, and pass the returned pagination_key to fetch the next page. Without source only device events are searched; source=edge returns only Automation Intelligence events. A secret key scoped to an environment sees only that environment's events.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3563,7 +3643,9 @@ func (c *ClientWithResponses) SearchEventsWithResponse(ctx context.Context, para
 	return ParseSearchEventsResponse(rsp)
 }
 
-// GetEventWithResponse TODO
+// GetEventWithResponse Get an event by its ID
+//
+// Returns the complete analysis of one event, Smart Signals included, looked up by its event ID. Works for device and edge events alike; edge events have no identification section.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3576,7 +3658,9 @@ func (c *ClientWithResponses) GetEventWithResponse(ctx context.Context, eventID 
 	return ParseGetEventResponse(rsp)
 }
 
-// UpdateEventWithBodyWithResponse TODO
+// UpdateEventWithBodyWithResponse Update an event
+//
+// Sets the linked ID, tags or suspect flag of an existing event; only the fields present in the body are changed. Useful for attaching data the client did not have, or for marking fraud so it can be searched later. Events older than one month cannot be changed. Just after identification the event may not be writable yet (409 state_not_ready): retry shortly.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3589,7 +3673,9 @@ func (c *ClientWithResponses) UpdateEventWithBodyWithResponse(ctx context.Contex
 	return ParseUpdateEventResponse(rsp)
 }
 
-// UpdateEventWithResponse TODO
+// UpdateEventWithResponse Update an event
+//
+// Sets the linked ID, tags or suspect flag of an existing event; only the fields present in the body are changed. Useful for attaching data the client did not have, or for marking fraud so it can be searched later. Events older than one month cannot be changed. Just after identification the event may not be writable yet (409 state_not_ready): retry shortly.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3602,7 +3688,9 @@ func (c *ClientWithResponses) UpdateEventWithResponse(ctx context.Context, event
 	return ParseUpdateEventResponse(rsp)
 }
 
-// DeleteVisitorDataWithResponse TODO
+// DeleteVisitorDataWithResponse Delete the data of a visitor ID
+//
+// Requests removal of all data tied to a visitor ID. Device data is erased asynchronously, usually within minutes, after which that browser or device gets a new visitor ID on its next visit. Events from the last 10 days are normally removed within 24 hours; older ones expire with your data retention period. Available on Enterprise plans on request (otherwise 403 feature_not_enabled), with separate limits of 30 requests per hour and 500 per day.
 //
 // Returns a wrapper object for the known response body format(s).
 //
