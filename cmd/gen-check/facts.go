@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// A wire fact is one thing that travels on the wire, keyed by where it
+// travels, independent of component names and prose. Examples:
+//
+//	GET /events ?limit in=query maximum            -> 100
+//	GET /events/{event_id} 200<application/json> .ip_info.v4.asn -> string
+//	GET /events/{event_id} 200<application/json> .bot_info.category ="ai_agent" -> value
+//
+// Two descriptions describe the same API when their fact sets are equal.
+type fact struct {
+	kind  string // operation, parameter, request body, response, property, enum value, server, security
+	value string
+}
+
+type facts map[string]fact
+
+// maxDepth bounds schema recursion; real payloads nest far less.
+const maxDepth = 40
+
+// wireFacts flattens an OpenAPI document into its wire facts.
+func wireFacts(doc *openapi3.T) facts {
+	f := facts{}
+	for _, s := range doc.Servers {
+		f["server "+strings.TrimRight(s.URL, "/")] = fact{"server", "server"}
+	}
+	if doc.Components != nil {
+		for _, ref := range doc.Components.SecuritySchemes {
+			if s := ref.Value; s != nil {
+				f["security "+s.Type+" "+strings.ToLower(s.Scheme)] = fact{"security", "security"}
+			}
+		}
+	}
+	if doc.Paths != nil {
+		for path, item := range doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				f.operation(method+" "+path, item.Parameters, op)
+			}
+		}
+	}
+	for name, item := range doc.Webhooks {
+		for method, op := range item.Operations() {
+			f.operation(method+" webhook:"+name, item.Parameters, op)
+		}
+	}
+	return f
+}
+
+func (f facts) add(key, kind, value string) { f[key] = fact{kind, value} }
+
+func (f facts) operation(key string, pathParams openapi3.Parameters, op *openapi3.Operation) {
+	f.add(key, "operation", "operation")
+
+	// Operation-level parameters override path-level ones with the same name and location.
+	params := map[string]*openapi3.Parameter{}
+	for _, list := range []openapi3.Parameters{pathParams, op.Parameters} {
+		for _, ref := range list {
+			if p := ref.Value; p != nil {
+				params[p.In+" "+p.Name] = p
+			}
+		}
+	}
+	for _, p := range params {
+		pk := key + " ?" + p.Name + " in=" + p.In
+		f.add(pk+" presence", "parameter", presence(p.Required))
+		if sm, err := p.SerializationMethod(); err == nil {
+			f.add(pk+" serialization", "parameter", sm.Style+" explode="+strconv.FormatBool(sm.Explode))
+		}
+		f.schema(p.Schema, pk, "parameter", nil)
+	}
+
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		rb := op.RequestBody.Value
+		f.add(key+" body", "request body", presence(rb.Required))
+		for ct, media := range rb.Content {
+			f.schema(media.Schema, key+" body<"+ct+">", "property", nil)
+		}
+	}
+
+	if op.Responses != nil {
+		for code, ref := range op.Responses.Map() {
+			rk := key + " " + code
+			f.add(rk, "response", "response")
+			resp := ref.Value
+			if resp == nil {
+				continue
+			}
+			for name, h := range resp.Headers {
+				if h.Value == nil {
+					continue
+				}
+				hk := rk + " header " + strings.ToLower(name)
+				f.add(hk, "response", presence(h.Value.Required))
+				f.schema(h.Value.Schema, hk, "response", nil)
+			}
+			for ct, media := range resp.Content {
+				f.schema(media.Schema, rk+"<"+ct+">", "property", nil)
+			}
+		}
+	}
+}
+
+func presence(required bool) string {
+	if required {
+		return "required"
+	}
+	return "optional"
+}
+
+// schema records the facts of one schema at a wire path. $refs are already
+// resolved by kin-openapi (including OpenAPI 3.1 keywords beside a $ref);
+// stack holds the refs on the way down, so recursive schemas terminate.
+func (f facts) schema(ref *openapi3.SchemaRef, prefix, kind string, stack []string) {
+	if ref == nil || ref.Value == nil || len(stack) > maxDepth {
+		return
+	}
+	if ref.Ref != "" {
+		if slices.Contains(stack, ref.Ref) {
+			f.add(prefix+" <cycle>", kind, "cycle")
+			return
+		}
+		stack = append(stack[:len(stack):len(stack)], ref.Ref)
+	}
+	s := ref.Value
+
+	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+		for _, sub := range list {
+			f.schema(sub, prefix, kind, stack)
+		}
+	}
+
+	if t := schemaType(s); t != "" {
+		if prev, ok := f[prefix]; ok && prev.value != t {
+			t = unionTypes(prev.value, t)
+		}
+		f.add(prefix, kind, t)
+	}
+	enumKind := "enum value"
+	if kind == "parameter" {
+		enumKind = kind
+	}
+	if s.Const != nil {
+		f.add(prefix+" ="+jsonText(s.Const), enumKind, "value")
+	}
+	for _, v := range s.Enum {
+		f.add(prefix+" ="+jsonText(v), enumKind, "value")
+	}
+	if s.Default != nil {
+		f.add(prefix+" default", kind, jsonText(s.Default))
+	}
+	bound := func(name string, v *float64) {
+		if v != nil {
+			f.add(prefix+" "+name, kind, strconv.FormatFloat(*v, 'g', -1, 64))
+		}
+	}
+	bound("minimum", s.Min)
+	bound("maximum", s.Max)
+	bound("exclusiveMinimum", s.ExclusiveMin.Value)
+	bound("exclusiveMaximum", s.ExclusiveMax.Value)
+	count := func(name string, v uint64, set bool) {
+		if set {
+			f.add(prefix+" "+name, kind, strconv.FormatUint(v, 10))
+		}
+	}
+	count("minItems", s.MinItems, s.MinItems > 0)
+	count("maxItems", derefUint(s.MaxItems), s.MaxItems != nil)
+	count("minLength", s.MinLength, s.MinLength > 0)
+	count("maxLength", derefUint(s.MaxLength), s.MaxLength != nil)
+	if s.Pattern != "" {
+		f.add(prefix+" pattern", kind, s.Pattern)
+	}
+
+	for _, name := range s.Required {
+		f.add(prefix+"."+name+" required", kind, "required")
+	}
+	for name, sub := range s.Properties {
+		f.schema(sub, prefix+"."+name, kind, stack)
+	}
+	if s.Items != nil {
+		f.schema(s.Items, prefix+"[]", kind, stack)
+	}
+	if ap := s.AdditionalProperties; ap.Schema != nil {
+		f.schema(ap.Schema, prefix+"{}", kind, stack)
+	} else if ap.Has != nil && !*ap.Has {
+		f.add(prefix+" additionalProperties", kind, "false")
+	}
+}
+
+// schemaType renders type and format, e.g. "integer/int64" or "null|string".
+func schemaType(s *openapi3.Schema) string {
+	if s.Type == nil || len(s.Type.Slice()) == 0 {
+		return ""
+	}
+	types := slices.Clone(s.Type.Slice())
+	if s.Nullable && !slices.Contains(types, "null") {
+		types = append(types, "null")
+	}
+	sort.Strings(types)
+	t := strings.Join(types, "|")
+	if s.Format != "" {
+		t += "/" + s.Format
+	}
+	return t
+}
+
+// unionTypes merges type descriptions met through allOf/oneOf/anyOf.
+func unionTypes(a, b string) string {
+	set := map[string]bool{}
+	for _, part := range strings.Split(a+"|"+b, "|") {
+		set[part] = true
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return strings.Join(out, "|")
+}
+
+// jsonText renders a value as compact JSON without HTML escaping, so an
+// enum value like "<p95" reads as written in the spec.
+func jsonText(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "<unencodable>"
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func derefUint(p *uint64) uint64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
