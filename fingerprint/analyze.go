@@ -1,0 +1,93 @@
+package fingerprint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/fpgo/fingerprint-go/gen"
+)
+
+// AnalyzeRequest submits the metadata of an HTTP request that reached your server to
+// Automation Intelligence (POST /edge) and returns bot detection and IP intelligence for it.
+// Each call creates an event, so it is retried only on 429 and on connection failures
+// before the request was sent. The request is checked first (headers, method, absolute
+// http(s) URL, at least one client IP).
+func (c *Client) AnalyzeRequest(ctx context.Context, req *EdgeRequest) (*EdgeResponse, error) {
+	if err := validateEdgeRequest(req); err != nil {
+		return nil, err
+	}
+	r := *req
+	if r.Tags != nil && *r.Tags == nil {
+		r.Tags = nil // the API rejects "tags": null
+	}
+	body, err := json.Marshal(r)
+	if err != nil {
+		return nil, invalid("request", "cannot be encoded as JSON: %v", err)
+	}
+	httpReq, err := gen.NewAnalyzeRequestForAutomationIntelligenceRequestWithBody(c.server, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do(ctx, opAnalyze, httpReq)
+	if err != nil {
+		return nil, err
+	}
+	return decodeJSON[EdgeResponse](opAnalyze, res)
+}
+
+// validateEdgeRequest checks what the API would reject with 400, before any network call.
+func validateEdgeRequest(req *EdgeRequest) error {
+	if req == nil {
+		return invalid("request", "nil *EdgeRequest")
+	}
+	if len(req.Headers) == 0 {
+		return invalid("headers", "at least one header is required")
+	}
+	for i, h := range req.Headers {
+		if strings.TrimSpace(h.Name) == "" {
+			return invalid("headers["+strconv.Itoa(i)+"].name", "empty header name")
+		}
+	}
+	if strings.TrimSpace(req.Method) == "" {
+		return invalid("method", "empty")
+	}
+	u, err := url.Parse(req.URL)
+	switch {
+	case err != nil:
+		return invalid("url", "cannot be parsed")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return invalid("url", "must be an absolute http or https URL")
+	case u.Host == "":
+		return invalid("url", "missing host")
+	case u.Fragment != "" || strings.Contains(req.URL, "#"):
+		return invalid("url", "must not contain a fragment")
+	}
+	v4, v6 := deref(req.IPv4Address), deref(req.IPv6Address)
+	if v4 == "" && v6 == "" {
+		return invalid("ipv4_address", "at least one of ipv4_address or ipv6_address is required")
+	}
+	if v4 != "" {
+		if a, err := netip.ParseAddr(v4); err != nil || !a.Is4() {
+			return invalid("ipv4_address", "%q is not an IPv4 address", v4)
+		}
+	}
+	if v6 != "" {
+		if a, err := netip.ParseAddr(v6); err != nil || !a.Is6() || a.Zone() != "" {
+			return invalid("ipv6_address", "%q is not an IPv6 address", v6)
+		}
+	}
+	return nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,278 @@
+package fingerprint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	"github.com/fpgo/fingerprint-go/gen"
+)
+
+// maxSuccessBody bounds the size of a 2xx response body; a search page of 100 events is
+// far smaller.
+const maxSuccessBody = 64 << 20
+
+// Client calls the Fingerprint Server API v4 with a secret API key.
+//
+// A Client is safe for concurrent use by multiple goroutines and holds no per-request
+// state: create it once and reuse it.
+type Client struct {
+	secretKey  string
+	server     string // base URL with a trailing slash, as the gen request builders need
+	httpClient *http.Client
+	timeout    time.Duration
+	maxRetries int
+	logger     *slog.Logger
+
+	// Replaced by tests so that retries neither sleep nor depend on randomness or the clock.
+	sleep  func(ctx context.Context, d time.Duration) error
+	jitter func(max time.Duration) time.Duration
+	now    func() time.Time
+}
+
+// NewClient returns a Client that authenticates with secretAPIKey (from the dashboard's
+// API keys page; never a public key). It reports an empty or malformed key and invalid or
+// conflicting options as errors; it makes no network call.
+func NewClient(secretAPIKey string, opts ...Option) (*Client, error) {
+	if err := checkSecretKey(secretAPIKey); err != nil {
+		return nil, err
+	}
+	cfg := config{region: RegionUS, timeout: DefaultTimeout, maxRetries: DefaultMaxRetries}
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, errors.New("fingerprint: nil Option")
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.regionSet && cfg.baseURLSet {
+		return nil, errors.New("fingerprint: WithRegion and WithBaseURL cannot be combined: a base URL already selects the host")
+	}
+	base, _ := cfg.region.baseURL()
+	if cfg.baseURLSet {
+		base = cfg.baseURL
+	}
+	return &Client{
+		secretKey:  secretAPIKey,
+		server:     base + "/",
+		httpClient: newHTTPClient(cfg.httpClient),
+		timeout:    cfg.timeout,
+		maxRetries: cfg.maxRetries,
+		logger:     cfg.logger,
+		sleep:      sleepContext,
+		jitter:     fullJitter,
+		now:        time.Now,
+	}, nil
+}
+
+// checkSecretKey rejects keys that cannot be a valid header value. The key itself never
+// appears in the error.
+func checkSecretKey(key string) error {
+	if strings.TrimSpace(key) == "" {
+		return errors.New("fingerprint: the secret API key is empty")
+	}
+	for _, r := range key {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || r > unicode.MaxASCII {
+			return errors.New("fingerprint: the secret API key contains spaces, control or non-ASCII characters")
+		}
+	}
+	return nil
+}
+
+// BaseURL returns the base URL the Client sends requests to, such as "https://api.fpjs.io/v4".
+func (c *Client) BaseURL() string { return strings.TrimSuffix(c.server, "/") }
+
+// authorize is the request editor that adds the bearer token.
+func (c *Client) authorize(_ context.Context, req *http.Request) error {
+	req.Header.Set("Authorization", "Bearer "+c.secretKey)
+	return nil
+}
+
+var _ gen.RequestEditorFn = (*Client)(nil).authorize
+
+// operation identifies an API operation for errors, logs and the retry policy.
+type operation struct {
+	method string
+	path   string // path template, e.g. "/events/{event_id}"
+	retry  retryKind
+}
+
+var (
+	opGetEvent      = operation{http.MethodGet, "/events/{event_id}", retryIdempotent}
+	opSearchEvents  = operation{http.MethodGet, "/events", retryIdempotent}
+	opUpdateEvent   = operation{http.MethodPatch, "/events/{event_id}", retryUpdate}
+	opDeleteVisitor = operation{http.MethodDelete, "/visitors/{visitor_id}", retryIdempotent}
+	opAnalyze       = operation{http.MethodPost, "/edge", retryCreate}
+)
+
+// response is a fully read 2xx response.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends req with retries and returns the 2xx response, an *APIError, a transport
+// error or a context error. req must be replayable (GetBody set when it has a body).
+func (c *Client) do(ctx context.Context, op operation, req *http.Request) (*response, error) {
+	var last error
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, contextError(err, last)
+		}
+		res, fail := c.attempt(ctx, op, req, attempt)
+		if fail == nil {
+			return res, nil
+		}
+		if fail.final != nil {
+			return nil, fail.final
+		}
+		if fail.transport != nil && ctx.Err() != nil {
+			return nil, contextError(ctx.Err(), last)
+		}
+		if fail.apiErr != nil {
+			last = fail.apiErr
+		} else {
+			last = fmt.Errorf("fingerprint: %s %s: %w", op.method, op.path, fail.transport)
+		}
+		if attempt >= c.maxRetries {
+			return nil, last
+		}
+		delay, ok := c.retryDelay(op.retry, *fail, attempt)
+		if !ok {
+			return nil, last
+		}
+		if deadline, ok := ctx.Deadline(); ok && c.now().Add(delay).After(deadline) {
+			// Waiting would outlive the caller's deadline: report what we know now.
+			return nil, last
+		}
+		c.logRetry(ctx, op, attempt, delay, last)
+		if err := c.sleep(ctx, delay); err != nil {
+			return nil, contextError(err, last)
+		}
+	}
+}
+
+// contextError wraps a context error together with the last attempt's error, so both
+// errors.Is(err, context.DeadlineExceeded) and errors.As(err, &apiErr) work.
+func contextError(ctxErr, last error) error {
+	if last == nil {
+		return fmt.Errorf("fingerprint: %w", ctxErr)
+	}
+	return fmt.Errorf("%w; last attempt: %w", ctxErr, last)
+}
+
+// attempt sends one copy of req and reads the whole response under the per-attempt timeout.
+func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, attempt int) (*response, *attemptFailure) {
+	actx := ctx
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	var wroteHeader atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		WroteHeaderField: func(string, []string) { wroteHeader.Store(true) },
+		WroteHeaders:     func() { wroteHeader.Store(true) },
+	})
+	r := req.Clone(actx)
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, &attemptFailure{transport: err}
+		}
+		r.Body = body
+	}
+	if err := c.authorize(actx, r); err != nil {
+		return nil, &attemptFailure{transport: err}
+	}
+
+	start := c.now()
+	resp, err := c.httpClient.Do(r)
+	if err != nil {
+		c.logAttempt(ctx, op, r, attempt, 0, c.now().Sub(start), err)
+		return nil, &attemptFailure{transport: err, wroteHeader: wroteHeader.Load()}
+	}
+	defer resp.Body.Close()
+
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	limit := int64(maxErrorBody)
+	if ok {
+		limit = maxSuccessBody
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	c.logAttempt(ctx, op, r, attempt, resp.StatusCode, c.now().Sub(start), err)
+	if err != nil && ok {
+		// The response was cut short: for GET this is worth a retry, never for POST /edge.
+		return nil, &attemptFailure{transport: fmt.Errorf("reading response body: %w", err), wroteHeader: true}
+	}
+	if int64(len(body)) > limit {
+		body = body[:limit]
+		if ok {
+			return nil, &attemptFailure{final: &DecodeError{StatusCode: resp.StatusCode, Method: op.method,
+				Path: op.path, Body: body[:maxErrorBody], Err: fmt.Errorf("body larger than %d bytes", limit)}}
+		}
+	}
+	if !ok {
+		return nil, &attemptFailure{apiErr: c.newAPIError(op, resp, body), wroteHeader: true}
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+// newAPIError builds the *APIError of a non-2xx response. The body is kept even when it
+// is not a JSON error document; a secret key echoed by a proxy is redacted.
+func (c *Client) newAPIError(op operation, resp *http.Response, body []byte) *APIError {
+	body = c.redactKey(body)
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		Header:     resp.Header.Clone(),
+		Body:       body,
+		Method:     op.method,
+		Path:       op.path,
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
+	}
+	var doc gen.ErrorResponse
+	if json.Unmarshal(body, &doc) == nil {
+		e.Code, e.Message = doc.Error.Code, doc.Error.Message
+	}
+	return e
+}
+
+// redactKey replaces occurrences of the secret key in b.
+func (c *Client) redactKey(b []byte) []byte {
+	if len(c.secretKey) < 8 || !bytes.Contains(b, []byte(c.secretKey)) {
+		return b
+	}
+	return bytes.ReplaceAll(b, []byte(c.secretKey), []byte("[REDACTED]"))
+}
+
+// decodeJSON decodes a 2xx body into a new T; failures become *DecodeError.
+func decodeJSON[T any](op operation, res *response) (*T, error) {
+	fail := func(err error) error {
+		return &DecodeError{StatusCode: res.status, Method: op.method, Path: op.path,
+			Body: res.body[:min(len(res.body), maxErrorBody)], Err: err}
+	}
+	trimmed := bytes.TrimSpace(res.body)
+	if len(trimmed) == 0 {
+		return nil, fail(errors.New("empty body"))
+	}
+	if bytes.Equal(trimmed, []byte("null")) {
+		return nil, fail(errors.New("null document"))
+	}
+	v := new(T)
+	if err := json.Unmarshal(trimmed, v); err != nil {
+		return nil, fail(err)
+	}
+	return v, nil
+}

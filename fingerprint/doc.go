@@ -1,0 +1,78 @@
+// Package fingerprint is a Go client for the Fingerprint Server API v4: read an
+// identification event, search events, update an event, delete a visitor's data and
+// analyze server-side requests with Automation Intelligence.
+//
+//	client, err := fingerprint.NewClient(os.Getenv("FINGERPRINT_SECRET_API_KEY"),
+//		fingerprint.WithRegion(fingerprint.RegionEU))
+//	if err != nil {
+//		return err
+//	}
+//	event, err := client.GetEvent(ctx, eventID, nil)
+//
+// The model types (Event, EventSearch, EventUpdate, EdgeRequest, ...) are aliases of the
+// types generated from the API description in package gen, so there is exactly one Go
+// type per API concept. Optional fields are pointers; Ptr helps to set them.
+//
+// # Regions
+//
+// Each Fingerprint application lives in one region: RegionUS (the default, global),
+// RegionEU or RegionAsia. Select it with WithRegion; a key used against another region gets
+// 403 wrong_region. WithBaseURL points the client at any other server that serves the API
+// paths directly under the given URL (a proxy, or a fake server in tests); it cannot be
+// combined with WithRegion.
+//
+// # Authentication
+//
+// The secret API key is sent in the Authorization header as a bearer token. It is never put
+// in a URL, an error message or a log line. Each request also carries a User-Agent and
+// the ii query parameter naming this SDK and its Version, also when you bring your own
+// http.Client with WithHTTPClient (which is copied, never modified).
+//
+// # Errors
+//
+// Invalid arguments (an empty event ID, Limit outside 1..100, an edge request without an
+// IP address, ...) are reported as *ValidationError before any network call. Every response
+// with a non-2xx status becomes an *APIError carrying the status, the API error code and
+// message, Retry-After, the headers and the raw body, even when the body is an HTML page
+// from a proxy. errors.Is works with ErrNotFound, ErrUnauthorized, ErrRateLimited and
+// ErrStateNotReady. A 2xx response whose body cannot be decoded is a *DecodeError.
+// Transport failures are returned wrapped, so *url.Error and context errors stay reachable.
+//
+//	var apiErr *fingerprint.APIError
+//	if errors.As(err, &apiErr) && apiErr.Code == fingerprint.ErrorCodeEventNotFound { ... }
+//
+// # Retries
+//
+// Failed requests are retried DefaultMaxRetries times (WithMaxRetries changes that; 0
+// turns retries off) with exponential backoff and full jitter (0.5s, 1s, 2s, ... up to
+// 8s). Retried are: 429 for every operation, honouring Retry-After (in seconds or as an
+// HTTP date) up to 60 seconds, beyond which the *APIError is returned at once; 408, 5xx and
+// connection errors for GetEvent, SearchEvents, UpdateEvent and DeleteVisitorData; 409
+// state_not_ready for UpdateEvent. AnalyzeRequest creates an event per call, so it retries
+// only 429 and connection failures that happened before the request was sent. The client
+// never sleeps past the context's deadline: it returns the last error instead. Each attempt
+// is bounded by WithTimeout (DefaultTimeout); the context bounds the whole call.
+//
+// # Pagination
+//
+// SearchEvents returns one page and a PaginationKey when more results exist.
+// SearchEventsIter follows the keys for you and yields the events one by one, holding a
+// single page in memory:
+//
+//	for ev, err := range client.SearchEventsIter(ctx, &fingerprint.SearchEventsParams{Limit: 100}) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(ev.EventID)
+//	}
+//
+// # Logging
+//
+// WithLogger logs every attempt at slog.LevelDebug: method, path template, URL, status,
+// attempt, duration, and retry delays. Headers, and with them the API key, are never logged.
+//
+// # Concurrency
+//
+// A Client is safe for concurrent use by multiple goroutines. Create one per API key and
+// reuse it; it keeps no per-request state.
+package fingerprint

@@ -1,0 +1,101 @@
+package fingerprint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+
+	"github.com/fpgo/fingerprint-go/gen"
+)
+
+// GetEventOptions holds the optional parameters of GetEvent.
+type GetEventOptions struct {
+	// RulesetID evaluates the event against this ruleset; the result is in Event.RuleAction.
+	RulesetID string
+}
+
+// GetEvent returns the event with the given ID (the event_id / requestId returned to your
+// frontend by the JavaScript agent or a mobile SDK). opts may be nil. A missing event is an
+// *APIError matching ErrNotFound.
+func (c *Client) GetEvent(ctx context.Context, eventID string, opts *GetEventOptions) (*Event, error) {
+	if err := checkID("eventID", eventID); err != nil {
+		return nil, err
+	}
+	var params *gen.GetEventParams
+	if opts != nil && opts.RulesetID != "" {
+		if err := checkID("RulesetID", opts.RulesetID); err != nil {
+			return nil, err
+		}
+		params = &gen.GetEventParams{RulesetID: &opts.RulesetID}
+	}
+	req, err := gen.NewGetEventRequest(c.server, eventID, params)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.do(ctx, opGetEvent, req)
+	if err != nil {
+		return nil, err
+	}
+	return decodeJSON[Event](opGetEvent, res)
+}
+
+// SearchEvents returns one page of events matching params (nil means no filter). Pass
+// the returned PaginationKey back in params for the next page, or use SearchEventsIter.
+// Invalid params (such as Limit outside 1..100) are reported before any request.
+func (c *Client) SearchEvents(ctx context.Context, params *SearchEventsParams) (*EventSearch, error) {
+	if err := params.validate(); err != nil {
+		return nil, err
+	}
+	req, err := gen.NewSearchEventsRequest(c.server, nil)
+	if err != nil {
+		return nil, err
+	}
+	// The query is encoded here rather than by gen: whole-second RFC 3339 times, plain
+	// decimal floats and %20 for spaces.
+	req.URL.RawQuery = params.encode()
+	res, err := c.do(ctx, opSearchEvents, req)
+	if err != nil {
+		return nil, err
+	}
+	return decodeJSON[EventSearch](opSearchEvents, res)
+}
+
+// UpdateEvent changes the linked ID, tags or suspect flag of an event. Only the fields set
+// in update are sent; at least one must be set. Right after identification the API may
+// answer 409 state_not_ready (ErrStateNotReady), which the client retries.
+func (c *Client) UpdateEvent(ctx context.Context, eventID string, update EventUpdate) error {
+	if err := checkID("eventID", eventID); err != nil {
+		return err
+	}
+	if update.Tags != nil && *update.Tags == nil {
+		update.Tags = nil // never send "tags": null
+	}
+	if update.LinkedID == nil && update.Suspect == nil && update.Tags == nil {
+		return invalid("update", "nothing to update: set LinkedID, Tags or Suspect")
+	}
+	body, err := json.Marshal(update)
+	if err != nil {
+		return invalid("update", "cannot be encoded as JSON: %v", err)
+	}
+	req, err := gen.NewUpdateEventRequestWithBody(c.server, eventID, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, opUpdateEvent, req)
+	return err
+}
+
+// DeleteVisitorData deletes the data stored for a visitor ID (an Enterprise plan feature;
+// otherwise 403 feature_not_enabled). The API limits how often it may be called.
+func (c *Client) DeleteVisitorData(ctx context.Context, visitorID string) error {
+	if err := checkID("visitorID", visitorID); err != nil {
+		return err
+	}
+	req, err := gen.NewDeleteVisitorDataRequest(c.server, visitorID)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, opDeleteVisitor, req)
+	return err
+}
+

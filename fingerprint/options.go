@@ -1,0 +1,140 @@
+package fingerprint
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults used by NewClient when no option overrides them.
+const (
+	// DefaultTimeout bounds each attempt of a request (connecting, sending the request and
+	// reading the whole response). Retries get a fresh timeout each; bound the whole call,
+	// retries included, with the context.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxRetries is the number of retries after the first attempt.
+	DefaultMaxRetries = 2
+)
+
+// Option configures a Client. Options are passed to NewClient, which reports invalid
+// options as errors.
+type Option func(*config) error
+
+// config collects the options; NewClient validates the result.
+type config struct {
+	region     Region
+	regionSet  bool
+	baseURL    string
+	baseURLSet bool
+	httpClient *http.Client
+	timeout    time.Duration
+	maxRetries int
+	logger     *slog.Logger
+}
+
+// WithRegion selects the region of your Fingerprint application (RegionUS by default).
+// It cannot be combined with WithBaseURL; NewClient fails on an unknown region.
+func WithRegion(r Region) Option {
+	return func(c *config) error {
+		if _, ok := r.baseURL(); !ok {
+			return fmt.Errorf("fingerprint: unknown region %q (use RegionUS, RegionEU or RegionAsia)", string(r))
+		}
+		c.region, c.regionSet = r, true
+		return nil
+	}
+}
+
+// WithBaseURL sends requests to baseURL instead of a region's API host, for example a
+// proxy or a test server. Operation paths (/events, /visitors/{visitor_id}, /edge) are
+// appended to it, so it must include any path prefix such as /v4. The URL must be absolute
+// http or https, without query, fragment or user info. It cannot be combined with WithRegion.
+func WithBaseURL(baseURL string) Option {
+	return func(c *config) error {
+		u, err := parseBaseURL(baseURL)
+		if err != nil {
+			return err
+		}
+		c.baseURL, c.baseURLSet = u, true
+		return nil
+	}
+}
+
+// parseBaseURL validates a base URL and returns it without a trailing slash.
+func parseBaseURL(raw string) (string, error) {
+	bad := func(reason string) error {
+		return fmt.Errorf("fingerprint: invalid base URL: %s", reason)
+	}
+	if strings.TrimSpace(raw) == "" {
+		return "", bad("empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", bad("cannot be parsed")
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", bad("scheme must be http or https")
+	case u.Host == "" || u.Hostname() == "":
+		return "", bad("missing host")
+	case u.User != nil:
+		return "", bad("must not contain user info")
+	case u.RawQuery != "" || u.ForceQuery:
+		return "", bad("must not contain a query")
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return "", bad("must not contain a fragment")
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// WithHTTPClient makes the Client send requests through hc, for proxies, custom TLS,
+// instrumentation or middleware. hc itself is never modified: the Client works on a
+// shallow copy whose Transport is wrapped to add the User-Agent and the ii query parameter.
+// hc's Timeout, if any, applies in addition to WithTimeout.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("fingerprint: WithHTTPClient: nil *http.Client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithTimeout sets the time limit of each attempt (DefaultTimeout by default): connecting,
+// sending the request and reading the whole response. Zero disables the per-attempt limit;
+// the context still applies. The context bounds the whole call, retries included.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("fingerprint: WithTimeout: negative timeout %v", d)
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithMaxRetries sets how many times a failed request is retried (DefaultMaxRetries by
+// default); 0 turns retries off. See the package documentation for what is retried.
+func WithMaxRetries(n int) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("fingerprint: WithMaxRetries: negative retry count %d", n)
+		}
+		c.maxRetries = n
+		return nil
+	}
+}
+
+// WithLogger makes the Client log each attempt at slog.LevelDebug: method, path template,
+// URL (without secrets), status, attempt number, duration and retry delays. The API key and
+// request headers are never logged. A nil logger turns logging off (the default).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}

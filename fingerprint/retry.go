@@ -1,0 +1,139 @@
+package fingerprint
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Backoff bounds. Retry n (from 0) waits a random duration in [0, min(maxBackoff,
+// baseBackoff*2^n)] ("full jitter"), unless the server asked for a delay with Retry-After.
+const (
+	baseBackoff = 500 * time.Millisecond
+	maxBackoff  = 8 * time.Second
+	// maxRetryAfter caps the Retry-After delay the client is willing to wait. A longer
+	// request is not retried: the *APIError (with RetryAfter) is returned to the caller.
+	maxRetryAfter = 60 * time.Second
+)
+
+// retryKind says which failures an operation may retry.
+type retryKind int
+
+const (
+	// retryIdempotent (GET, DELETE): 408, 429, 5xx and transport errors.
+	retryIdempotent retryKind = iota
+	// retryUpdate (PATCH): as retryIdempotent, plus 409 state_not_ready.
+	retryUpdate
+	// retryCreate (POST /edge creates an event per call): 429, and transport errors that
+	// happened before the request was written.
+	retryCreate
+)
+
+// attemptFailure describes a failed attempt for the retry decision.
+type attemptFailure struct {
+	apiErr      *APIError // non-nil for an HTTP error response
+	transport   error     // non-nil for a transport or body read error
+	wroteHeader bool      // whether any of the request reached the connection
+	final       error     // non-nil for a failure that must not be retried
+}
+
+// retryDelay reports whether the failure may be retried (retry is 0-based) and how long
+// to wait first.
+func (c *Client) retryDelay(kind retryKind, f attemptFailure, retry int) (time.Duration, bool) {
+	if f.transport != nil {
+		if kind == retryCreate && (f.wroteHeader || !isDialError(f.transport)) {
+			return 0, false
+		}
+		return c.backoff(retry), true
+	}
+	e := f.apiErr
+	switch {
+	case e.StatusCode == http.StatusTooManyRequests:
+	case kind == retryCreate:
+		return 0, false
+	case e.StatusCode == http.StatusRequestTimeout, e.StatusCode >= 500:
+	case kind == retryUpdate && e.StatusCode == http.StatusConflict && e.Code == ErrorCodeStateNotReady:
+	default:
+		return 0, false
+	}
+	if e.Header.Get("Retry-After") != "" && (e.StatusCode == http.StatusTooManyRequests || e.StatusCode == http.StatusServiceUnavailable) {
+		if e.RetryAfter > maxRetryAfter {
+			return 0, false
+		}
+		return e.RetryAfter, true
+	}
+	return c.backoff(retry), true
+}
+
+// backoff returns the jittered exponential delay before retry n (0-based).
+func (c *Client) backoff(n int) time.Duration {
+	d := maxBackoff
+	if n < 5 {
+		d = min(maxBackoff, baseBackoff<<n)
+	}
+	return c.jitter(d)
+}
+
+// fullJitter returns a random duration in [0, d].
+func fullJitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d + 1)
+}
+
+// sleepContext waits for d or until ctx is done, whichever comes first.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// parseRetryAfter reads a Retry-After value: delay seconds (RFC 9110; a decimal fraction
+// is tolerated) or an HTTP date. Invalid, negative or past values give 0.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if math.IsNaN(secs) || secs <= 0 {
+			return 0
+		}
+		if secs > float64(math.MaxInt64/int64(time.Second)) {
+			return time.Duration(math.MaxInt64)
+		}
+		return time.Duration(secs * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// isDialError reports whether err happened while establishing the connection (DNS lookup
+// or dial), so that the request cannot have reached the server.
+func isDialError(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}

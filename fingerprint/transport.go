@@ -1,0 +1,62 @@
+package fingerprint
+
+import (
+	"net/http"
+	"runtime"
+	"strings"
+)
+
+// userAgent is sent with every request, e.g. "fingerprint-go/0.1.0 (go1.26.8; linux/amd64)".
+var userAgent = sdkName + "/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+
+// integrationInfo is the value of the ii query parameter that identifies this SDK.
+const integrationInfo = sdkName + "/" + Version
+
+// sdkTransport adds the ii query parameter and the User-Agent header to every request,
+// including redirects, whatever http.Client the caller brings.
+type sdkTransport struct {
+	base http.RoundTripper // nil means http.DefaultTransport
+}
+
+// RoundTrip implements http.RoundTripper without modifying req (it works on a clone).
+func (t *sdkTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	q := "ii=" + queryEscape(integrationInfo)
+	if r.URL.RawQuery == "" {
+		r.URL.RawQuery = q
+	} else if !hasIntegrationInfo(r.URL.RawQuery) {
+		r.URL.RawQuery += "&" + q
+	}
+	if r.Header.Get("User-Agent") == "" {
+		r.Header.Set("User-Agent", userAgent)
+	}
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return base.RoundTrip(r)
+}
+
+// hasIntegrationInfo reports whether the raw query already carries ii (after a redirect
+// that preserved it, for instance), so it is never sent twice.
+func hasIntegrationInfo(rawQuery string) bool {
+	for rawQuery != "" {
+		var kv string
+		kv, rawQuery, _ = strings.Cut(rawQuery, "&")
+		if k, _, _ := strings.Cut(kv, "="); k == "ii" {
+			return true
+		}
+	}
+	return false
+}
+
+// newHTTPClient returns the http.Client the Client uses: a shallow copy of hc (or a new
+// client) whose Transport is wrapped by sdkTransport. hc is not modified.
+func newHTTPClient(hc *http.Client) *http.Client {
+	var c http.Client
+	if hc != nil {
+		c = *hc
+	}
+	c.Transport = &sdkTransport{base: c.Transport}
+	return &c
+}
