@@ -1,0 +1,89 @@
+package fingerprint
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+)
+
+const testKey = "sk_test_0123456789abcdef"
+
+// recordedRequest is what the test server saw.
+type recordedRequest struct {
+	Method   string
+	Path     string // escaped path as sent
+	RawQuery string
+	Header   http.Header
+	Body     []byte
+}
+
+// harness is an httptest server plus a client pointed at it whose retries do not sleep.
+type harness struct {
+	t      *testing.T
+	srv    *httptest.Server
+	client *Client
+
+	mu     sync.Mutex
+	reqs   []recordedRequest
+	sleeps []time.Duration
+}
+
+// newHarness starts a server answering with handler and a client with opts (plus
+// WithBaseURL). Retry sleeps are recorded instead of slept; jitter returns its maximum.
+func newHarness(t *testing.T, handler http.HandlerFunc, opts ...Option) *harness {
+	t.Helper()
+	h := &harness{t: t}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := readAll(t, r)
+		h.mu.Lock()
+		h.reqs = append(h.reqs, recordedRequest{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
+		h.mu.Unlock()
+		handler(w, r)
+	}))
+	t.Cleanup(h.srv.Close)
+	c, err := NewClient(testKey, append([]Option{WithBaseURL(h.srv.URL)}, opts...)...)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	c.jitter = func(d time.Duration) time.Duration { return d }
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		h.mu.Lock()
+		h.sleeps = append(h.sleeps, d)
+		h.mu.Unlock()
+		return ctx.Err()
+	}
+	h.client = c
+	return h
+}
+
+func (h *harness) requests() []recordedRequest {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]recordedRequest(nil), h.reqs...)
+}
+
+func (h *harness) recordedSleeps() []time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]time.Duration(nil), h.sleeps...)
+}
+
+func readAll(_ *testing.T, r *http.Request) []byte {
+	b, _ := io.ReadAll(r.Body)
+	return b
+}
+
+// respond writes status, a JSON content type when body looks like JSON, and body.
+func respond(w http.ResponseWriter, status int, body string) {
+	if len(body) > 0 && (body[0] == '{' || body[0] == '[') {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+const minimalEvent = `{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`
