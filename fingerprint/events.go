@@ -98,4 +98,3 @@ func (c *Client) DeleteVisitorData(ctx context.Context, visitorID string) error 
 	_, err = c.do(ctx, opDeleteVisitor, req)
 	return err
 }
-
