@@ -1,0 +1,577 @@
+package fingerprint_test
+
+import (
+	"bytes"
+	"compress/flate"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+// randomKey returns a fresh AES-256-GCM key; vectors are made in the test, never checked in.
+func randomKey(t testing.TB) fingerprint.DecryptionKey {
+	t.Helper()
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		t.Fatal(err)
+	}
+	return fingerprint.DecryptionKey{Key: k, Algorithm: fingerprint.AlgorithmAES256GCM}
+}
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// sealRaw builds a sealed result by hand from already-compressed bytes, independently of
+// SealEvent: header, 12-byte nonce, AES-256-GCM ciphertext+tag, no additional data.
+func sealRaw(t testing.TB, compressed, key []byte) []byte {
+	t.Helper()
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce := make([]byte, 12)
+	if _, err := rand.Read(nonce); err != nil {
+		t.Fatal(err)
+	}
+	out := append([]byte{0x9E, 0x85, 0xDC, 0xED}, nonce...)
+	return aead.Seal(out, nonce, compressed, nil)
+}
+
+func deflate(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, err := flate.NewWriter(&buf, flate.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestUnsealEvent_HandBuiltVector(t *testing.T) {
+	t.Parallel()
+	key := randomKey(t)
+	sealed := sealRaw(t, deflate(t, readFixture(t, "sealed_event.json")), key.Key)
+
+	ev, err := fingerprint.UnsealEvent(sealed, key)
+	if err != nil {
+		t.Fatalf("UnsealEvent: %v", err)
+	}
+	if ev.EventID != "1760000000123.Ab3xYz" || ev.Timestamp != 1760000000123 {
+		t.Errorf("got event %q at %d", ev.EventID, ev.Timestamp)
+	}
+	if ev.Identification == nil || ev.Identification.VisitorID != "vX9pQ2mL7sT4rW8kJ3nB" {
+		t.Errorf("identification not decoded: %+v", ev.Identification)
+	}
+	if ev.IPInfo == nil || ev.IPInfo.V4 == nil || ev.IPInfo.V4.Address != "198.51.100.24" {
+		t.Errorf("ip_info not decoded: %+v", ev.IPInfo)
+	}
+	if ev.LinkedID == nil || *ev.LinkedID != "order-5521" {
+		t.Errorf("linked_id not decoded: %v", ev.LinkedID)
+	}
+}
+
+func TestSealEvent_RoundTrip(t *testing.T) {
+	t.Parallel()
+	key := randomKey(t)
+	plain := readFixture(t, "sealed_event.json")
+
+	a, err := fingerprint.SealEvent(plain, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fingerprint.SealEvent(plain, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(a, []byte{0x9E, 0x85, 0xDC, 0xED}) {
+		t.Fatalf("missing header: % x", a[:4])
+	}
+	if bytes.Equal(a[4:16], b[4:16]) {
+		t.Error("two seals reused the same nonce")
+	}
+	// The ciphertext must be the DEFLATE stream, not the JSON: smaller than the input.
+	if len(a) >= len(plain) {
+		t.Errorf("sealed size %d not smaller than plaintext %d: not compressed?", len(a), len(plain))
+	}
+	for _, s := range [][]byte{a, b} {
+		ev, err := fingerprint.UnsealEventBase64(base64.StdEncoding.EncodeToString(s), key)
+		if err != nil {
+			t.Fatalf("UnsealEventBase64: %v", err)
+		}
+		if ev.EventID != "1760000000123.Ab3xYz" {
+			t.Errorf("event id %q", ev.EventID)
+		}
+	}
+}
+
+func TestSealEvent_RejectsBadKey(t *testing.T) {
+	t.Parallel()
+	_, err := fingerprint.SealEvent([]byte(`{}`), fingerprint.DecryptionKey{Key: make([]byte, 16), Algorithm: fingerprint.AlgorithmAES256GCM})
+	if !errors.Is(err, fingerprint.ErrInvalidKey) {
+		t.Errorf("16-byte key: got %v, want ErrInvalidKey", err)
+	}
+	_, err = fingerprint.SealEvent([]byte(`{}`), fingerprint.DecryptionKey{Key: make([]byte, 32), Algorithm: "aes-128-cbc"})
+	if !errors.Is(err, fingerprint.ErrUnsupportedAlgorithm) {
+		t.Errorf("bad algorithm: got %v, want ErrUnsupportedAlgorithm", err)
+	}
+}
+
+func TestUnsealEventBase64_Encodings(t *testing.T) {
+	t.Parallel()
+	key := randomKey(t)
+	var sealed []byte
+	// Find a payload whose base64 needs padding and uses URL-unsafe characters, so every
+	// variant below actually differs from the standard padded form.
+	for i := range 300 {
+		plain := fmt.Appendf(nil, `{"event_id":"1.a","timestamp":1,"pad":%q}`, strings.Repeat("x", i))
+		s, err := fingerprint.SealEvent(plain, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		std := base64.StdEncoding.EncodeToString(s)
+		if strings.HasSuffix(std, "=") && strings.ContainsAny(std, "+/") {
+			sealed = s
+			break
+		}
+	}
+	if sealed == nil {
+		t.Fatal("could not produce a payload needing padding and URL-unsafe characters")
+	}
+	for name, enc := range map[string]string{
+		"std padded":    base64.StdEncoding.EncodeToString(sealed),
+		"std unpadded":  base64.RawStdEncoding.EncodeToString(sealed),
+		"url safe":      base64.URLEncoding.EncodeToString(sealed),
+		"surrounded ws": "\n  " + base64.StdEncoding.EncodeToString(sealed) + " \r\n",
+	} {
+		if _, err := fingerprint.UnsealEventBase64(enc, key); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	_, err := fingerprint.UnsealEventBase64("not base64 at all!", key)
+	if !errors.Is(err, fingerprint.ErrInvalidBase64) {
+		t.Errorf("garbage: got %v, want ErrInvalidBase64", err)
+	}
+}
+
+func TestUnsealEvent_KeyRotation(t *testing.T) {
+	t.Parallel()
+	good := randomKey(t)
+	old := randomKey(t)
+	sealed, err := fingerprint.SealEvent(readFixture(t, "sealed_event.json"), good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := fingerprint.DecryptionKey{Key: make([]byte, 16), Algorithm: fingerprint.AlgorithmAES256GCM}
+	unknownAlg := fingerprint.DecryptionKey{Key: good.Key, Algorithm: "chacha20"}
+
+	t.Run("good key after bad ones", func(t *testing.T) {
+		ev, err := fingerprint.UnsealEvent(sealed, old, short, unknownAlg, good)
+		if err != nil {
+			t.Fatalf("got %v", err)
+		}
+		if ev.EventID == "" {
+			t.Error("empty event")
+		}
+	})
+	t.Run("good key first", func(t *testing.T) {
+		if _, err := fingerprint.UnsealEvent(sealed, good, old); err != nil {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("no key fits", func(t *testing.T) {
+		_, err := fingerprint.UnsealEvent(sealed, old, short, unknownAlg)
+		var ue *fingerprint.UnsealError
+		if !errors.As(err, &ue) {
+			t.Fatalf("got %T %v, want *UnsealError", err, err)
+		}
+		if len(ue.KeyErrors) != 3 {
+			t.Fatalf("got %d key errors, want 3", len(ue.KeyErrors))
+		}
+		want := []error{fingerprint.ErrDecrypt, fingerprint.ErrInvalidKey, fingerprint.ErrUnsupportedAlgorithm}
+		for i, ke := range ue.KeyErrors {
+			if ke.Index != i {
+				t.Errorf("key error %d has index %d", i, ke.Index)
+			}
+			if !errors.Is(ke, want[i]) {
+				t.Errorf("key %d: got %v, want %v", i, ke, want[i])
+			}
+			if !errors.Is(err, want[i]) {
+				t.Errorf("errors.Is(err, %v) = false through the aggregate", want[i])
+			}
+		}
+		var ke *fingerprint.KeyError
+		if !errors.As(err, &ke) || ke.Index != 0 {
+			t.Errorf("errors.As to *KeyError: %v", ke)
+		}
+		assertNoKeyMaterial(t, err, old, short, unknownAlg, good)
+	})
+}
+
+// assertNoKeyMaterial fails if the error text (in any fmt form) reveals any key encoding.
+func assertNoKeyMaterial(t *testing.T, err error, keys ...fingerprint.DecryptionKey) {
+	t.Helper()
+	texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)}
+	for _, k := range keys {
+		if allZero(k.Key) {
+			continue // all-zero test keys cannot be told apart from ordinary text
+		}
+		forms := []string{
+			string(k.Key), hex.EncodeToString(k.Key), base64.StdEncoding.EncodeToString(k.Key),
+			base64.RawStdEncoding.EncodeToString(k.Key), fmt.Sprint(k.Key), fmt.Sprintf("%x", k.Key),
+		}
+		for _, txt := range texts {
+			for _, f := range forms {
+				if strings.Contains(txt, f) {
+					t.Errorf("error text reveals key material (%q)", f)
+				}
+			}
+		}
+	}
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func TestDecryptionKey_Redacted(t *testing.T) {
+	t.Parallel()
+	k := randomKey(t)
+	var logBuf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logBuf, nil)).Info("key", "k", k, "list", []fingerprint.DecryptionKey{k})
+	outputs := []string{
+		k.String(), fmt.Sprint(k), fmt.Sprintf("%v %+v %#v %s %x", k, k, k, k, k),
+		fmt.Sprintf("%+v", []fingerprint.DecryptionKey{k}),
+		fmt.Sprintf("%+v", struct{ K fingerprint.DecryptionKey }{k}),
+		logBuf.String(),
+	}
+	for _, out := range outputs {
+		for _, f := range []string{hex.EncodeToString(k.Key), base64.StdEncoding.EncodeToString(k.Key), fmt.Sprint(k.Key)} {
+			if strings.Contains(out, f) {
+				t.Errorf("output %q reveals the key", out)
+			}
+		}
+		if !strings.Contains(out, "redacted") {
+			t.Errorf("output %q does not say it is redacted", out)
+		}
+	}
+}
+
+func TestUnsealEvent_BadInput(t *testing.T) {
+	t.Parallel()
+	key := randomKey(t)
+	sealed, err := fingerprint.SealEvent(readFixture(t, "sealed_event.json"), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		input []byte
+		keys  []fingerprint.DecryptionKey
+		want  error
+	}{
+		{"zero keys", sealed, nil, fingerprint.ErrNoKeys},
+		{"empty input", nil, []fingerprint.DecryptionKey{key}, fingerprint.ErrInvalidHeader},
+		{"wrong header", append([]byte{0x9E, 0x85, 0xDC, 0xEE}, sealed[4:]...), []fingerprint.DecryptionKey{key}, fingerprint.ErrInvalidHeader},
+		{"header only", sealed[:4], []fingerprint.DecryptionKey{key}, fingerprint.ErrSealedTooShort},
+		{"shorter than nonce+tag", sealed[:4+12+15], []fingerprint.DecryptionKey{key}, fingerprint.ErrSealedTooShort},
+		{"nonce+tag, no ciphertext", sealed[:4+12+16], []fingerprint.DecryptionKey{key}, fingerprint.ErrDecrypt},
+		{"truncated by one byte", sealed[:len(sealed)-1], []fingerprint.DecryptionKey{key}, fingerprint.ErrDecrypt},
+		{"extra trailing byte", append(bytes.Clone(sealed), 0), []fingerprint.DecryptionKey{key}, fingerprint.ErrDecrypt},
+		{"wrong key", sealed, []fingerprint.DecryptionKey{randomKey(t)}, fingerprint.ErrDecrypt},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ev, err := fingerprint.UnsealEvent(tc.input, tc.keys...)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+			if ev != nil {
+				t.Error("non-nil event with an error")
+			}
+			assertNoKeyMaterial(t, err, tc.keys...)
+		})
+	}
+}
+
+func TestUnsealEvent_EveryFlippedBitIsRejected(t *testing.T) {
+	t.Parallel()
+	key := randomKey(t)
+	sealed, err := fingerprint.SealEvent([]byte(`{"event_id":"1.a","timestamp":1}`), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range sealed {
+		for bit := range 8 {
+			mutated := bytes.Clone(sealed)
+			mutated[i] ^= 1 << bit
+			_, err := fingerprint.UnsealEvent(mutated, key)
+			want := fingerprint.ErrDecrypt
+			if i < 4 {
+				want = fingerprint.ErrInvalidHeader
+			}
+			if !errors.Is(err, want) {
+				t.Fatalf("byte %d bit %d: got %v, want %v", i, bit, err, want)
+			}
+		}
+	}
+}
+
+func TestUnsealEvent_AuthenticButBrokenPayload(t *testing.T) {
+	t.Parallel()
+	key := randomKey(t)
+	other := randomKey(t)
+	cases := []struct {
+		name   string
+		sealed []byte
+		want   error
+	}{
+		{"not deflate", sealRaw(t, []byte{0xff, 0xff, 0xff, 0xff, 0x00}, key.Key), fingerprint.ErrDecompress},
+		{"truncated deflate stream", sealRaw(t, deflate(t, readFixture(t, "sealed_event.json"))[:40], key.Key), fingerprint.ErrDecompress},
+		{"not json", mustSeal(t, []byte("hello"), key), fingerprint.ErrInvalidEvent},
+		{"json array", mustSeal(t, []byte(`[1,2]`), key), fingerprint.ErrInvalidEvent},
+		{"json null", mustSeal(t, []byte(`null`), key), fingerprint.ErrInvalidEvent},
+		{"empty object", mustSeal(t, []byte(`{}`), key), fingerprint.ErrInvalidEvent},
+		{"missing timestamp", mustSeal(t, []byte(`{"event_id":"x"}`), key), fingerprint.ErrInvalidEvent},
+		{"wrong type", mustSeal(t, []byte(`{"event_id":"x","timestamp":"yesterday"}`), key), fingerprint.ErrInvalidEvent},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// The second key must not be tried (or reported): the first one authenticated the data.
+			_, err := fingerprint.UnsealEvent(tc.sealed, key, other)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+			var ue *fingerprint.UnsealError
+			if errors.As(err, &ue) {
+				t.Errorf("payload error reported as a key failure: %v", err)
+			}
+		})
+	}
+}
+
+func mustSeal(t testing.TB, plain []byte, key fingerprint.DecryptionKey) []byte {
+	t.Helper()
+	s, err := fingerprint.SealEvent(plain, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestUnsealEventWithOptions_Cap(t *testing.T) {
+	t.Parallel()
+	key := randomKey(t)
+	ev := []byte(`{"event_id":"1.a","timestamp":1,"pad":"` + strings.Repeat("x", 1000) + `"}`)
+	sealed := mustSeal(t, ev, key)
+
+	if _, err := fingerprint.UnsealEventWithOptions(sealed, &fingerprint.UnsealOptions{MaxDecompressedSize: int64(len(ev))}, key); err != nil {
+		t.Errorf("exactly at the cap: %v", err)
+	}
+	_, err := fingerprint.UnsealEventWithOptions(sealed, &fingerprint.UnsealOptions{MaxDecompressedSize: int64(len(ev) - 1)}, key)
+	if !errors.Is(err, fingerprint.ErrUnsealedTooLarge) {
+		t.Errorf("one byte over the cap: got %v, want ErrUnsealedTooLarge", err)
+	}
+	if _, err := fingerprint.UnsealEventWithOptions(sealed, nil, key); err != nil {
+		t.Errorf("nil options: %v", err)
+	}
+}
+
+func TestUnsealEvent_DefaultCap(t *testing.T) {
+	t.Parallel()
+	key := randomKey(t)
+	sealed := sealRaw(t, deflateZeros(t, fingerprint.DefaultMaxUnsealedSize+1), key.Key)
+	_, err := fingerprint.UnsealEvent(sealed, key)
+	if !errors.Is(err, fingerprint.ErrUnsealedTooLarge) {
+		t.Fatalf("got %v, want ErrUnsealedTooLarge", err)
+	}
+	// At the cap the size check passes and JSON decoding reports the zeros instead.
+	sealed = sealRaw(t, deflateZeros(t, fingerprint.DefaultMaxUnsealedSize), key.Key)
+	_, err = fingerprint.UnsealEvent(sealed, key)
+	if !errors.Is(err, fingerprint.ErrInvalidEvent) {
+		t.Fatalf("at the cap: got %v, want ErrInvalidEvent", err)
+	}
+}
+
+// deflateZeros streams n zero bytes through a DEFLATE writer without holding them.
+func deflateZeros(t testing.TB, n int64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, err := flate.NewWriter(&buf, flate.BestSpeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.CopyN(zw, zeroReader{}, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// zeroBomb builds a raw DEFLATE stream that inflates to mib MiB of zeros without
+// compressing all of it: a first flushed 1 MiB chunk, then copies of one chunk compressed
+// against a zero dictionary (valid after any run of zeros), then an empty final block.
+func zeroBomb(t testing.TB, mib int) []byte {
+	t.Helper()
+	const chunk = 1 << 20
+	flushed := func(dict []byte) []byte {
+		var buf bytes.Buffer
+		zw, err := flate.NewWriterDict(&buf, flate.BestCompression, dict)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := zw.Write(make([]byte, chunk)); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Flush(); err != nil { // non-final blocks, byte-aligned
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	first, repeat := flushed(nil), flushed(make([]byte, 32<<10))
+	out := make([]byte, 0, len(first)+(mib-1)*len(repeat)+5)
+	out = append(out, first...)
+	for range mib - 1 {
+		out = append(out, repeat...)
+	}
+	// Final empty stored block: BFINAL=1, BTYPE=00, LEN=0, NLEN=0xFFFF.
+	return append(out, 0x01, 0x00, 0x00, 0xFF, 0xFF)
+}
+
+func TestZeroBombConstruction(t *testing.T) {
+	t.Parallel()
+	n, err := io.Copy(io.Discard, flate.NewReader(bytes.NewReader(zeroBomb(t, 8))))
+	if err != nil || n != 8<<20 {
+		t.Fatalf("zeroBomb(8) inflated to %d bytes, err %v; want %d", n, err, 8<<20)
+	}
+}
+
+// TestUnsealEvent_OneGiBBomb is deliberately not parallel: it measures process-wide
+// allocation, which other running tests would inflate.
+func TestUnsealEvent_OneGiBBomb(t *testing.T) {
+	key := randomKey(t)
+	sealed := sealRaw(t, zeroBomb(t, 1024), key.Key)
+	t.Logf("sealed bomb: %d bytes inflating to 1 GiB", len(sealed))
+
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := fingerprint.UnsealEvent(sealed, key)
+	runtime.ReadMemStats(&after)
+
+	if !errors.Is(err, fingerprint.ErrUnsealedTooLarge) {
+		t.Fatalf("got %v, want ErrUnsealedTooLarge", err)
+	}
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("allocated %.1f MiB while refusing the bomb", float64(allocated)/(1<<20))
+	if allocated > 64<<20 {
+		t.Errorf("allocated %d bytes, want < 64 MiB", allocated)
+	}
+}
+
+func TestParseDecryptionKey(t *testing.T) {
+	t.Parallel()
+	raw := make([]byte, 32)
+	for i := range raw {
+		raw[i] = byte(0xF0 + i%16) // high bytes give '+' and '/' in standard base64
+	}
+	std := base64.StdEncoding.EncodeToString(raw)
+	for name, in := range map[string]string{
+		"std padded":   std,
+		"std unpadded": strings.TrimRight(std, "="),
+		"url safe":     base64.URLEncoding.EncodeToString(raw),
+		"whitespace":   "  " + std + "\n",
+	} {
+		k, err := fingerprint.ParseDecryptionKey(in)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !bytes.Equal(k.Key, raw) || k.Algorithm != fingerprint.AlgorithmAES256GCM {
+			t.Errorf("%s: got %v", name, k)
+		}
+	}
+	for name, in := range map[string]string{
+		"empty":       "",
+		"blank":       "   ",
+		"not base64":  "this is *not* base64!",
+		"16 bytes":    base64.StdEncoding.EncodeToString(raw[:16]),
+		"33 bytes":    base64.StdEncoding.EncodeToString(append(bytes.Clone(raw), 1)),
+		"hex encoded": hex.EncodeToString(raw),
+	} {
+		_, err := fingerprint.ParseDecryptionKey(in)
+		if !errors.Is(err, fingerprint.ErrInvalidKey) {
+			t.Errorf("%s: got %v, want ErrInvalidKey", name, err)
+			continue
+		}
+		if in != "" && strings.TrimSpace(in) != "" && strings.Contains(err.Error(), strings.TrimSpace(in)) {
+			t.Errorf("%s: error echoes the input: %v", name, err)
+		}
+	}
+}
+
+func BenchmarkUnsealEvent(b *testing.B) {
+	key := randomKey(b)
+	sealed := mustSeal(b, readFixture(b, "sealed_event.json"), key)
+	b.SetBytes(int64(len(sealed)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := fingerprint.UnsealEvent(sealed, key); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkUnsealEvent_Rotation measures the cost of a stale key tried first.
+func BenchmarkUnsealEvent_Rotation(b *testing.B) {
+	key := randomKey(b)
+	sealed := mustSeal(b, readFixture(b, "sealed_event.json"), key)
+	stale := randomKey(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := fingerprint.UnsealEvent(sealed, stale, key); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
