@@ -1,0 +1,46 @@
+# Developer and CI entry points. `make ci` is what .ci/run and GitHub Actions run.
+
+GO ?= go
+
+# staticcheck runs through `go run pkg@version`, so it never enters go.mod.
+# v0.8.x is the release line that supports Go 1.26.
+STATICCHECK_VERSION := v0.8.2
+
+# When the vendor's description sits beside the repo (../shared), check-generated
+# also reports wire drift against it. Override with UPSTREAM=path or UPSTREAM=.
+UPSTREAM ?= $(wildcard ../shared/reference/fingerprint-server-api-v4.yaml)
+
+.PHONY: all generate check-generated test lint fmt-check vet staticcheck tidy-check ci
+
+all: ci
+
+## generate: regenerate gen/ from api/openapi.yaml (+ api/overlay.yaml)
+generate:
+	$(GO) generate ./...
+
+## check-generated: fail if gen/ is stale or the spec invalid (and, with UPSTREAM, on drift)
+check-generated:
+	$(GO) run ./cmd/gen-check $(if $(UPSTREAM),-upstream $(UPSTREAM))
+
+## test: the README's test command
+test:
+	$(GO) test -race ./...
+
+## lint: gofmt, go vet and staticcheck, generated code included
+lint: fmt-check vet staticcheck
+
+fmt-check:
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+## tidy-check: go.mod and go.sum are tidy
+tidy-check:
+	$(GO) mod tidy -diff
+
+## ci: everything CI runs
+ci: check-generated lint tidy-check test
