@@ -1,6 +1,7 @@
 package fingerprint
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -39,6 +40,7 @@ func newHarness(t *testing.T, handler http.HandlerFunc, opts ...Option) *harness
 	h := &harness{t: t}
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body := readAll(t, r)
+		r.Body = io.NopCloser(bytes.NewReader(body)) // handlers may read it again
 		h.mu.Lock()
 		h.reqs = append(h.reqs, recordedRequest{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
 		h.mu.Unlock()

@@ -1,9 +1,14 @@
 package fingerprint
 
 import (
+	"fmt"
+	"net/http"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/fpgo/fingerprint-go/api"
 )
@@ -54,4 +59,33 @@ func TestRegionURLsMatchSpecServers(t *testing.T) {
 			t.Errorf("%s base URL = %s, spec server %d = %s", r, got, i, servers[i])
 		}
 	}
+}
+
+// specValidator checks recorded requests against api/openapi.yaml with kin-openapi.
+type specValidator struct {
+	router routers.Router
+}
+
+func newSpecValidator(t *testing.T) *specValidator {
+	t.Helper()
+	doc := loadSpec(t)
+	doc.Servers = nil // match paths directly under the test server's root
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatalf("router: %v", err)
+	}
+	return &specValidator{router: router}
+}
+
+// validate returns the spec violations of r (nil when it conforms). Authentication is
+// checked by the caller.
+func (v *specValidator) validate(r *http.Request) error {
+	route, params, err := v.router.FindRoute(r)
+	if err != nil {
+		return fmt.Errorf("no route: %w", err)
+	}
+	return openapi3filter.ValidateRequest(r.Context(), &openapi3filter.RequestValidationInput{
+		Request: r, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
+	})
 }
