@@ -1,0 +1,179 @@
+package fingerprint
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// WebhookSignatureHeader is the request header that carries webhook signatures: a
+// comma-separated list of "<version>=<hash>" entries, where v1 is the hex HMAC-SHA256 of
+// the raw body keyed with the webhook secret.
+const WebhookSignatureHeader = "FPJS-Event-Signature"
+
+// DefaultWebhookMaxBodyBytes is the default request body limit of WebhookHandler.
+// Events are a few KiB.
+const DefaultWebhookMaxBodyBytes = 1 << 20
+
+// Sentinel errors returned (wrapped) by VerifyWebhookSignature. Test with errors.Is.
+var (
+	// ErrMissingSecret means the webhook secret is empty: a configuration error, never a pass.
+	ErrMissingSecret = errors.New("fingerprint: webhook secret is empty")
+	// ErrMissingSignature means the signature header is empty or has no v1 entry.
+	ErrMissingSignature = errors.New("fingerprint: missing webhook signature")
+	// ErrInvalidSignature means no v1 entry matches the body.
+	ErrInvalidSignature = errors.New("fingerprint: invalid webhook signature")
+)
+
+// SignWebhookPayload returns the signature header value ("v1=<hex>") for body, as the
+// Fingerprint servers compute it. Use it in your own tests to sign fake deliveries.
+func SignWebhookPayload(body []byte, secret string) string {
+	return "v1=" + hex.EncodeToString(webhookMAC(body, secret))
+}
+
+func webhookMAC(body []byte, secret string) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return m.Sum(nil)
+}
+
+// VerifyWebhookSignature checks the value of the FPJS-Event-Signature header against the
+// raw request body. It returns nil if any v1 entry matches. Entries may be surrounded by
+// whitespace, hex digits may be in either case, and entries of unknown versions are
+// ignored. Comparison is constant-time. An empty secret or header is an error, never a pass.
+//
+// Errors wrap ErrMissingSecret, ErrMissingSignature or ErrInvalidSignature; they never
+// contain the secret.
+func VerifyWebhookSignature(header string, body []byte, secret string) error {
+	if secret == "" {
+		return ErrMissingSecret
+	}
+	if strings.TrimSpace(header) == "" {
+		return ErrMissingSignature
+	}
+	var want []byte // computed lazily: a header without v1 entries needs no HMAC
+	seenV1, malformed := 0, 0
+	for entry := range strings.SplitSeq(header, ",") {
+		version, value, ok := strings.Cut(strings.TrimSpace(entry), "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(version), "v1") {
+			continue
+		}
+		seenV1++
+		got, err := hex.DecodeString(strings.TrimSpace(value))
+		if err != nil || len(got) != sha256.Size {
+			malformed++
+			continue
+		}
+		if want == nil {
+			want = webhookMAC(body, secret)
+		}
+		if hmac.Equal(got, want) {
+			return nil
+		}
+	}
+	switch {
+	case seenV1 == 0:
+		return fmt.Errorf("%w: no v1 entry in %s", ErrMissingSignature, WebhookSignatureHeader)
+	case malformed > 0:
+		return fmt.Errorf("%w: %d of %d v1 entries are not 64 hex digits, none of the others match",
+			ErrInvalidSignature, malformed, seenV1)
+	default:
+		return ErrInvalidSignature
+	}
+}
+
+// WebhookOptions tunes WebhookHandlerWithOptions. The zero value means defaults.
+type WebhookOptions struct {
+	// MaxBodyBytes limits the request body; larger bodies get 413. Zero or negative means
+	// DefaultWebhookMaxBodyBytes.
+	MaxBodyBytes int64
+	// OnError, if set, is called for every delivery that is not answered with 200, with
+	// the status sent and the reason (for logging and metrics). The reason never contains
+	// the secret; for a callback failure it is the callback's error, wrapped.
+	OnError func(r *http.Request, status int, err error)
+}
+
+// WebhookHandler returns an http.Handler that receives webhook deliveries: it accepts
+// POST only (405 otherwise), limits the body (DefaultWebhookMaxBodyBytes, 413 beyond),
+// verifies the signature before looking at the body (401), decodes the Event (400), and
+// calls fn with the request's context. It answers 200 only when fn returns nil and 500
+// when fn fails, so the delivery can be retried. Responses are short fixed texts that
+// never echo the secret or the callback's error.
+//
+// Deliveries can be repeated; use Event.EventID to make fn idempotent. The handler works
+// with any router: mount it on the path you registered in the dashboard.
+func WebhookHandler(secret string, fn func(ctx context.Context, ev *Event) error) http.Handler {
+	return WebhookHandlerWithOptions(secret, fn, nil)
+}
+
+// WebhookHandlerWithOptions is WebhookHandler with options; opts may be nil.
+func WebhookHandlerWithOptions(secret string, fn func(ctx context.Context, ev *Event) error, opts *WebhookOptions) http.Handler {
+	h := &webhookHandler{secret: secret, fn: fn, maxBody: DefaultWebhookMaxBodyBytes}
+	if opts != nil {
+		if opts.MaxBodyBytes > 0 {
+			h.maxBody = opts.MaxBodyBytes
+		}
+		h.onError = opts.OnError
+	}
+	return h
+}
+
+type webhookHandler struct {
+	secret  string
+	fn      func(context.Context, *Event) error
+	maxBody int64
+	onError func(*http.Request, int, error)
+}
+
+func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.fail(w, r, http.StatusMethodNotAllowed, "method not allowed",
+			fmt.Errorf("fingerprint: webhook: method %s not allowed", r.Method))
+		return
+	}
+	if h.secret == "" || h.fn == nil {
+		h.fail(w, r, http.StatusInternalServerError, "webhook receiver not configured",
+			fmt.Errorf("fingerprint: webhook handler misconfigured: %w", ErrMissingSecret))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			h.fail(w, r, http.StatusRequestEntityTooLarge, "request body too large",
+				fmt.Errorf("fingerprint: webhook body over %d bytes", mbe.Limit))
+			return
+		}
+		h.fail(w, r, http.StatusBadRequest, "cannot read request body", fmt.Errorf("fingerprint: webhook: reading body: %w", err))
+		return
+	}
+	if err := VerifyWebhookSignature(r.Header.Get(WebhookSignatureHeader), body, h.secret); err != nil {
+		h.fail(w, r, http.StatusUnauthorized, "invalid signature", err)
+		return
+	}
+	ev, err := decodeEvent(body)
+	if err != nil {
+		h.fail(w, r, http.StatusBadRequest, "invalid event", fmt.Errorf("fingerprint: webhook: %w", err))
+		return
+	}
+	if err := h.fn(r.Context(), ev); err != nil {
+		h.fail(w, r, http.StatusInternalServerError, "event not processed",
+			fmt.Errorf("fingerprint: webhook callback for event %s: %w", ev.EventID, err))
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (h *webhookHandler) fail(w http.ResponseWriter, r *http.Request, status int, text string, err error) {
+	if h.onError != nil {
+		h.onError(r, status, err)
+	}
+	http.Error(w, text, status)
+}

@@ -1,0 +1,279 @@
+package fingerprint_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+// The vendor's documented example: secret "secret", body "data".
+const vendorExampleSignature = "v1=1b2c16b75bd2a870c114153ccda5bcfca63314bc722fa160d690de133ccbb9db"
+
+func TestWebhookSignature_VendorExample(t *testing.T) {
+	t.Parallel()
+	if err := fingerprint.VerifyWebhookSignature(vendorExampleSignature, []byte("data"), "secret"); err != nil {
+		t.Errorf("vendor example does not verify: %v", err)
+	}
+	if got := fingerprint.SignWebhookPayload([]byte("data"), "secret"); got != vendorExampleSignature {
+		t.Errorf("SignWebhookPayload = %q, want %q", got, vendorExampleSignature)
+	}
+}
+
+func TestVerifyWebhookSignature(t *testing.T) {
+	t.Parallel()
+	const secret = "whsec-test-1"
+	body := []byte(`{"event_id":"1.a","timestamp":1}`)
+	good := fingerprint.SignWebhookPayload(body, secret)
+	goodHex := strings.TrimPrefix(good, "v1=")
+	other := strings.TrimPrefix(fingerprint.SignWebhookPayload(body, "another secret"), "v1=")
+
+	cases := []struct {
+		name   string
+		header string
+		body   []byte
+		secret string
+		want   error // nil means valid
+	}{
+		{"valid", good, body, secret, nil},
+		{"upper-case hex", "v1=" + strings.ToUpper(goodHex), body, secret, nil},
+		{"upper-case version", "V1=" + goodHex, body, secret, nil},
+		{"second of several", "v1=" + other + ",v1=" + goodHex, body, secret, nil},
+		{"whitespace around entries", "  v1=" + other + " ,\tv1 = " + goodHex + " ", body, secret, nil},
+		{"unknown versions ignored", "v0=abc,v2=" + goodHex + ",v1=" + goodHex + ",x", body, secret, nil},
+		{"empty entries ignored", ",,v1=" + goodHex + ",,", body, secret, nil},
+
+		{"empty secret", good, body, "", fingerprint.ErrMissingSecret},
+		{"empty secret with matching empty-key mac", fingerprint.SignWebhookPayload(body, ""), body, "", fingerprint.ErrMissingSecret},
+		{"empty header", "", body, secret, fingerprint.ErrMissingSignature},
+		{"blank header", "  \t", body, secret, fingerprint.ErrMissingSignature},
+		{"only unknown versions", "v2=" + goodHex, body, secret, fingerprint.ErrMissingSignature},
+		{"bare hex without version", goodHex, body, secret, fingerprint.ErrMissingSignature},
+		{"wrong secret", "v1=" + other, body, secret, fingerprint.ErrInvalidSignature},
+		{"body changed", good, append([]byte(" "), body...), secret, fingerprint.ErrInvalidSignature},
+		{"empty body", good, nil, secret, fingerprint.ErrInvalidSignature},
+		{"truncated hex", good[:len(good)-2], body, secret, fingerprint.ErrInvalidSignature},
+		{"odd-length hex", good[:len(good)-1], body, secret, fingerprint.ErrInvalidSignature},
+		{"not hex", "v1=" + strings.Repeat("zz", 32), body, secret, fingerprint.ErrInvalidSignature},
+		{"empty v1 value", "v1=", body, secret, fingerprint.ErrInvalidSignature},
+		{"mac with extra byte", good + "00", body, secret, fingerprint.ErrInvalidSignature},
+		{"prefix of right hex is not enough", "v1=" + goodHex[:32], body, secret, fingerprint.ErrInvalidSignature},
+		{"base64 instead of hex", "v1=GywWt1vSqHDBFBU8zaW8/KYzFLxyL6Fg1pDeEzzLuds=", []byte("data"), "secret", fingerprint.ErrInvalidSignature},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := fingerprint.VerifyWebhookSignature(tc.header, tc.body, tc.secret)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+			if tc.secret != "" && strings.Contains(err.Error(), tc.secret) {
+				t.Errorf("error reveals the secret: %v", err)
+			}
+		})
+	}
+}
+
+type webhookRecorder struct {
+	calls  atomic.Int32
+	last   atomic.Pointer[fingerprint.Event]
+	ctxVal atomic.Value
+	err    error
+}
+
+type ctxKey struct{}
+
+func (rec *webhookRecorder) fn(ctx context.Context, ev *fingerprint.Event) error {
+	rec.calls.Add(1)
+	rec.last.Store(ev)
+	if v := ctx.Value(ctxKey{}); v != nil {
+		rec.ctxVal.Store(v)
+	}
+	return rec.err
+}
+
+func post(t *testing.T, h http.Handler, method string, body []byte, sig string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequestWithContext(context.WithValue(t.Context(), ctxKey{}, "from-request"), method, "/webhooks/fingerprint", strings.NewReader(string(body)))
+	if sig != "" {
+		req.Header.Set(fingerprint.WebhookSignatureHeader, sig)
+	}
+	rr := httptest.NewRecorder()
+	h.ServeHTTP(rr, req)
+	return rr
+}
+
+func TestWebhookHandler(t *testing.T) {
+	t.Parallel()
+	const secret = "whsec-handler-7f3a"
+	body := readFixture(t, "sealed_event.json") // any valid Event JSON
+	sig := fingerprint.SignWebhookPayload(body, secret)
+	notJSON := []byte("this is not json")
+	emptyEvent := []byte(`{}`)
+	callbackErr := errors.New("database is down: password=hunter2")
+
+	cases := []struct {
+		name       string
+		method     string
+		body       []byte
+		sig        string
+		secret     string
+		cbErr      error
+		maxBody    int64
+		wantStatus int
+		wantCalls  int32
+	}{
+		{"success", http.MethodPost, body, sig, secret, nil, 0, 200, 1},
+		{"GET", http.MethodGet, nil, "", secret, nil, 0, 405, 0},
+		{"PUT with valid signature", http.MethodPut, body, sig, secret, nil, 0, 405, 0},
+		{"missing signature", http.MethodPost, body, "", secret, nil, 0, 401, 0},
+		{"wrong signature", http.MethodPost, body, fingerprint.SignWebhookPayload(body, "nope"), secret, nil, 0, 401, 0},
+		{"bad body with bad signature is 401, not 400", http.MethodPost, notJSON, "v1=00", secret, nil, 0, 401, 0},
+		{"signed body that is not JSON", http.MethodPost, notJSON, fingerprint.SignWebhookPayload(notJSON, secret), secret, nil, 0, 400, 0},
+		{"signed body that is not an event", http.MethodPost, emptyEvent, fingerprint.SignWebhookPayload(emptyEvent, secret), secret, nil, 0, 400, 0},
+		{"body over the limit", http.MethodPost, body, sig, secret, nil, int64(len(body) - 1), 413, 0},
+		{"body at the limit", http.MethodPost, body, sig, secret, nil, int64(len(body)), 200, 1},
+		{"callback fails", http.MethodPost, body, sig, secret, callbackErr, 0, 500, 1},
+		{"empty secret configured", http.MethodPost, body, fingerprint.SignWebhookPayload(body, ""), "", nil, 0, 500, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &webhookRecorder{err: tc.cbErr}
+			var hookStatus atomic.Int32
+			var hookErr atomic.Value
+			h := fingerprint.WebhookHandlerWithOptions(tc.secret, rec.fn, &fingerprint.WebhookOptions{
+				MaxBodyBytes: tc.maxBody,
+				OnError: func(_ *http.Request, status int, err error) {
+					hookStatus.Store(int32(status))
+					hookErr.Store(err)
+				},
+			})
+			rr := post(t, h, tc.method, tc.body, tc.sig)
+			if rr.Code != tc.wantStatus {
+				t.Fatalf("status %d, want %d (body %q)", rr.Code, tc.wantStatus, rr.Body.String())
+			}
+			if got := rec.calls.Load(); got != tc.wantCalls {
+				t.Errorf("callback called %d times, want %d", got, tc.wantCalls)
+			}
+			resp := rr.Body.String()
+			for _, secretish := range []string{"hunter2", "whsec-handler-7f3a", strings.TrimPrefix(tc.sig, "v1=")} {
+				if secretish != "" && strings.Contains(resp, secretish) {
+					t.Errorf("response %q echoes %q", resp, secretish)
+				}
+			}
+			if tc.wantStatus == 200 {
+				if ev := rec.last.Load(); ev == nil || ev.EventID != "1760000000123.Ab3xYz" {
+					t.Errorf("callback got %+v", ev)
+				}
+				if rec.ctxVal.Load() != "from-request" {
+					t.Error("callback did not get the request's context")
+				}
+				if hookStatus.Load() != 0 {
+					t.Errorf("OnError called on success with %d", hookStatus.Load())
+				}
+				return
+			}
+			if int(hookStatus.Load()) != tc.wantStatus {
+				t.Errorf("OnError status %d, want %d", hookStatus.Load(), tc.wantStatus)
+			}
+			if tc.wantStatus == 405 && rr.Header().Get("Allow") != http.MethodPost {
+				t.Errorf("Allow header %q", rr.Header().Get("Allow"))
+			}
+			if tc.cbErr != nil {
+				if err, _ := hookErr.Load().(error); !errors.Is(err, tc.cbErr) {
+					t.Errorf("OnError got %v, want the callback error wrapped", err)
+				}
+			}
+		})
+	}
+}
+
+func TestWebhookHandler_DefaultBodyLimit(t *testing.T) {
+	t.Parallel()
+	const secret = "s3cr3t"
+	rec := &webhookRecorder{}
+	h := fingerprint.WebhookHandler(secret, rec.fn)
+	big := []byte(`{"event_id":"1.a","timestamp":1,"pad":"` + strings.Repeat("x", fingerprint.DefaultWebhookMaxBodyBytes) + `"}`)
+	if rr := post(t, h, http.MethodPost, big, fingerprint.SignWebhookPayload(big, secret)); rr.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d, want 413", rr.Code)
+	}
+	if rec.calls.Load() != 0 {
+		t.Error("callback called for an oversized body")
+	}
+}
+
+// TestWebhookHandler_OverHTTP runs the handler behind a real server and a router, the way
+// it is deployed, and checks the response a sender sees.
+func TestWebhookHandler_OverHTTP(t *testing.T) {
+	t.Parallel()
+	const secret = "over-http"
+	rec := &webhookRecorder{}
+	mux := http.NewServeMux()
+	mux.Handle("/hooks/fp", fingerprint.WebhookHandler(secret, rec.fn))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	body := readFixture(t, "sealed_event.json")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/hooks/fp", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("fpjs-event-signature", fingerprint.SignWebhookPayload(body, secret)) // header names are case-insensitive
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	if res.StatusCode != http.StatusOK || rec.calls.Load() != 1 {
+		t.Fatalf("status %d, calls %d", res.StatusCode, rec.calls.Load())
+	}
+}
+
+// TestWebhookHandler_VendorExamplePayload checks that the vendor's published webhook
+// example decodes. The reference is outside the repository; CI provides it.
+func TestWebhookHandler_VendorExamplePayload(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join("..", "..", "shared", "reference", "examples", "webhook_event.json")
+	body, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skipf("vendor reference not present at %s; CI provides it", path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &webhookRecorder{}
+	h := fingerprint.WebhookHandler("secret", rec.fn)
+	if rr := post(t, h, http.MethodPost, body, fingerprint.SignWebhookPayload(body, "secret")); rr.Code != 200 {
+		t.Fatalf("status %d: %s", rr.Code, rr.Body.String())
+	}
+	if ev := rec.last.Load(); ev == nil || ev.EventID == "" || ev.Timestamp == 0 {
+		t.Errorf("decoded %+v", ev)
+	}
+}
+
+func BenchmarkVerifyWebhookSignature(b *testing.B) {
+	body := readFixture(b, "sealed_event.json")
+	const secret = "bench-secret"
+	header := "v1=" + strings.Repeat("0", 64) + ", " + fingerprint.SignWebhookPayload(body, secret)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := fingerprint.VerifyWebhookSignature(header, body, secret); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
