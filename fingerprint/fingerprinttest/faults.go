@@ -1,0 +1,244 @@
+package fingerprinttest
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"time"
+
+	"github.com/fpgo/fingerprint-go/gen"
+)
+
+// Fault describes a failure the server injects instead of (or into) a normal response.
+// Queue faults with Server.FailNext. The zero Fault with only Status set answers with
+// that status and the API's JSON error body for it.
+type Fault struct {
+	// Operation limits the fault to one operation (OpGetEvent, OpSearchEvents, ...).
+	// Empty means any request that reaches a known API path.
+	Operation string
+	// Status is the HTTP status to answer with (ignored by Reset and Truncate).
+	Status int
+	// Code and Message fill the JSON error body. Empty Code picks the code the real
+	// API uses for Status; empty Message picks its usual message.
+	Code    gen.ErrorCode
+	Message string
+	// Body, when set, is sent verbatim instead of the JSON error body, with
+	// ContentType (default "text/html; charset=utf-8"), like a proxy's error page.
+	Body        []byte
+	ContentType string
+	// RetryAfter is sent as the Retry-After header when non-empty: seconds ("2") or an
+	// HTTP date.
+	RetryAfter string
+	// Header holds extra response headers.
+	Header http.Header
+	// Delay is added before the response, on top of the server latency.
+	Delay time.Duration
+	// Truncate serves the real response but closes the connection halfway through its
+	// body, after announcing the full Content-Length.
+	Truncate bool
+	// Reset closes the connection (with a TCP reset where possible) without a response.
+	Reset bool
+}
+
+// Fault constructors for the failures clients most need to survive.
+
+// TooManyRequests is a 429 too_many_requests with Retry-After (omitted when empty).
+func TooManyRequests(retryAfter string) Fault {
+	return Fault{Status: http.StatusTooManyRequests, RetryAfter: retryAfter}
+}
+
+// InternalError is a 500 with the API's "failed" error body.
+func InternalError() Fault { return Fault{Status: http.StatusInternalServerError} }
+
+// ServiceUnavailableHTML is a 503 with an HTML body, as a load balancer sends it.
+func ServiceUnavailableHTML() Fault {
+	return Fault{
+		Status: http.StatusServiceUnavailable,
+		Body:   []byte("<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>503 Service Temporarily Unavailable</h1></body></html>\n"),
+	}
+}
+
+// BadGatewayHTML is a 502 with an HTML body, as a reverse proxy sends it.
+func BadGatewayHTML() Fault {
+	return Fault{
+		Status: http.StatusBadGateway,
+		Body:   []byte("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n"),
+	}
+}
+
+// GatewayTimeout is the 504 the real API returns when a search runs too long.
+func GatewayTimeout() Fault {
+	return Fault{Status: http.StatusGatewayTimeout, Code: gen.ErrorCodeFailed, Message: "gateway timeout"}
+}
+
+// StateNotReady is the 409 the real API returns when an event is updated right after
+// identification. It applies to updates only.
+func StateNotReady() Fault {
+	return Fault{Operation: OpUpdateEvent, Status: http.StatusConflict}
+}
+
+// TruncatedBody cuts the response body short and closes the connection.
+func TruncatedBody() Fault { return Fault{Truncate: true} }
+
+// ConnectionReset closes the connection without answering.
+func ConnectionReset() Fault { return Fault{Reset: true} }
+
+// defaultErrors is what the real API sends for each status when Code is empty.
+var defaultErrors = map[int]*apiError{
+	http.StatusBadRequest:            badRequest("request cannot be parsed"),
+	http.StatusForbidden:             errKeyNotFound,
+	http.StatusNotFound:              errEventMissing,
+	http.StatusConflict:              errNotReady,
+	http.StatusRequestEntityTooLarge: errTooLarge,
+	http.StatusTooManyRequests:       {http.StatusTooManyRequests, gen.ErrorCodeTooManyRequests, "too many requests"},
+	http.StatusInternalServerError:   {http.StatusInternalServerError, gen.ErrorCodeFailed, "internal server error"},
+	http.StatusServiceUnavailable:    {http.StatusServiceUnavailable, gen.ErrorCodeServiceUnavailable, "service unavailable"},
+	http.StatusGatewayTimeout:        {http.StatusGatewayTimeout, gen.ErrorCodeFailed, "gateway timeout"},
+}
+
+type queuedFault struct {
+	Fault
+	left int
+}
+
+// FailNext makes the next n requests that match f.Operation fail as f describes.
+// Faults queue in order: a request takes the first queued fault that matches it.
+func (s *Server) FailNext(n int, f Fault) error {
+	if n <= 0 {
+		return fmt.Errorf("fingerprinttest: FailNext: n must be positive, got %d", n)
+	}
+	if !f.Reset && !f.Truncate && (f.Status < 100 || f.Status > 599) {
+		return fmt.Errorf("fingerprinttest: FailNext: invalid status %d", f.Status)
+	}
+	if f.Operation != "" && !knownOperation(f.Operation) {
+		return fmt.Errorf("fingerprinttest: FailNext: unknown operation %q", f.Operation)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &queuedFault{Fault: f, left: n})
+	return nil
+}
+
+// PendingFaults reports how many injected failures have not happened yet.
+func (s *Server) PendingFaults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, f := range s.faults {
+		n += f.left
+	}
+	return n
+}
+
+func knownOperation(op string) bool {
+	switch op {
+	case OpGetEvent, OpUpdateEvent, OpSearchEvents, OpDeleteVisitorData, OpAnalyzeRequest:
+		return true
+	}
+	return false
+}
+
+// nextFault takes one use of the first fault matching op, and reads the latency.
+func (s *Server) nextFault(op string) (*Fault, time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, q := range s.faults {
+		if q.Operation != "" && q.Operation != op {
+			continue
+		}
+		q.left--
+		if q.left == 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		f := q.Fault
+		return &f, s.latency
+	}
+	return nil, s.latency
+}
+
+func (f *Fault) delay() time.Duration {
+	if f == nil {
+		return 0
+	}
+	return f.Delay
+}
+
+func (f *Fault) kind() string {
+	switch {
+	case f.Reset:
+		return "reset"
+	case f.Truncate:
+		return "truncate"
+	}
+	return "status " + strconv.Itoa(f.Status)
+}
+
+func (f *Fault) write(w http.ResponseWriter) {
+	for k, vs := range f.Header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Body != nil {
+		ct := f.ContentType
+		if ct == "" {
+			ct = "text/html; charset=utf-8"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(f.Status)
+		_, _ = w.Write(f.Body)
+		return
+	}
+	e := &apiError{status: f.Status, code: gen.ErrorCodeFailed, message: http.StatusText(f.Status)}
+	if d, ok := defaultErrors[f.Status]; ok {
+		e = &apiError{status: f.Status, code: d.code, message: d.message}
+	}
+	if f.Code != "" {
+		e.code = f.Code
+	}
+	if f.Message != "" {
+		e.message = f.Message
+	}
+	writeError(w, e)
+}
+
+// serveBroken answers with a reset connection or a truncated response. It returns the
+// status written (0 when none was).
+func (s *Server) serveBroken(w http.ResponseWriter, f *Fault, serve func(http.ResponseWriter)) int {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		f.write(w) // not HTTP/1.x: the best we can do is an ordinary failure
+		return f.Status
+	}
+	var rec *httptest.ResponseRecorder
+	if f.Truncate {
+		rec = httptest.NewRecorder()
+		serve(rec)
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		return 0
+	}
+	defer conn.Close()
+	if f.Reset {
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0)
+		}
+		return 0
+	}
+	res := rec.Result()
+	b := rec.Body.Bytes()
+	announced := max(len(b), 1)
+	res.Header.Set("Content-Length", strconv.Itoa(announced))
+	_, _ = fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\n", res.StatusCode, http.StatusText(res.StatusCode))
+	_ = res.Header.Write(buf)
+	_, _ = buf.WriteString("\r\n")
+	_, _ = buf.Write(b[:len(b)/2])
+	_ = buf.Flush()
+	return res.StatusCode
+}

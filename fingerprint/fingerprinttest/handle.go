@@ -1,0 +1,96 @@
+package fingerprinttest
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/fpgo/fingerprint-go/gen"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// bodyReadTimeout is how long the real API waits for a request body.
+const bodyReadTimeout = 5 * time.Second
+
+// handle runs the checks the real API makes, in its order (authentication, body size,
+// schema), then the operation.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, op string, route *routers.Route, params map[string]string) {
+	if e := s.authenticate(r); e != nil {
+		writeError(w, e)
+		return
+	}
+	if e := s.readBody(w, r); e != nil {
+		writeError(w, e)
+		return
+	}
+	if err := s.spec.validate(r.Context(), r, route, params); err != nil {
+		writeError(w, fromValidation(err))
+		return
+	}
+	switch op {
+	case OpGetEvent:
+		s.getEvent(w, r, params["event_id"])
+	case OpUpdateEvent:
+		s.updateEvent(w, r, params["event_id"])
+	case OpSearchEvents:
+		s.searchEvents(w, r)
+	case OpDeleteVisitorData:
+		s.deleteVisitor(w, params["visitor_id"])
+	case OpAnalyzeRequest:
+		s.analyzeRequest(w, r)
+	default:
+		writeError(w, errNoRoute)
+	}
+}
+
+func (s *Server) authenticate(r *http.Request) *apiError {
+	h := r.Header.Get("Authorization")
+	scheme, key, _ := strings.Cut(h, " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
+		return errKeyRequired
+	}
+	if strings.TrimSpace(key) != s.cfg.apiKey {
+		return errKeyNotFound
+	}
+	return nil
+}
+
+// readBody buffers the body (so the validator and the handler can both read it),
+// enforcing the size limit and the read timeout.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) *apiError {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(bodyReadTimeout))
+	defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
+	b, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.maxBody+1))
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return &apiError{http.StatusBadRequest, gen.ErrorCodeRequestReadTimeout, "request read timeout"}
+	case err != nil:
+		return errBodyInvalid
+	case int64(len(b)) > s.cfg.maxBody:
+		return errTooLarge
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return nil
+}
+
+// body returns the buffered request body.
+func body(r *http.Request) []byte {
+	if r.GetBody == nil {
+		return nil
+	}
+	rc, err := r.GetBody()
+	if err != nil {
+		return nil
+	}
+	b, _ := io.ReadAll(rc)
+	return b
+}

@@ -1,0 +1,124 @@
+package fingerprinttest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fpgo/fingerprint-go/gen"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/stretchr/testify/require"
+)
+
+// response is a raw HTTP answer from the server under test.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// call sends a request with the server's key (unless header overrides Authorization)
+// and checks that the answer conforms to the OpenAPI description.
+func call(t *testing.T, srv *Server, method, pathAndQuery string, body any, header ...string) response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		require.NoError(t, err)
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL()+pathAndQuery, rd)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i+1] == "" {
+			req.Header.Del(header[i])
+		} else {
+			req.Header.Set(header[i], header[i+1])
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	r := response{status: res.StatusCode, header: res.Header, body: b}
+	checkAgainstSpec(t, method, pathAndQuery, r)
+	return r
+}
+
+// checkAgainstSpec validates a response of a known operation against the spec.
+func checkAgainstSpec(t *testing.T, method, pathAndQuery string, r response) {
+	t.Helper()
+	sp, err := loadSpec()
+	require.NoError(t, err)
+	req, err := http.NewRequest(method, "http://x"+pathAndQuery, nil)
+	require.NoError(t, err)
+	route, params, err := sp.router.FindRoute(req)
+	if err != nil {
+		return // not an API path: nothing to check against
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 r.status,
+		Header:                 r.header,
+		Body:                   io.NopCloser(bytes.NewReader(r.body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	if r.header.Get("Content-Type") == "" && len(r.body) == 0 {
+		return // 200 with an empty body (PATCH, DELETE)
+	}
+	require.NoError(t, openapi3filter.ValidateResponse(context.Background(), in), "response %d %s", r.status, r.body)
+}
+
+// apiErr decodes an error body and checks status and code.
+func wantError(t *testing.T, r response, status int, code gen.ErrorCode, message string) {
+	t.Helper()
+	require.Equal(t, status, r.status, "body: %s", r.body)
+	var e gen.ErrorResponse
+	require.NoError(t, json.Unmarshal(r.body, &e), "body: %s", r.body)
+	require.Equal(t, code, e.Error.Code)
+	if message != "" {
+		require.Equal(t, message, e.Error.Message)
+	}
+}
+
+func decode[T any](t *testing.T, r response) T {
+	t.Helper()
+	require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+	var v T
+	require.NoError(t, json.Unmarshal(r.body, &v), "body: %s", r.body)
+	return v
+}
+
+func ids(evs []gen.Event) []string {
+	out := make([]string, len(evs))
+	for i, ev := range evs {
+		out[i] = ev.EventID
+	}
+	return out
+}
+
+// fixedNow is the clock of tests that build events by hand.
+var fixedNow = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+
+func fixedClock() time.Time { return fixedNow }
+
+// at returns a minimal device event minutesAgo before fixedNow.
+func at(id string, minutesAgo int) gen.Event {
+	return gen.Event{EventID: id, Timestamp: fixedNow.Add(-time.Duration(minutesAgo) * time.Minute).UnixMilli()}
+}

@@ -1,0 +1,126 @@
+package fingerprinttest
+
+import (
+	"errors"
+	"time"
+
+	"github.com/fpgo/fingerprint-go/gen"
+)
+
+// DefaultAPIKey is the secret API key a server accepts unless WithAPIKey sets another.
+const DefaultAPIKey = "test_secret_key_0123456789"
+
+// DefaultMaxBodyBytes is the default request body limit; larger bodies get 413.
+const DefaultMaxBodyBytes = 64 << 10
+
+// Option configures a Server.
+type Option func(*config) error
+
+type config struct {
+	apiKey        string
+	addr          string
+	now           func() time.Time
+	maxBody       int64
+	latency       time.Duration
+	updateDelay   time.Duration
+	deleteEnabled bool
+	events        []gen.Event
+}
+
+func defaultConfig() config {
+	return config{
+		apiKey:        DefaultAPIKey,
+		addr:          "127.0.0.1:0",
+		now:           time.Now,
+		maxBody:       DefaultMaxBodyBytes,
+		deleteEnabled: true,
+	}
+}
+
+// WithAPIKey sets the secret API key the server accepts. Requests with another key
+// get 403 secret_api_key_not_found.
+func WithAPIKey(key string) Option {
+	return func(c *config) error {
+		if key == "" {
+			return errors.New("fingerprinttest: WithAPIKey: empty key")
+		}
+		c.apiKey = key
+		return nil
+	}
+}
+
+// WithAddr sets the listen address (default "127.0.0.1:0", a free loopback port).
+func WithAddr(addr string) Option {
+	return func(c *config) error {
+		if addr == "" {
+			return errors.New("fingerprinttest: WithAddr: empty address")
+		}
+		c.addr = addr
+		return nil
+	}
+}
+
+// WithClock replaces time.Now, which decides the default search window, the
+// timestamps of edge events and whether an event is still too fresh to update.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("fingerprinttest: WithClock: nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
+// WithMaxBodyBytes sets the largest accepted request body; larger bodies get
+// 413 payload_too_large. The default is DefaultMaxBodyBytes.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("fingerprinttest: WithMaxBodyBytes: limit must be positive")
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithLatency delays every response by d (see also Server.SetLatency).
+func WithLatency(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errors.New("fingerprinttest: WithLatency: negative latency")
+		}
+		c.latency = d
+		return nil
+	}
+}
+
+// WithUpdateDelay makes PATCH answer 409 state_not_ready for events whose timestamp
+// is less than d before the server's clock, as the real API does right after an
+// identification while the event propagates.
+func WithUpdateDelay(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errors.New("fingerprinttest: WithUpdateDelay: negative delay")
+		}
+		c.updateDelay = d
+		return nil
+	}
+}
+
+// WithoutDeleteAPI makes DELETE /visitors/{id} answer 403 feature_not_enabled, as the
+// real API does for workspaces without the Enterprise deletion feature.
+func WithoutDeleteAPI() Option {
+	return func(c *config) error {
+		c.deleteEnabled = false
+		return nil
+	}
+}
+
+// WithEvents seeds the server with events, as Server.AddEvents does.
+func WithEvents(events ...gen.Event) Option {
+	return func(c *config) error {
+		c.events = append(c.events, events...)
+		return nil
+	}
+}

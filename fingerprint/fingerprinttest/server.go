@@ -1,0 +1,220 @@
+package fingerprinttest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fpgo/fingerprint-go/gen"
+)
+
+// BasePath is the path under which the server serves the API, as the real hosts do
+// (https://api.fpjs.io/v4). URL() includes it.
+const BasePath = "/v4"
+
+// Server is an in-memory Fingerprint Server API v4 on a loopback port. It is safe for
+// concurrent use. Create it with NewServer in tests or Start elsewhere.
+type Server struct {
+	cfg  config
+	spec *spec
+	ln   net.Listener
+	http *http.Server
+	url  string
+
+	mu           sync.Mutex
+	events       map[string]*gen.Event
+	rulesets     map[string]RulesetFunc
+	faults       []*queuedFault
+	latency      time.Duration
+	log          []Request
+	edgeRequests []gen.EdgeRequest
+	ids          *idSource
+}
+
+// NewServer starts a server for the duration of a test and closes it in t.Cleanup.
+// It calls t.Fatal if an option is invalid or the server cannot start.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a server and returns once it accepts connections. Call Close when done.
+func Start(opts ...Option) (*Server, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	sp, err := loadSpec()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:      cfg,
+		spec:     sp,
+		events:   make(map[string]*gen.Event),
+		rulesets: make(map[string]RulesetFunc),
+		latency:  cfg.latency,
+		ids:      newIDSource(cfg.now().UnixNano()),
+	}
+	if err := s.AddEvents(cfg.events...); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("fingerprinttest: listen on %s: %w", cfg.addr, err)
+	}
+	s.ln = ln
+	s.url = "http://" + ln.Addr().String() + BasePath
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.http.Serve(ln) }()
+	return s, nil
+}
+
+// URL returns the API base URL, e.g. "http://127.0.0.1:41234/v4". Pass it to
+// fingerprint.WithBaseURL.
+func (s *Server) URL() string { return s.url }
+
+// APIKey returns the secret API key the server accepts.
+func (s *Server) APIKey() string { return s.cfg.apiKey }
+
+// Close stops the server and closes open connections. It is safe to call twice.
+func (s *Server) Close() {
+	if s.http != nil {
+		_ = s.http.Close()
+	}
+}
+
+// SetLatency delays every later response by d (0 turns the delay off).
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = max(d, 0)
+}
+
+// ServeHTTP serves the API under BasePath. A Server is an http.Handler, so it can also
+// be mounted in a server of your own.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	entry := newRequestEntry(r)
+	rw := &statusWriter{ResponseWriter: w}
+	r2 := r.Clone(r.Context())
+	defer func() {
+		entry.Body = body(r2)
+		s.record(entry, rw.status)
+	}()
+
+	rel, ok := strings.CutPrefix(r.URL.Path, BasePath)
+	if !ok || rel == "" {
+		writeError(rw, errNoRoute)
+		return
+	}
+	// Routing works on the path relative to the base, like the spec's paths.
+	r2.URL.Path = rel
+	r2.URL.RawPath = ""
+
+	if e := emptyPathParam(r2); e != nil {
+		writeError(rw, e)
+		return
+	}
+	route, params, err := s.spec.router.FindRoute(r2)
+	if err != nil {
+		if s.otherMethodMatches(r2) {
+			writeError(rw, errNoMethod)
+		} else {
+			writeError(rw, errNoRoute)
+		}
+		return
+	}
+	op := route.Operation.OperationID
+	entry.Operation = op
+
+	fault, latency := s.nextFault(op)
+	if !sleep(r.Context(), latency+fault.delay()) {
+		return // the client went away
+	}
+	if fault != nil {
+		entry.Fault = fault.kind()
+		if fault.Reset || fault.Truncate {
+			rw.status = s.serveBroken(w, fault, func(w http.ResponseWriter) {
+				s.handle(w, r2, op, route, params)
+			})
+			return
+		}
+		fault.write(rw)
+		return
+	}
+	s.handle(rw, r2, op, route, params)
+}
+
+// otherMethodMatches reports whether the path exists for another method (405 vs 404).
+func (s *Server) otherMethodMatches(r *http.Request) bool {
+	for _, m := range []string{http.MethodGet, http.MethodPatch, http.MethodPost, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, _, err := s.spec.router.FindRoute(probe); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// emptyPathParam answers requests whose path parameter is empty, which the router
+// would otherwise treat as unknown paths.
+func emptyPathParam(r *http.Request) *apiError {
+	p := strings.TrimSuffix(r.URL.Path, "/")
+	switch {
+	case p == "/visitors" && r.Method == http.MethodDelete:
+		return errVisitorIDReq
+	case p == "/events" && strings.HasSuffix(r.URL.Path, "/") && r.Method != http.MethodGet:
+		return errEventID
+	}
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// statusWriter remembers the status code for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}

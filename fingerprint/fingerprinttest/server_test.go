@@ -1,0 +1,158 @@
+package fingerprinttest
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/fpgo/fingerprint-go/gen"
+	"github.com/stretchr/testify/require"
+)
+
+func TestStartRejectsBadOptions(t *testing.T) {
+	for name, opt := range map[string]Option{
+		"empty key":     WithAPIKey(""),
+		"nil clock":     WithClock(nil),
+		"zero body":     WithMaxBodyBytes(0),
+		"neg latency":   WithLatency(-1),
+		"neg delay":     WithUpdateDelay(-1),
+		"empty addr":    WithAddr(""),
+		"invalid event": WithEvents(gen.Event{EventID: "", Timestamp: 1}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Start(opt)
+			require.Error(t, err)
+		})
+	}
+}
+
+func TestURLAndKey(t *testing.T) {
+	srv := NewServer(t, WithAPIKey("my-key"))
+	require.True(t, strings.HasPrefix(srv.URL(), "http://127.0.0.1:"), srv.URL())
+	require.True(t, strings.HasSuffix(srv.URL(), "/v4"), srv.URL())
+	require.Equal(t, "my-key", srv.APIKey())
+}
+
+func TestAuthentication(t *testing.T) {
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("e1", 1)))
+	cases := []struct {
+		name, header string
+		status       int
+		code         gen.ErrorCode
+	}{
+		{"missing", "", http.StatusForbidden, gen.ErrorCodeSecretAPIKeyRequired},
+		{"empty bearer", "Bearer ", http.StatusForbidden, gen.ErrorCodeSecretAPIKeyRequired},
+		{"other scheme", "Basic " + srv.APIKey(), http.StatusForbidden, gen.ErrorCodeSecretAPIKeyRequired},
+		{"wrong key", "Bearer nope", http.StatusForbidden, gen.ErrorCodeSecretAPIKeyNotFound},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := call(t, srv, "GET", "/events/e1", nil, "Authorization", c.header)
+			wantError(t, r, c.status, c.code, "")
+		})
+	}
+	r := call(t, srv, "GET", "/events/e1", nil, "Authorization", "bearer "+srv.APIKey())
+	require.Equal(t, http.StatusOK, r.status)
+}
+
+func TestUnknownPathsAndMethods(t *testing.T) {
+	srv := NewServer(t)
+	res, err := http.Get(strings.TrimSuffix(srv.URL(), "/v4") + "/events")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusNotFound, res.StatusCode)
+
+	wantError(t, call(t, srv, "GET", "/nothing", nil), http.StatusNotFound, gen.ErrorCodeFailed, "")
+	wantError(t, call(t, srv, "PUT", "/events/e1", "{}"), http.StatusMethodNotAllowed, gen.ErrorCodeFailed, "")
+	wantError(t, call(t, srv, "DELETE", "/visitors/", nil), http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "visitor id is required")
+}
+
+func TestGetEvent(t *testing.T) {
+	full := FullEvent()
+	srv := NewServer(t, WithEvents(full))
+
+	got := decode[gen.Event](t, call(t, srv, "GET", "/events/"+full.EventID, nil))
+	require.Equal(t, full.EventID, got.EventID)
+	require.Equal(t, full.RawDeviceAttributes, got.RawDeviceAttributes)
+	require.Equal(t, full.IPInfo, got.IPInfo)
+
+	wantError(t, call(t, srv, "GET", "/events/missing.123", nil), http.StatusNotFound, gen.ErrorCodeEventNotFound, "event id not found")
+	wantError(t, call(t, srv, "GET", "/events/bad%20id", nil), http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "invalid event_id")
+}
+
+func TestGetEventWithRuleset(t *testing.T) {
+	ev := at("e1", 1)
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(ev))
+	require.NoError(t, srv.AddRuleset("rs_1", func(gen.Event) gen.EventRuleAction {
+		var a gen.EventRuleAction
+		require.NoError(t, a.FromEventRuleActionAllow(gen.EventRuleActionAllow{Type: gen.RuleActionTypeAllow}))
+		return a
+	}))
+	got := decode[gen.Event](t, call(t, srv, "GET", "/events/e1?ruleset_id=rs_1", nil))
+	require.NotNil(t, got.RuleAction)
+	require.Equal(t, "rs_1", got.RuleAction.RulesetID)
+	kind, err := got.RuleAction.Discriminator()
+	require.NoError(t, err)
+	require.Equal(t, "allow", kind)
+
+	plain := decode[gen.Event](t, call(t, srv, "GET", "/events/e1", nil))
+	require.Nil(t, plain.RuleAction)
+
+	wantError(t, call(t, srv, "GET", "/events/e1?ruleset_id=other", nil), http.StatusBadRequest, gen.ErrorCodeRulesetNotFound, "ruleset not found")
+}
+
+func TestServerKeepsItsOwnCopies(t *testing.T) {
+	ev := at("e1", 1)
+	ev.LinkedID = ptr("before")
+	srv := NewServer(t, WithClock(fixedClock))
+	require.NoError(t, srv.AddEvents(ev))
+	*ev.LinkedID = "after"
+	got, ok := srv.Event("e1")
+	require.True(t, ok)
+	require.Equal(t, "before", *got.LinkedID)
+	*got.LinkedID = "changed"
+	again, _ := srv.Event("e1")
+	require.Equal(t, "before", *again.LinkedID)
+}
+
+func TestAddEventsRejectsInvalidEvents(t *testing.T) {
+	srv := NewServer(t)
+	require.Error(t, srv.AddEvents(gen.Event{EventID: "x", Timestamp: 0}))
+	require.Error(t, srv.AddEvents(gen.Event{EventID: "has space", Timestamp: 1}))
+	require.Empty(t, srv.Events())
+}
+
+func TestRequestLogNeverHoldsTheKey(t *testing.T) {
+	srv := NewServer(t, WithAPIKey("very-secret-key-123"), WithClock(fixedClock), WithEvents(at("e1", 1)))
+	call(t, srv, "GET", "/events/e1", nil)
+	call(t, srv, "GET", "/events?limit=5", nil, "User-Agent", "probe/1")
+	call(t, srv, "PATCH", "/events/e1", `{"linked_id":"x"}`)
+	log := srv.Requests()
+	require.Len(t, log, 3)
+	require.Equal(t, OpGetEvent, log[0].Operation)
+	require.Equal(t, "/v4/events/e1", log[0].Path)
+	require.Equal(t, http.StatusOK, log[0].Status)
+	require.Equal(t, "5", log[1].Query.Get("limit"))
+	require.Equal(t, "probe/1", log[1].Header.Get("User-Agent"))
+	require.JSONEq(t, `{"linked_id":"x"}`, string(log[2].Body))
+	for _, e := range log {
+		require.Empty(t, e.Header.Get("Authorization"))
+		require.NotContains(t, strings.Join([]string{e.Path, e.Query.Encode(), string(e.Body)}, " "), "very-secret-key-123")
+		for _, vs := range e.Header {
+			for _, v := range vs {
+				require.NotContains(t, v, "very-secret-key-123")
+			}
+		}
+	}
+	srv.ResetRequests()
+	require.Empty(t, srv.Requests())
+}
+
+func TestAddEventsValidatesAgainstTheSchema(t *testing.T) {
+	srv := NewServer(t)
+	ev := at("e1", 1)
+	ev.BotInfo = &gen.BotInfo{Category: "not-a-category"}
+	err := srv.AddEvents(at("ok", 1), ev)
+	require.ErrorContains(t, err, "e1")
+	require.Empty(t, srv.Events(), "nothing stored when one event is invalid")
+}

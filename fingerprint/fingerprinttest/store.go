@@ -1,0 +1,251 @@
+package fingerprinttest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+
+	"github.com/fpgo/fingerprint-go/gen"
+)
+
+// maxLinkedIDLen is the longest linked_id the real API accepts.
+const maxLinkedIDLen = 256
+
+// RulesetFunc decides the rule action of an event for a ruleset registered with
+// AddRuleset. It runs when GET /events/{id} is called with ruleset_id.
+type RulesetFunc func(ev gen.Event) gen.EventRuleAction
+
+// AddEvents stores events, replacing stored events with the same event_id. Each event
+// needs an event_id and a timestamp (Unix milliseconds) and must match the API's Event
+// schema (enum values, required fields), so the server never serves an event the real
+// API could not send. Nothing is stored when an event is rejected. Events whose source is edge
+// are found only by searches with source=edge, all others only without it.
+// The server keeps its own copies; later changes to the arguments do not affect it.
+func (s *Server) AddEvents(events ...gen.Event) error {
+	copies := make([]*gen.Event, 0, len(events))
+	for i := range events {
+		ev := &events[i]
+		if !validID(ev.EventID) {
+			return fmt.Errorf("fingerprinttest: AddEvents: event %d: invalid event_id %q", i, ev.EventID)
+		}
+		if ev.Timestamp <= 0 {
+			return fmt.Errorf("fingerprinttest: AddEvents: event %s: timestamp must be positive Unix milliseconds", ev.EventID)
+		}
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("fingerprinttest: AddEvents: event %s: %w", ev.EventID, err)
+		}
+		if err := s.spec.validateEvent(b); err != nil {
+			return fmt.Errorf("fingerprinttest: AddEvents: event %s does not match the Event schema: %w", ev.EventID, err)
+		}
+		var c gen.Event
+		if err := json.Unmarshal(b, &c); err != nil {
+			return fmt.Errorf("fingerprinttest: AddEvents: event %s: %w", ev.EventID, err)
+		}
+		copies = append(copies, &c)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range copies {
+		s.events[c.EventID] = c
+	}
+	return nil
+}
+
+// Event returns a copy of the stored event with the given ID.
+func (s *Server) Event(eventID string) (gen.Event, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev, ok := s.events[eventID]
+	if !ok {
+		return gen.Event{}, false
+	}
+	c, err := cloneEvent(ev)
+	if err != nil {
+		return gen.Event{}, false
+	}
+	return *c, true
+}
+
+// Events returns copies of all stored events, newest first.
+func (s *Server) Events() []gen.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	all := make([]*gen.Event, 0, len(s.events))
+	for _, ev := range s.events {
+		all = append(all, ev)
+	}
+	sortEvents(all, false)
+	out := make([]gen.Event, 0, len(all))
+	for _, ev := range all {
+		if c, err := cloneEvent(ev); err == nil {
+			out = append(out, *c)
+		}
+	}
+	return out
+}
+
+// AddRuleset registers a ruleset ID for GET /events/{id}?ruleset_id=...; fn computes
+// the rule_action returned with the event. Unknown ruleset IDs get 400 ruleset_not_found.
+func (s *Server) AddRuleset(rulesetID string, fn RulesetFunc) error {
+	if rulesetID == "" || fn == nil {
+		return errors.New("fingerprinttest: AddRuleset: empty ruleset ID or nil function")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rulesets[rulesetID] = fn
+	return nil
+}
+
+func (s *Server) getEvent(w http.ResponseWriter, r *http.Request, id string) {
+	if !validID(id) {
+		writeError(w, errEventID)
+		return
+	}
+	rulesetID := r.URL.Query().Get("ruleset_id")
+	s.mu.Lock()
+	ev, ok := s.events[id]
+	var out *gen.Event
+	var err error
+	if ok {
+		out, err = cloneEvent(ev)
+	}
+	fn, hasRuleset := s.rulesets[rulesetID]
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		writeError(w, errEventMissing)
+		return
+	case err != nil:
+		writeError(w, &apiError{http.StatusInternalServerError, gen.ErrorCodeFailed, "internal server error"})
+		return
+	case rulesetID != "" && !hasRuleset:
+		writeError(w, errRuleset)
+		return
+	case hasRuleset:
+		action := fn(*out)
+		if action.RulesetID == "" {
+			action.RulesetID = rulesetID
+		}
+		out.RuleAction = &action
+	}
+	writeEvent(w, out)
+}
+
+func writeEvent(w http.ResponseWriter, ev any) {
+	b, err := json.Marshal(ev)
+	if err != nil {
+		writeError(w, &apiError{http.StatusInternalServerError, gen.ErrorCodeFailed, "internal server error"})
+		return
+	}
+	writeJSON(w, http.StatusOK, b)
+}
+
+func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, id string) {
+	if !validID(id) {
+		writeError(w, errEventID)
+		return
+	}
+	var u gen.EventUpdate
+	if err := json.Unmarshal(body(r), &u); err != nil {
+		writeError(w, errBodyInvalid)
+		return
+	}
+	if u.LinkedID != nil && len(*u.LinkedID) > maxLinkedIDLen {
+		writeError(w, errLinkedID)
+		return
+	}
+	now := s.cfg.now().UnixMilli()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev, ok := s.events[id]
+	if !ok {
+		writeError(w, errEventMissing)
+		return
+	}
+	if now-ev.Timestamp < s.cfg.updateDelay.Milliseconds() {
+		writeError(w, errNotReady)
+		return
+	}
+	if u.LinkedID != nil {
+		ev.LinkedID = ptr(*u.LinkedID)
+	}
+	if u.Tags != nil {
+		tags := gen.Tags(*u.Tags)
+		ev.Tags = &tags
+	}
+	if u.Suspect != nil {
+		ev.Suspect = ptr(*u.Suspect)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func (s *Server) deleteVisitor(w http.ResponseWriter, id string) {
+	if !s.cfg.deleteEnabled {
+		writeError(w, errFeature)
+		return
+	}
+	if !validID(id) {
+		writeError(w, errVisitorID)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for eid, ev := range s.events {
+		if ev.Identification != nil && ev.Identification.VisitorID == id {
+			delete(s.events, eid)
+			n++
+		}
+	}
+	if n == 0 {
+		writeError(w, errVisitorGone)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// validID accepts the printable, space-free ASCII strings the API's IDs are made of.
+func validID(id string) bool {
+	if id == "" || len(id) > 256 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c <= ' ' || c > '~' || c == '/' {
+			return false
+		}
+	}
+	return true
+}
+
+// cloneEvent deep-copies an event through its JSON form, which also proves that the
+// event can be served.
+func cloneEvent(ev *gen.Event) (*gen.Event, error) {
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return nil, err
+	}
+	var c gen.Event
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// sortEvents orders newest first (or oldest first when reverse), breaking timestamp
+// ties by event ID so that pagination is stable.
+func sortEvents(evs []*gen.Event, reverse bool) {
+	sort.Slice(evs, func(i, j int) bool { return before(evs[i], evs[j], reverse) })
+}
+
+// before reports whether a comes before b in the search order.
+func before(a, b *gen.Event, reverse bool) bool {
+	if a.Timestamp != b.Timestamp {
+		return (a.Timestamp < b.Timestamp) == reverse
+	}
+	return (a.EventID < b.EventID) == reverse
+}
+
+func ptr[T any](v T) *T { return &v }
