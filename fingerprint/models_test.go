@@ -1,0 +1,93 @@
+package fingerprint
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strings"
+	"testing"
+)
+
+// genPlumbing are exported names of gen that are client machinery, not API models; the
+// fingerprint package deliberately does not re-export them.
+var genPlumbing = map[string]bool{
+	"Client": true, "ClientOption": true, "ClientInterface": true, "ClientWithResponses": true,
+	"ClientWithResponsesInterface": true, "RequestEditorFn": true, "HttpRequestDoer": true,
+	"GetEventParams": true, "SearchEventsParams": true, // replaced by GetEventOptions / SearchEventsParams
+	"WebhookInitiator": true, "WebhookInitiatorOption": true, "WebhookInitiatorInterface": true,
+}
+
+func isGenPlumbing(name string) bool {
+	return genPlumbing[name] || strings.HasSuffix(name, "Response") && name != "ErrorResponse" && name != "EdgeResponse" ||
+		strings.HasSuffix(name, "JSONRequestBody")
+}
+
+// TestModelsAliasEveryGeneratedType fails when gen gains a model type or enum value that
+// package fingerprint does not re-export (models.go, search.go).
+func TestModelsAliasEveryGeneratedType(t *testing.T) {
+	t.Parallel()
+	genFile, err := parser.ParseFile(token.NewFileSet(), "../gen/fingerprint.gen.go", nil, 0)
+	if err != nil {
+		t.Skipf("cannot read ../gen/fingerprint.gen.go: %v", err)
+	}
+	ours := map[string]string{} // name -> gen name it aliases
+	for _, file := range []string{"models.go", "search.go"} {
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				switch s := spec.(type) {
+				case *ast.TypeSpec:
+					ours[s.Name.Name] = genSelector(s.Type)
+				case *ast.ValueSpec:
+					for i, n := range s.Names {
+						if i < len(s.Values) {
+							ours[n.Name] = genSelector(s.Values[i])
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, decl := range genFile.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || (gd.Tok != token.TYPE && gd.Tok != token.CONST) {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			var names []string
+			switch s := spec.(type) {
+			case *ast.TypeSpec:
+				names = append(names, s.Name.Name)
+			case *ast.ValueSpec:
+				for _, n := range s.Names {
+					names = append(names, n.Name)
+				}
+			}
+			for _, name := range names {
+				if !ast.IsExported(name) || isGenPlumbing(name) {
+					continue
+				}
+				if got, ok := ours[name]; !ok || got != name {
+					t.Errorf("gen.%s is not re-exported as fingerprint.%s = gen.%s", name, name, name)
+				}
+			}
+		}
+	}
+}
+
+// genSelector returns X for an expression gen.X, or "".
+func genSelector(e ast.Expr) string {
+	if sel, ok := e.(*ast.SelectorExpr); ok {
+		if id, ok := sel.X.(*ast.Ident); ok && id.Name == "gen" {
+			return sel.Sel.Name
+		}
+	}
+	return ""
+}
