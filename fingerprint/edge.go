@@ -1,0 +1,246 @@
+package fingerprint
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// defaultCredentialHeaders are always sent with an empty value by EdgeRequestFromHTTP:
+// Automation Intelligence needs to know they were present, never what they contained.
+var defaultCredentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization", "X-Api-Key"}
+
+// EdgeRequestOptions tunes EdgeRequestFromHTTP. The zero value (or nil) trusts nothing
+// but the connection: client IP from RemoteAddr, scheme from TLS, host from Host.
+type EdgeRequestOptions struct {
+	// TrustedProxyHeaders names headers your own proxies set with the client address, in
+	// order of preference, e.g. "CF-Connecting-IP", "X-Real-IP", "X-Forwarded-For" or
+	// "Forwarded" (RFC 7239, its for= parameters). Each is read as a comma-separated list,
+	// over all its lines in order, and the rightmost address that is not in
+	// TrustedProxies is the client. Set this only behind proxies that set or append these
+	// headers: otherwise any client can choose its IP.
+	TrustedProxyHeaders []string
+	// TrustedProxies are the address ranges of your proxies. When set, proxy headers are
+	// used only for connections from these ranges, and their addresses are skipped when
+	// reading lists such as X-Forwarded-For. When empty, every connection is assumed to
+	// come through your proxy and the rightmost address in a list is taken.
+	TrustedProxies []netip.Prefix
+	// TrustForwardedProto takes the URL scheme from X-Forwarded-Proto (http or https).
+	TrustForwardedProto bool
+	// TrustForwardedHost takes the URL host from X-Forwarded-Host.
+	TrustForwardedHost bool
+	// CredentialHeaders adds header names whose values are replaced by "" (matched
+	// case-insensitively), on top of Authorization, Cookie, Proxy-Authorization, X-Api-Key.
+	CredentialHeaders []string
+	// LinkedID and Tags are copied into the EdgeRequest when set.
+	LinkedID string
+	Tags     Tags
+}
+
+// EdgeRequestFromHTTP describes an incoming request for AnalyzeRequest: its method (as
+// sent), its absolute URL, one header entry per header line, and the client IP in
+// IPv4Address or IPv6Address (an IPv4-mapped IPv6 address counts as IPv4). Values of
+// credential headers (Authorization, Cookie, Proxy-Authorization, X-Api-Key and
+// opts.CredentialHeaders) are sent empty. opts may be nil. The body is never read.
+//
+// Go's net/http does not keep the order or the original casing of header names: entries
+// are sorted by canonical name (lines of one name keep their order), and the Host header,
+// which net/http moves to r.Host, is added back.
+//
+// It fails with a *ValidationError when no client IP or host can be determined.
+func EdgeRequestFromHTTP(r *http.Request, opts *EdgeRequestOptions) (*EdgeRequest, error) {
+	if r == nil {
+		return nil, invalid("request", "nil *http.Request")
+	}
+	if opts == nil {
+		opts = &EdgeRequestOptions{}
+	}
+	ip, err := clientIP(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	u, err := absoluteURL(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	er := &EdgeRequest{Method: r.Method, URL: u, Headers: edgeHeaders(r, opts.CredentialHeaders)}
+	addr := ip.String()
+	if ip.Is4() {
+		er.IPv4Address = &addr
+	} else {
+		er.IPv6Address = &addr
+	}
+	if opts.LinkedID != "" {
+		id := opts.LinkedID
+		er.LinkedID = &id
+	}
+	if len(opts.Tags) > 0 {
+		tags := make(Tags, len(opts.Tags))
+		for k, v := range opts.Tags {
+			tags[k] = v
+		}
+		er.Tags = &tags
+	}
+	return er, nil
+}
+
+func edgeHeaders(r *http.Request, extraCredentials []string) []EdgeRequestHeader {
+	header := r.Header.Clone()
+	if header == nil {
+		header = http.Header{}
+	}
+	// net/http moves these out of the header map; put them back as the client sent them.
+	if r.Host != "" && len(header.Values("Host")) == 0 {
+		header.Set("Host", r.Host)
+	}
+	if len(r.TransferEncoding) > 0 && len(header.Values("Transfer-Encoding")) == 0 {
+		header.Set("Transfer-Encoding", strings.Join(r.TransferEncoding, ", "))
+	}
+	secret := make(map[string]bool, len(defaultCredentialHeaders)+len(extraCredentials))
+	for _, n := range defaultCredentialHeaders {
+		secret[http.CanonicalHeaderKey(n)] = true
+	}
+	for _, n := range extraCredentials {
+		secret[http.CanonicalHeaderKey(strings.TrimSpace(n))] = true
+	}
+
+	names := make([]string, 0, len(header))
+	lines := 0
+	for name, values := range header {
+		names = append(names, name)
+		lines += len(values)
+	}
+	slices.Sort(names)
+	out := make([]EdgeRequestHeader, 0, lines)
+	for _, name := range names {
+		blank := secret[http.CanonicalHeaderKey(name)]
+		for _, v := range header[name] {
+			if blank {
+				v = ""
+			}
+			out = append(out, EdgeRequestHeader{Name: name, Value: v})
+		}
+	}
+	return out
+}
+
+func absoluteURL(r *http.Request, opts *EdgeRequestOptions) (string, error) {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if opts.TrustForwardedProto {
+		switch p := strings.ToLower(firstListEntry(r.Header.Get("X-Forwarded-Proto"))); p {
+		case "http", "https":
+			scheme = p
+		}
+	}
+	host := r.Host
+	if opts.TrustForwardedHost {
+		if h := firstListEntry(r.Header.Get("X-Forwarded-Host")); h != "" {
+			host = h
+		}
+	}
+	if host == "" && r.URL != nil {
+		host = r.URL.Host // client-side requests carry the host here
+	}
+	if host == "" {
+		return "", invalid("Host", "the request has no host to build an absolute URL from")
+	}
+	u := url.URL{Scheme: scheme, Host: host}
+	if r.URL != nil {
+		u.Path, u.RawPath, u.RawQuery = r.URL.Path, r.URL.RawPath, r.URL.RawQuery
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u.String(), nil
+}
+
+func firstListEntry(v string) string {
+	first, _, _ := strings.Cut(v, ",")
+	return strings.TrimSpace(first)
+}
+
+// clientIP returns the client address, unmapped (IPv4-mapped IPv6 becomes IPv4) and
+// without zone.
+func clientIP(r *http.Request, opts *EdgeRequestOptions) (netip.Addr, error) {
+	remote, remoteOK := parseIPEntry(r.RemoteAddr)
+	viaProxy := len(opts.TrustedProxies) == 0 || (remoteOK && inPrefixes(remote, opts.TrustedProxies))
+	if viaProxy {
+		for _, name := range opts.TrustedProxyHeaders {
+			if ip, ok := ipFromHeader(r.Header.Values(name), http.CanonicalHeaderKey(name) == "Forwarded", opts.TrustedProxies); ok {
+				return ip, nil
+			}
+		}
+	}
+	if remoteOK {
+		return remote, nil
+	}
+	return netip.Addr{}, invalid("RemoteAddr", "no client IP address in RemoteAddr or trusted proxy headers")
+}
+
+func ipFromHeader(lines []string, forwarded bool, trusted []netip.Prefix) (netip.Addr, bool) {
+	var entries []string
+	for _, line := range lines {
+		for e := range strings.SplitSeq(line, ",") {
+			if forwarded {
+				e = forwardedFor(e)
+			}
+			entries = append(entries, e)
+		}
+	}
+	for i := len(entries) - 1; i >= 0; i-- {
+		ip, ok := parseIPEntry(entries[i])
+		if !ok {
+			return netip.Addr{}, false // garbage nearer than the client: do not guess past it
+		}
+		if len(trusted) > 0 && inPrefixes(ip, trusted) {
+			continue
+		}
+		return ip, true
+	}
+	return netip.Addr{}, false
+}
+
+// forwardedFor extracts the for= parameter of one RFC 7239 forwarded-element.
+func forwardedFor(element string) string {
+	for pair := range strings.SplitSeq(element, ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), "for") {
+			return strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
+	return ""
+}
+
+// parseIPEntry accepts "ip", "ip:port", "[ipv6]" and "[ipv6]:port".
+func parseIPEntry(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return netip.Addr{}, false
+	}
+	ip, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]"))
+	if err != nil {
+		host, _, splitErr := net.SplitHostPort(s)
+		if splitErr != nil {
+			return netip.Addr{}, false
+		}
+		if ip, err = netip.ParseAddr(host); err != nil {
+			return netip.Addr{}, false
+		}
+	}
+	return ip.Unmap().WithZone(""), true
+}
+
+func inPrefixes(ip netip.Addr, prefixes []netip.Prefix) bool {
+	for _, p := range prefixes {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
