@@ -1,0 +1,100 @@
+package fingerprint
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// DefaultEdgeTimeout bounds each Automation Intelligence call made by EdgeMiddleware.
+// The API usually answers in tens of milliseconds; a slow answer should not hold up
+// your users.
+const DefaultEdgeTimeout = 300 * time.Millisecond
+
+// EdgeMiddlewareOptions tunes Client.EdgeMiddleware. The zero value analyses every
+// request with DefaultEdgeTimeout, lets every request through and fails open.
+type EdgeMiddlewareOptions struct {
+	// Timeout bounds each call to the API, retries included. Zero or negative means
+	// DefaultEdgeTimeout.
+	Timeout time.Duration
+	// Request controls how the EdgeRequest is built (trusted proxy headers, extra
+	// credential headers, linked ID, tags). Nil trusts only the connection.
+	Request *EdgeRequestOptions
+	// Skip, if set, exempts requests from analysis (health checks, static assets): each
+	// analysed request creates an event. Skipped requests go straight to the next handler.
+	Skip func(r *http.Request) bool
+	// Decide is the policy. It sees the analysis and returns true to pass the request on,
+	// or false after writing a response itself (for example 403 for bad bots). Nil passes
+	// every request on. The analysis is also in the request context for later handlers:
+	// see EdgeResultFromContext.
+	Decide func(w http.ResponseWriter, r *http.Request, res *EdgeResponse) bool
+	// OnError, if set, is told about every failed analysis (timeout, API or network
+	// error, no client IP), for logging and metrics.
+	OnError func(r *http.Request, err error)
+	// FailClosed answers 503 Service Unavailable when the analysis fails, instead of
+	// passing the request on without a result (fail open, the default).
+	FailClosed bool
+}
+
+type edgeResultKey struct{}
+
+// EdgeResultFromContext returns the analysis EdgeMiddleware stored for this request.
+// ok is false when the request was skipped or the analysis failed (fail open).
+func EdgeResultFromContext(ctx context.Context) (res *EdgeResponse, ok bool) {
+	res, ok = ctx.Value(edgeResultKey{}).(*EdgeResponse)
+	return res, ok && res != nil
+}
+
+// EdgeMiddleware returns net/http middleware that analyses each incoming request with
+// Automation Intelligence (AnalyzeRequest) before calling the next handler. It reads the
+// request's metadata only, never its body. Each call is bounded by opts.Timeout; the result
+// goes into the request context (EdgeResultFromContext) and opts.Decide chooses whether
+// the request continues. When the analysis fails the request continues without a result,
+// unless opts.FailClosed is set.
+func (c *Client) EdgeMiddleware(opts EdgeMiddlewareOptions) func(http.Handler) http.Handler {
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultEdgeTimeout
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if opts.Skip != nil && opts.Skip(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			res, err := c.analyzeIncoming(r, opts.Request, timeout)
+			if err != nil {
+				if opts.OnError != nil {
+					opts.OnError(r, err)
+				}
+				if opts.FailClosed {
+					http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+					return
+				}
+				next.ServeHTTP(w, r)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), edgeResultKey{}, res))
+			if opts.Decide != nil && !opts.Decide(w, r, res) {
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+var errNilClient = errors.New("fingerprint: EdgeMiddleware on a nil *Client")
+
+func (c *Client) analyzeIncoming(r *http.Request, ropts *EdgeRequestOptions, timeout time.Duration) (*EdgeResponse, error) {
+	if c == nil {
+		return nil, errNilClient
+	}
+	er, err := EdgeRequestFromHTTP(r, ropts)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	return c.AnalyzeRequest(ctx, er)
+}
