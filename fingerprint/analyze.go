@@ -18,6 +18,9 @@ import (
 // before the request was sent. The request is checked first (headers, method, absolute
 // http(s) URL, at least one client IP).
 func (c *Client) AnalyzeRequest(ctx context.Context, req *EdgeRequest) (*EdgeResponse, error) {
+	if err := c.usable(); err != nil {
+		return nil, err
+	}
 	if err := validateEdgeRequest(req); err != nil {
 		return nil, err
 	}

@@ -24,8 +24,8 @@ const maxSuccessBody = 64 << 20
 
 // Client calls the Fingerprint Server API v4 with a secret API key.
 //
-// A Client is safe for concurrent use by multiple goroutines and holds no per-request
-// state: create it once and reuse it.
+// Create it with NewClient; the zero value is not usable. A Client is safe for concurrent
+// use by multiple goroutines and holds no per-request state: create it once and reuse it.
 type Client struct {
 	secretKey  string
 	server     string // base URL with a trailing slash, as the gen request builders need
@@ -93,6 +93,16 @@ func checkSecretKey(key string) error {
 // BaseURL returns the base URL the Client sends requests to, such as "https://api.fpjs.io/v4".
 func (c *Client) BaseURL() string { return strings.TrimSuffix(c.server, "/") }
 
+// errNotConstructed is returned by the methods of a nil or zero Client.
+var errNotConstructed = errors.New("fingerprint: Client must be created with NewClient")
+
+func (c *Client) usable() error {
+	if c == nil || c.httpClient == nil {
+		return errNotConstructed
+	}
+	return nil
+}
+
 // authorize is the request editor that adds the bearer token.
 func (c *Client) authorize(_ context.Context, req *http.Request) error {
 	req.Header.Set("Authorization", "Bearer "+c.secretKey)
@@ -126,6 +136,9 @@ type response struct {
 // do sends req with retries and returns the 2xx response, an *APIError, a transport
 // error or a context error. req must be replayable (GetBody set when it has a body).
 func (c *Client) do(ctx context.Context, op operation, req *http.Request) (*response, error) {
+	if err := c.usable(); err != nil {
+		return nil, err
+	}
 	var last error
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {

@@ -286,3 +286,15 @@ func TestContextCanceledBeforeSend(t *testing.T) {
 		t.Error("request sent with a canceled context")
 	}
 }
+
+func TestZeroClientFailsClearly(t *testing.T) {
+	t.Parallel()
+	var c Client
+	if _, err := c.GetEvent(t.Context(), "e1", nil); err == nil || !strings.Contains(err.Error(), "NewClient") {
+		t.Errorf("zero Client: err = %v", err)
+	}
+	var nilClient *Client
+	if err := nilClient.DeleteVisitorData(t.Context(), "v"); err == nil || !strings.Contains(err.Error(), "NewClient") {
+		t.Errorf("nil Client: err = %v", err)
+	}
+}

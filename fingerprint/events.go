@@ -18,6 +18,9 @@ type GetEventOptions struct {
 // frontend by the JavaScript agent or a mobile SDK). opts may be nil. A missing event is an
 // *APIError matching ErrNotFound.
 func (c *Client) GetEvent(ctx context.Context, eventID string, opts *GetEventOptions) (*Event, error) {
+	if err := c.usable(); err != nil {
+		return nil, err
+	}
 	if err := checkID("eventID", eventID); err != nil {
 		return nil, err
 	}
@@ -43,6 +46,9 @@ func (c *Client) GetEvent(ctx context.Context, eventID string, opts *GetEventOpt
 // the returned PaginationKey back in params for the next page, or use SearchEventsIter.
 // Invalid params (such as Limit outside 1..100) are reported before any request.
 func (c *Client) SearchEvents(ctx context.Context, params *SearchEventsParams) (*EventSearch, error) {
+	if err := c.usable(); err != nil {
+		return nil, err
+	}
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
@@ -64,6 +70,9 @@ func (c *Client) SearchEvents(ctx context.Context, params *SearchEventsParams) (
 // in update are sent; at least one must be set. Right after identification the API may
 // answer 409 state_not_ready (ErrStateNotReady), which the client retries.
 func (c *Client) UpdateEvent(ctx context.Context, eventID string, update EventUpdate) error {
+	if err := c.usable(); err != nil {
+		return err
+	}
 	if err := checkID("eventID", eventID); err != nil {
 		return err
 	}
@@ -88,6 +97,9 @@ func (c *Client) UpdateEvent(ctx context.Context, eventID string, update EventUp
 // DeleteVisitorData deletes the data stored for a visitor ID (an Enterprise plan feature;
 // otherwise 403 feature_not_enabled). The API limits how often it may be called.
 func (c *Client) DeleteVisitorData(ctx context.Context, visitorID string) error {
+	if err := c.usable(); err != nil {
+		return err
+	}
 	if err := checkID("visitorID", visitorID); err != nil {
 		return err
 	}
