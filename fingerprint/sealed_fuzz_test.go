@@ -1,0 +1,74 @@
+package fingerprint_test
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+// fuzzKey is fixed so the committed seeds (sealed with it) decrypt.
+var fuzzKey = fingerprint.DecryptionKey{Key: []byte("fuzz-key-0123456789abcdef-32byte"), Algorithm: fingerprint.AlgorithmAES256GCM}
+
+// FuzzUnsealEvent feeds arbitrary sealed bytes to UnsealEvent. Seeds in
+// testdata/fuzz/FuzzUnsealEvent include a valid payload sealed with fuzzKey.
+func FuzzUnsealEvent(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte{0x9E, 0x85, 0xDC, 0xED})
+	keyTexts := []string{hex.EncodeToString(fuzzKey.Key), base64.StdEncoding.EncodeToString(fuzzKey.Key), string(fuzzKey.Key)}
+	f.Fuzz(func(t *testing.T, sealed []byte) {
+		ev, err := fingerprint.UnsealEvent(sealed, fuzzKey)
+		if (ev == nil) == (err == nil) {
+			t.Fatalf("want exactly one of event and error, got %v and %v", ev, err)
+		}
+		if err == nil {
+			if ev.EventID == "" || ev.Timestamp == 0 {
+				t.Fatalf("accepted an event without id or timestamp: %+v", ev)
+			}
+			return
+		}
+		var ue *fingerprint.UnsealError
+		known := errors.As(err, &ue)
+		for _, s := range []error{fingerprint.ErrInvalidHeader, fingerprint.ErrSealedTooShort, fingerprint.ErrDecompress, fingerprint.ErrUnsealedTooLarge, fingerprint.ErrInvalidEvent} {
+			known = known || errors.Is(err, s)
+		}
+		if !known {
+			t.Fatalf("untyped error: %v", err)
+		}
+		for _, k := range keyTexts {
+			if strings.Contains(err.Error(), k) {
+				t.Fatalf("error reveals the key: %v", err)
+			}
+		}
+	})
+}
+
+// FuzzUnsealDecrypted encrypts arbitrary bytes with fuzzKey, so the fuzzer reaches the
+// DEFLATE and JSON stages that authentication normally shields.
+func FuzzUnsealDecrypted(f *testing.F) {
+	f.Add([]byte{0x03, 0x00}) // empty final fixed-Huffman block
+	f.Add(deflate(f, []byte(`{"event_id":"1.a","timestamp":1}`)))
+	opts := &fingerprint.UnsealOptions{MaxDecompressedSize: 64 << 10}
+	f.Fuzz(func(t *testing.T, compressed []byte) {
+		ev, err := fingerprint.UnsealEventWithOptions(sealRaw(t, compressed, fuzzKey.Key), opts, fuzzKey)
+		if err == nil {
+			if ev == nil || ev.EventID == "" || ev.Timestamp == 0 {
+				t.Fatalf("accepted %+v", ev)
+			}
+			return
+		}
+		if ev != nil {
+			t.Fatal("event returned with an error")
+		}
+		var ue *fingerprint.UnsealError
+		if errors.As(err, &ue) {
+			t.Fatalf("authentic payload reported as a key failure: %v", err)
+		}
+		if !errors.Is(err, fingerprint.ErrDecompress) && !errors.Is(err, fingerprint.ErrUnsealedTooLarge) && !errors.Is(err, fingerprint.ErrInvalidEvent) {
+			t.Fatalf("untyped error: %v", err)
+		}
+	})
+}
