@@ -1,0 +1,70 @@
+package fingerprint_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+func ExampleVerifyWebhookSignature() {
+	// r.Header.Get(fingerprint.WebhookSignatureHeader) and the raw body in a real handler.
+	header := "v1=1b2c16b75bd2a870c114153ccda5bcfca63314bc722fa160d690de133ccbb9db"
+	body := []byte("data")
+
+	if err := fingerprint.VerifyWebhookSignature(header, body, "secret"); err != nil {
+		fmt.Println("rejected:", err)
+	} else {
+		fmt.Println("valid")
+	}
+
+	err := fingerprint.VerifyWebhookSignature(header, []byte("tampered"), "secret")
+	fmt.Println(errors.Is(err, fingerprint.ErrInvalidSignature))
+	// Output:
+	// valid
+	// true
+}
+
+func ExampleSignWebhookPayload() {
+	// Sign fake deliveries in your own tests.
+	fmt.Println(fingerprint.SignWebhookPayload([]byte("data"), "secret"))
+	// Output:
+	// v1=1b2c16b75bd2a870c114153ccda5bcfca63314bc722fa160d690de133ccbb9db
+}
+
+func ExampleWebhookHandler() {
+	const secret = "whsec-from-the-dashboard"
+	mux := http.NewServeMux()
+	mux.Handle("/webhooks/fingerprint", fingerprint.WebhookHandler(secret, func(ctx context.Context, ev *fingerprint.Event) error {
+		// Deliveries can repeat: use ev.EventID as an idempotency key.
+		fmt.Println("received", ev.EventID)
+		return nil // a non-nil error answers 500, so the delivery is retried
+	}))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	// What Fingerprint sends:
+	body := `{"event_id":"1760000000123.Ab3xYz","timestamp":1760000000123}`
+	for _, sig := range []string{fingerprint.SignWebhookPayload([]byte(body), secret), "v1=forged"} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/webhooks/fingerprint", strings.NewReader(body))
+		if err != nil {
+			log.Fatal(err)
+		}
+		req.Header.Set(fingerprint.WebhookSignatureHeader, sig)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		res.Body.Close()
+		fmt.Println(res.StatusCode)
+	}
+	// Output:
+	// received 1760000000123.Ab3xYz
+	// 200
+	// 401
+}
