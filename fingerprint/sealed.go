@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 )
 
 // Sealed client results are the Event JSON, compressed with raw DEFLATE (RFC 1951) and
@@ -268,12 +269,31 @@ func decryptWithKey(k DecryptionKey, nonce, ciphertext []byte) ([]byte, error) {
 	return plain, nil
 }
 
+// inflaters reuses DEFLATE readers: each holds a 32 KiB window, most of the cost of
+// unsealing a typical event.
+var inflaters sync.Pool
+
+var emptyReader = bytes.NewReader(nil)
+
 // inflateLimited decompresses raw DEFLATE data, refusing output larger than limit.
 // Reading limit+1 bytes distinguishes "exactly at the cap" from "over it" without ever
 // holding more than limit+1 bytes.
 func inflateLimited(compressed []byte, limit int64) ([]byte, error) {
-	zr := flate.NewReader(bytes.NewReader(compressed))
-	defer zr.Close()
+	src := bytes.NewReader(compressed)
+	zr, ok := inflaters.Get().(io.ReadCloser)
+	if ok {
+		if err := zr.(flate.Resetter).Reset(src, nil); err != nil {
+			zr = flate.NewReader(src)
+		}
+	} else {
+		zr = flate.NewReader(src)
+	}
+	defer func() {
+		// Drop the reference to the input before pooling the reader.
+		if zr.(flate.Resetter).Reset(emptyReader, nil) == nil {
+			inflaters.Put(zr)
+		}
+	}()
 	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrDecompress, err)
