@@ -139,6 +139,7 @@ type KeyError struct {
 	Err error
 }
 
+// Error returns "key <index> (<algorithm>): <cause>".
 func (e *KeyError) Error() string { return fmt.Sprintf("key %d (%s): %v", e.Index, e.Algorithm, e.Err) }
 
 // Unwrap returns the cause, so errors.Is(err, ErrDecrypt) and similar work.
@@ -150,6 +151,7 @@ type UnsealError struct {
 	KeyErrors []*KeyError
 }
 
+// Error lists the failure of each key, in order.
 func (e *UnsealError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "fingerprint: unseal failed with all %d keys", len(e.KeyErrors))
