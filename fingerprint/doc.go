@@ -66,6 +66,29 @@
 //		fmt.Println(ev.EventID)
 //	}
 //
+// # Sealed results
+//
+// With sealed client results, the browser receives the event encrypted instead of a
+// request ID. UnsealEventBase64 (or UnsealEvent for raw bytes) opens it with keys from
+// ParseDecryptionKey, tried in order so keys can rotate. Decompressed output is capped
+// (DefaultMaxUnsealedSize; see UnsealEventWithOptions); going over the cap is an error, not
+// a truncation. Errors wrap ErrDecrypt, ErrInvalidHeader, ErrInvalidEvent and friends, one
+// per key, and never contain key bytes. SealEvent produces the same format for tests.
+//
+// # Webhooks
+//
+// VerifyWebhookSignature checks the FPJS-Event-Signature header of a delivery in constant
+// time. WebhookHandler wraps verification, a body size limit and decoding into an
+// http.Handler that calls your function with the Event. SignWebhookPayload builds a valid
+// header for your own tests.
+//
+// # Automation Intelligence
+//
+// AnalyzeRequest sends one server-side request's metadata to POST /edge. EdgeRequestFromHTTP
+// builds that metadata from an *http.Request, and Client.EdgeMiddleware runs the analysis
+// for every request with a tight timeout, stores the result in the context
+// (EdgeResultFromContext) and lets a policy of yours decide; it fails open by default.
+//
 // # Logging
 //
 // WithLogger logs every attempt at slog.LevelDebug: method, path template, URL, status,
