@@ -207,13 +207,14 @@ func (f *Fault) write(w http.ResponseWriter) {
 	writeError(w, e)
 }
 
-// serveBroken answers with a reset connection or a truncated response. It returns the
-// status written (0 when none was).
-func (s *Server) serveBroken(w http.ResponseWriter, f *Fault, serve func(http.ResponseWriter)) int {
+// serveBroken answers with a reset connection or a truncated response, calling logEntry
+// with the status (0 for a reset) before the client can notice.
+func (s *Server) serveBroken(w http.ResponseWriter, f *Fault, logEntry func(int), serve func(http.ResponseWriter)) {
 	hj, ok := w.(http.Hijacker)
-	if !ok {
-		f.write(w) // not HTTP/1.x: the best we can do is an ordinary failure
-		return f.Status
+	if !ok { // not HTTP/1.x: the best we can do is an ordinary failure
+		logEntry(http.StatusBadGateway)
+		w.WriteHeader(http.StatusBadGateway)
+		return
 	}
 	var rec *httptest.ResponseRecorder
 	if f.Truncate {
@@ -222,16 +223,18 @@ func (s *Server) serveBroken(w http.ResponseWriter, f *Fault, serve func(http.Re
 	}
 	conn, buf, err := hj.Hijack()
 	if err != nil {
-		return 0
+		return
 	}
 	defer conn.Close()
 	if f.Reset {
+		logEntry(0)
 		if tc, ok := conn.(*net.TCPConn); ok {
 			_ = tc.SetLinger(0)
 		}
-		return 0
+		return
 	}
 	res := rec.Result()
+	logEntry(res.StatusCode)
 	b := rec.Body.Bytes()
 	announced := max(len(b), 1)
 	res.Header.Set("Content-Length", strconv.Itoa(announced))
@@ -240,5 +243,4 @@ func (s *Server) serveBroken(w http.ResponseWriter, f *Fault, serve func(http.Re
 	_, _ = buf.WriteString("\r\n")
 	_, _ = buf.Write(b[:len(b)/2])
 	_ = buf.Flush()
-	return res.StatusCode
 }

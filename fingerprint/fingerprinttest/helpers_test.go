@@ -69,8 +69,8 @@ func checkAgainstSpec(t *testing.T, method, pathAndQuery string, r response) {
 	req, err := http.NewRequest(method, "http://x"+pathAndQuery, nil)
 	require.NoError(t, err)
 	route, params, err := sp.router.FindRoute(req)
-	if err != nil {
-		return // not an API path: nothing to check against
+	if err != nil || route.Operation.Responses.Status(r.status) == nil {
+		return // not an API path, or a status the spec does not describe (a proxy's 502)
 	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},

@@ -220,8 +220,12 @@ func TestSearchFilters(t *testing.T) {
 		{"bot_info_confidence=high&bot_info_confidence=medium", func(e *gen.Event, m bool) {
 			e.BotInfo = bot(func(b *gen.BotInfo) { b.Confidence = gen.BotInfoConfidence(pick(m, "medium", "low")) })
 		}},
-		{"bot_info_provider=OpenAI", func(e *gen.Event, m bool) { e.BotInfo = bot(func(b *gen.BotInfo) { b.Provider = pick(m, "OpenAI", "openai") }) }},
-		{"bot_info_name=" + url.QueryEscape("ChatGPT Agent"), func(e *gen.Event, m bool) { e.BotInfo = bot(func(b *gen.BotInfo) { b.Name = pick(m, "ChatGPT Agent", "ChatGPT") }) }},
+		{"bot_info_provider=OpenAI", func(e *gen.Event, m bool) {
+			e.BotInfo = bot(func(b *gen.BotInfo) { b.Provider = pick(m, "OpenAI", "openai") })
+		}},
+		{"bot_info_name=" + url.QueryEscape("ChatGPT Agent"), func(e *gen.Event, m bool) {
+			e.BotInfo = bot(func(b *gen.BotInfo) { b.Name = pick(m, "ChatGPT Agent", "ChatGPT") })
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.query, func(t *testing.T) {

@@ -109,13 +109,19 @@ func (s *Server) SetLatency(d time.Duration) {
 // ServeHTTP serves the API under BasePath. A Server is an http.Handler, so it can also
 // be mounted in a server of your own.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	entry := newRequestEntry(r)
-	rw := &statusWriter{ResponseWriter: w}
 	r2 := r.Clone(r.Context())
-	defer func() {
-		entry.Body = body(r2)
-		s.record(entry, rw.status)
-	}()
+	entry := newRequestEntry(r)
+	var once sync.Once
+	// The entry is logged when the response starts, before the client can see it, so
+	// a test that asserts on the log right after a call never misses that call.
+	logEntry := func(status int) {
+		once.Do(func() {
+			entry.Body = body(r2)
+			s.record(entry, status)
+		})
+	}
+	rw := &statusWriter{ResponseWriter: w, onStatus: logEntry}
+	defer logEntry(0) // no response was written (reset, or the client went away)
 
 	rel, ok := strings.CutPrefix(r.URL.Path, BasePath)
 	if !ok || rel == "" {
@@ -149,7 +155,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if fault != nil {
 		entry.Fault = fault.kind()
 		if fault.Reset || fault.Truncate {
-			rw.status = s.serveBroken(w, fault, func(w http.ResponseWriter) {
+			s.serveBroken(w, fault, logEntry, func(w http.ResponseWriter) {
 				s.handle(w, r2, op, route, params)
 			})
 			return
@@ -199,22 +205,24 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// statusWriter remembers the status code for the request log.
+// statusWriter reports the status code once, just before the response starts.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	onStatus    func(int)
+	wroteHeader bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
+	if !w.wroteHeader {
+		w.wroteHeader = true
+		w.onStatus(code)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
 	}
 	return w.ResponseWriter.Write(b)
 }

@@ -157,17 +157,25 @@ func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, id string) 
 		writeError(w, errLinkedID)
 		return
 	}
+	if e := s.applyUpdate(id, u); e != nil {
+		writeError(w, e)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// applyUpdate changes the stored event. Responses are written only after the lock is
+// released, because writing one logs the request, which takes the lock too.
+func (s *Server) applyUpdate(id string, u gen.EventUpdate) *apiError {
 	now := s.cfg.now().UnixMilli()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ev, ok := s.events[id]
 	if !ok {
-		writeError(w, errEventMissing)
-		return
+		return errEventMissing
 	}
 	if now-ev.Timestamp < s.cfg.updateDelay.Milliseconds() {
-		writeError(w, errNotReady)
-		return
+		return errNotReady
 	}
 	if u.LinkedID != nil {
 		ev.LinkedID = ptr(*u.LinkedID)
@@ -179,7 +187,7 @@ func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, id string) 
 	if u.Suspect != nil {
 		ev.Suspect = ptr(*u.Suspect)
 	}
-	w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 func (s *Server) deleteVisitor(w http.ResponseWriter, id string) {
@@ -191,20 +199,25 @@ func (s *Server) deleteVisitor(w http.ResponseWriter, id string) {
 		writeError(w, errVisitorID)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for eid, ev := range s.events {
-		if ev.Identification != nil && ev.Identification.VisitorID == id {
-			delete(s.events, eid)
-			n++
-		}
-	}
-	if n == 0 {
+	if s.deleteEvents(id) == 0 {
 		writeError(w, errVisitorGone)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// deleteEvents removes a visitor's events and reports how many there were.
+func (s *Server) deleteEvents(visitorID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for eid, ev := range s.events {
+		if ev.Identification != nil && ev.Identification.VisitorID == visitorID {
+			delete(s.events, eid)
+			n++
+		}
+	}
+	return n
 }
 
 // validID accepts the printable, space-free ASCII strings the API's IDs are made of.
