@@ -52,6 +52,7 @@ func FullEvent() gen.Event {
 	}}
 	ev.IPInfo.V6 = ipInfoV6(v.place, "2001:db8:85a3::8a2e:370:7334")
 	ev.IPInfo.V4.DatacenterName = ptr("")
+	ev.IPInfo.V6.DatacenterName = ptr("")
 	ev.ProxyDetails = &gen.ProxyDetails{ProxyType: gen.ProxyDetailsProxyTypeResidential, LastSeenAt: ptr(ts - 3_600_000), Provider: ptr(proxyProviders[0])}
 	ev.TriggeredBy = &gen.TriggeredBy{{ID: rules[1].id, Name: rules[1].name, Description: rules[1].description}}
 	ev.Labels = &gen.Labels{{Label: "account_takeover", Prediction: ptr(true), MLScore: ptr(0.87)}, {Label: "payment_fraud", Prediction: ptr(false), MLScore: ptr(0.12)}}
