@@ -76,10 +76,18 @@ func FullEvent() gen.Event {
 	raw.OSCPU = ptr("Windows NT 10.0; Win64; x64")
 	raw.Architecture = ptr(int32(127))
 	raw.DateTimeLocale = ptr("de-DE")
-	raw.Plugins = &gen.Plugins{{
-		Name: "PDF Viewer", Description: ptr("Portable Document Format"),
-		MimeTypes: &[]gen.PluginMimeType{{Type: ptr("application/pdf"), Suffixes: ptr("pdf"), Description: ptr("Portable Document Format")}},
-	}}
+	var plugins gen.Plugins
+	for _, name := range []string{"PDF Viewer", "Chrome PDF Viewer", "Chromium PDF Viewer", "Microsoft Edge PDF Viewer", "WebKit built-in PDF"} {
+		plugins = append(plugins, gen.Plugin{
+			Name: name, Description: ptr("Portable Document Format"),
+			MimeTypes: &[]gen.PluginMimeType{
+				{Type: ptr("application/pdf"), Suffixes: ptr("pdf"), Description: ptr("Portable Document Format")},
+				{Type: ptr("text/pdf"), Suffixes: ptr("pdf"), Description: ptr("Portable Document Format")},
+			},
+		})
+	}
+	raw.Plugins = &plugins
+	raw.Languages = &gen.Languages{{"de-DE"}, {"de-DE", "de", "en-US", "en"}}
 	raw.DeviceModel = ptr("")
 	raw.DeviceManufacturer = ptr("")
 	raw.TimezoneOffset = ptr("+01:00")
