@@ -25,9 +25,8 @@ func FullEvent() gen.Event {
 		browser: browsers[0], place: places[1], ipLast: 42, firstSeen: fullEventTime.Add(-20 * 24 * time.Hour).UnixMilli(),
 		linkedID: "user_4f9c2a71", environment: "ae_5c1f0e9a2b7d4c83", bad: true,
 	}
-	g.visitors = []*visitor{v}
 	ts := fullEventTime.UnixMilli()
-	ev := g.event(ts)
+	ev := g.eventFor(v, ts)
 	ev.Tags = &gen.Tags{"order_id": "ord_10492", "cart_total": 129.9, "campaign": "spring_sale"}
 	ev.Suspect = ptr(true)
 	ev.ClientReferrer = ptr("https://www.example.com/blog/fingerprinting")

@@ -179,8 +179,10 @@ func (g *Generator) pickVisitor(ts int64) *visitor {
 	return v
 }
 
-func (g *Generator) event(ts int64) gen.Event {
-	v := g.pickVisitor(ts)
+func (g *Generator) event(ts int64) gen.Event { return g.eventFor(g.pickVisitor(ts), ts) }
+
+// eventFor returns a device event of visitor v at ts (Unix ms).
+func (g *Generator) eventFor(v *visitor, ts int64) gen.Event {
 	b := v.browser
 	ip := fmt.Sprintf("%s%d", v.place.v4Net, v.ipLast)
 	if g.chance(0.1) {
