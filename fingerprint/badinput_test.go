@@ -1,0 +1,296 @@
+package fingerprint_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+// badInput is one entry of the catalogue: an invalid input, the call that must reject it
+// before any network traffic, and what the error says.
+type badInput struct {
+	name string
+	call func(ctx context.Context, c *fingerprint.Client) error
+	// want is a substring of the error message.
+	want string
+	// is, when set, must match with errors.Is.
+	is error
+	// validation requires a *fingerprint.ValidationError.
+	validation bool
+	// secret, when set, must not appear in the error message.
+	secret string
+}
+
+const (
+	goodKey     = "sk_live_0123456789abcdef"
+	goodEventID = "1708102555327.NLOjmg"
+)
+
+func validEdge() *fingerprint.EdgeRequest {
+	return &fingerprint.EdgeRequest{
+		Method:      http.MethodGet,
+		URL:         "https://shop.example.com/login",
+		Headers:     []fingerprint.EdgeRequestHeader{{Name: "User-Agent", Value: "Mozilla/5.0"}},
+		IPv4Address: fingerprint.Ptr("203.0.113.7"),
+	}
+}
+
+func edgeWith(mod func(r *fingerprint.EdgeRequest)) func(ctx context.Context, c *fingerprint.Client) error {
+	return func(ctx context.Context, c *fingerprint.Client) error {
+		r := validEdge()
+		mod(r)
+		_, err := c.AnalyzeRequest(ctx, r)
+		return err
+	}
+}
+
+func search(p fingerprint.SearchEventsParams) func(ctx context.Context, c *fingerprint.Client) error {
+	return func(ctx context.Context, c *fingerprint.Client) error {
+		_, err := c.SearchEvents(ctx, &p)
+		return err
+	}
+}
+
+// iterate returns the first error SearchEventsIter yields.
+func iterate(p fingerprint.SearchEventsParams) func(ctx context.Context, c *fingerprint.Client) error {
+	return func(ctx context.Context, c *fingerprint.Client) error {
+		for _, err := range c.SearchEventsIter(ctx, &p) {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func newClient(key string, opts ...fingerprint.Option) func(context.Context, *fingerprint.Client) error {
+	return func(context.Context, *fingerprint.Client) error {
+		_, err := fingerprint.NewClient(key, opts...)
+		return err
+	}
+}
+
+func getEvent(id string, opts *fingerprint.GetEventOptions) func(ctx context.Context, c *fingerprint.Client) error {
+	return func(ctx context.Context, c *fingerprint.Client) error {
+		_, err := c.GetEvent(ctx, id, opts)
+		return err
+	}
+}
+
+func badInputCatalogue() []badInput {
+	key := bytes.Repeat([]byte{7}, 32)
+	sealKey := fingerprint.DecryptionKey{Key: key, Algorithm: fingerprint.AlgorithmAES256GCM}
+	sealed, err := fingerprint.SealEvent([]byte(`{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`), sealKey)
+	if err != nil {
+		panic(err)
+	}
+	t0 := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	nan, inf := math.NaN(), math.Inf(1)
+	const webhookSecret = "whsec_do_not_print_me"
+	body := []byte(`{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`)
+	unseal := func(data []byte, keys ...fingerprint.DecryptionKey) func(context.Context, *fingerprint.Client) error {
+		return func(context.Context, *fingerprint.Client) error {
+			_, err := fingerprint.UnsealEvent(data, keys...)
+			return err
+		}
+	}
+	verify := func(header string, secret string) func(context.Context, *fingerprint.Client) error {
+		return func(context.Context, *fingerprint.Client) error {
+			return fingerprint.VerifyWebhookSignature(header, body, secret)
+		}
+	}
+	parseKey := func(s string) func(context.Context, *fingerprint.Client) error {
+		return func(context.Context, *fingerprint.Client) error {
+			_, err := fingerprint.ParseDecryptionKey(s)
+			return err
+		}
+	}
+	fromHTTP := func(mod func(r *http.Request)) func(context.Context, *fingerprint.Client) error {
+		return func(context.Context, *fingerprint.Client) error {
+			r := httptest.NewRequest(http.MethodGet, "https://shop.example.com/login", nil)
+			mod(r)
+			_, err := fingerprint.EdgeRequestFromHTTP(r, nil)
+			return err
+		}
+	}
+
+	return []badInput{
+		// Secret API key.
+		{name: "key/empty", call: newClient(""), want: "secret API key is empty"},
+		{name: "key/blank", call: newClient("   "), want: "secret API key is empty"},
+		{name: "key/inner space", call: newClient("sk_live abc123456"), want: "contains spaces, control or non-ASCII", secret: "sk_live abc123456"},
+		{name: "key/newline", call: newClient("sk_live_abc123456\n"), want: "contains spaces, control or non-ASCII", secret: "sk_live_abc123456"},
+		{name: "key/non-ASCII", call: newClient("sk_live_äbc123456"), want: "contains spaces, control or non-ASCII", secret: "sk_live_äbc123456"},
+
+		// Options: regions, URLs, timeouts, retries, HTTP client.
+		{name: "region/unknown", call: newClient(goodKey, fingerprint.WithRegion("mars")), want: `unknown region "mars"`},
+		{name: "region/empty", call: newClient(goodKey, fingerprint.WithRegion("")), want: "unknown region"},
+		{name: "region/with base URL", call: newClient(goodKey, fingerprint.WithRegion(fingerprint.RegionEU), fingerprint.WithBaseURL("https://proxy.example.com/v4")), want: "cannot be combined"},
+		{name: "url/empty", call: newClient(goodKey, fingerprint.WithBaseURL("")), want: "invalid base URL: empty"},
+		{name: "url/unparsable", call: newClient(goodKey, fingerprint.WithBaseURL("http://[::1")), want: "invalid base URL: cannot be parsed"},
+		{name: "url/relative", call: newClient(goodKey, fingerprint.WithBaseURL("/v4")), want: "scheme must be http or https"},
+		{name: "url/ftp", call: newClient(goodKey, fingerprint.WithBaseURL("ftp://api.example.com")), want: "scheme must be http or https"},
+		{name: "url/no host", call: newClient(goodKey, fingerprint.WithBaseURL("https:///v4")), want: "missing host"},
+		{name: "url/user info", call: newClient(goodKey, fingerprint.WithBaseURL("https://user:pass@api.example.com")), want: "must not contain user info", secret: "pass"},
+		{name: "url/query", call: newClient(goodKey, fingerprint.WithBaseURL("https://api.example.com/v4?x=1")), want: "must not contain a query"},
+		{name: "url/fragment", call: newClient(goodKey, fingerprint.WithBaseURL("https://api.example.com/v4#top")), want: "must not contain a fragment"},
+		{name: "timeout/negative", call: newClient(goodKey, fingerprint.WithTimeout(-time.Second)), want: "negative timeout"},
+		{name: "retries/negative", call: newClient(goodKey, fingerprint.WithMaxRetries(-1)), want: "negative retry count"},
+		{name: "http client/nil", call: newClient(goodKey, fingerprint.WithHTTPClient(nil)), want: "nil *http.Client"},
+		{name: "option/nil", call: newClient(goodKey, nil), want: "nil Option"},
+
+		// Path IDs.
+		{name: "GetEvent/empty ID", call: getEvent("", nil), want: "invalid eventID: empty or blank", validation: true},
+		{name: "GetEvent/blank ID", call: getEvent(" \t", nil), want: "invalid eventID: empty or blank", validation: true},
+		{name: "GetEvent/dot ID", call: getEvent(".", nil), want: `invalid eventID: "." is not a valid ID`, validation: true},
+		{name: "GetEvent/dot-dot ID", call: getEvent("..", nil), want: `invalid eventID: ".." is not a valid ID`, validation: true},
+		{name: "GetEvent/blank ruleset", call: getEvent(goodEventID, &fingerprint.GetEventOptions{RulesetID: " "}), want: "invalid RulesetID: empty or blank", validation: true},
+		{name: "GetEvent/dot-dot ruleset", call: getEvent(goodEventID, &fingerprint.GetEventOptions{RulesetID: ".."}), want: "invalid RulesetID", validation: true},
+		{name: "UpdateEvent/empty ID", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.UpdateEvent(ctx, "", fingerprint.EventUpdate{Suspect: fingerprint.Ptr(true)})
+		}, want: "invalid eventID: empty or blank", validation: true},
+		{name: "UpdateEvent/nothing to update", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.UpdateEvent(ctx, goodEventID, fingerprint.EventUpdate{})
+		}, want: "nothing to update", validation: true},
+		{name: "UpdateEvent/only nil tags", call: func(ctx context.Context, c *fingerprint.Client) error {
+			var tags map[string]any
+			return c.UpdateEvent(ctx, goodEventID, fingerprint.EventUpdate{Tags: &tags})
+		}, want: "nothing to update", validation: true},
+		{name: "UpdateEvent/tags not JSON", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.UpdateEvent(ctx, goodEventID, fingerprint.EventUpdate{Tags: &map[string]any{"f": func() {}}})
+		}, want: "cannot be encoded as JSON", validation: true},
+		{name: "DeleteVisitorData/empty ID", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.DeleteVisitorData(ctx, "")
+		}, want: "invalid visitorID: empty or blank", validation: true},
+		{name: "DeleteVisitorData/dot-dot ID", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.DeleteVisitorData(ctx, "..")
+		}, want: `invalid visitorID: ".." is not a valid ID`, validation: true},
+
+		// Search parameters (limits, total_hits, times, source, min score, blank values).
+		{name: "search/limit negative", call: search(fingerprint.SearchEventsParams{Limit: -1}), want: "limit must be between 1 and 100, got -1", validation: true},
+		{name: "search/limit 101", call: search(fingerprint.SearchEventsParams{Limit: 101}), want: "limit must be between 1 and 100, got 101", validation: true},
+		{name: "search/total_hits negative", call: search(fingerprint.SearchEventsParams{TotalHits: -5}), want: "total_hits must be between 1 and 1000, got -5", validation: true},
+		{name: "search/total_hits 1001", call: search(fingerprint.SearchEventsParams{TotalHits: 1001}), want: "total_hits must be between 1 and 1000, got 1001", validation: true},
+		{name: "search/start after end", call: search(fingerprint.SearchEventsParams{Start: t0, End: t0.Add(-time.Hour)}), want: "start (2026-01-15T12:00:00Z) is after end (2026-01-15T11:00:00Z)", validation: true},
+		{name: "search/two sources", call: search(fingerprint.SearchEventsParams{Source: []fingerprint.SearchEventsParamsSource{"edge", "edge"}}), want: "source takes at most one value, got 2", validation: true},
+		{name: "search/min score NaN", call: search(fingerprint.SearchEventsParams{MinSuspectScore: &nan}), want: "min_suspect_score must be a finite number", validation: true},
+		{name: "search/min score +Inf", call: search(fingerprint.SearchEventsParams{MinSuspectScore: &inf}), want: "min_suspect_score must be a finite number", validation: true},
+		{name: "search/blank visitor_id", call: search(fingerprint.SearchEventsParams{VisitorID: "  "}), want: "invalid visitor_id: empty or blank value", validation: true},
+		{name: "search/blank environment entry", call: search(fingerprint.SearchEventsParams{Environment: []string{"ae_1", ""}}), want: "invalid environment: empty or blank value", validation: true},
+		{name: "search/blank bot_info_name entry", call: search(fingerprint.SearchEventsParams{BotInfoName: []string{"\t"}}), want: "invalid bot_info_name: empty or blank value", validation: true},
+		{name: "iterator/limit 0 is default but 500 is not", call: iterate(fingerprint.SearchEventsParams{Limit: 500}), want: "limit must be between 1 and 100, got 500", validation: true},
+		{name: "iterator/total_hits", call: iterate(fingerprint.SearchEventsParams{TotalHits: 5000}), want: "total_hits must be between 1 and 1000", validation: true},
+
+		// Edge requests.
+		{name: "edge/nil", call: func(ctx context.Context, c *fingerprint.Client) error {
+			_, err := c.AnalyzeRequest(ctx, nil)
+			return err
+		}, want: "invalid request: nil *EdgeRequest", validation: true},
+		{name: "edge/no headers", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.Headers = nil }), want: "invalid headers: at least one header is required", validation: true},
+		{name: "edge/empty header name", call: edgeWith(func(r *fingerprint.EdgeRequest) {
+			r.Headers = append(r.Headers, fingerprint.EdgeRequestHeader{Name: " ", Value: "x"})
+		}), want: "invalid headers[1].name: empty header name", validation: true},
+		{name: "edge/empty method", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.Method = "" }), want: "invalid method: empty", validation: true},
+		{name: "edge/unparsable URL", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "http://[::1" }), want: "invalid url: cannot be parsed", validation: true},
+		{name: "edge/relative URL", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "/login" }), want: "invalid url: must be an absolute http or https URL", validation: true},
+		{name: "edge/ftp URL", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "ftp://shop.example.com/x" }), want: "must be an absolute http or https URL", validation: true},
+		{name: "edge/URL without host", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "https:///login" }), want: "invalid url: missing host", validation: true},
+		{name: "edge/URL with fragment", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "https://shop.example.com/#x" }), want: "invalid url: must not contain a fragment", validation: true},
+		{name: "edge/no IP", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = nil }), want: "at least one of ipv4_address or ipv6_address is required", validation: true},
+		{name: "edge/bad IPv4", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = fingerprint.Ptr("203.0.113") }), want: `invalid ipv4_address: "203.0.113" is not an IPv4 address`, validation: true},
+		{name: "edge/IPv6 as IPv4", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = fingerprint.Ptr("2001:db8::1") }), want: "is not an IPv4 address", validation: true},
+		{name: "edge/IPv4 as IPv6", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("203.0.113.7") }), want: `invalid ipv6_address: "203.0.113.7" is not an IPv6 address`, validation: true},
+		{name: "edge/IPv6 with zone", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("fe80::1%eth0") }), want: "is not an IPv6 address", validation: true},
+		{name: "edge from HTTP/nil request", call: func(context.Context, *fingerprint.Client) error {
+			_, err := fingerprint.EdgeRequestFromHTTP(nil, nil)
+			return err
+		}, want: "invalid request: nil *http.Request", validation: true},
+		{name: "edge from HTTP/no client IP", call: fromHTTP(func(r *http.Request) { r.RemoteAddr = "" }), want: "invalid RemoteAddr: no client IP address", validation: true},
+		{name: "edge from HTTP/no host", call: fromHTTP(func(r *http.Request) { r.Host, r.URL.Host = "", "" }), want: "invalid Host: the request has no host", validation: true},
+
+		// Decryption keys and sealed results.
+		{name: "decryption key/empty", call: parseKey(""), want: "invalid decryption key: empty", is: fingerprint.ErrInvalidKey},
+		{name: "decryption key/not base64", call: parseKey("not*base64!"), want: "not valid base64", is: fingerprint.ErrInvalidKey, secret: "not*base64!"},
+		{name: "decryption key/16 bytes", call: parseKey("AAAAAAAAAAAAAAAAAAAAAA=="), want: "decoded to 16 bytes, want 32", is: fingerprint.ErrInvalidKey, secret: "AAAAAAAAAAAAAAAAAAAAAA=="},
+		{name: "unseal/no keys", call: unseal(sealed), want: "no decryption keys given", is: fingerprint.ErrNoKeys},
+		{name: "unseal/bad header", call: unseal([]byte("definitely not sealed data"), sealKey), want: "invalid sealed data header", is: fingerprint.ErrInvalidHeader},
+		{name: "unseal/too short", call: unseal(sealed[:10], sealKey), want: "sealed data too short", is: fingerprint.ErrSealedTooShort},
+		{name: "unseal/short key", call: unseal(sealed, fingerprint.DecryptionKey{Key: key[:16], Algorithm: fingerprint.AlgorithmAES256GCM}), want: "16 bytes, want 32", is: fingerprint.ErrInvalidKey},
+		{name: "unseal/unknown algorithm", call: unseal(sealed, fingerprint.DecryptionKey{Key: key, Algorithm: "rot13"}), want: `unsupported decryption algorithm "rot13"`, is: fingerprint.ErrUnsupportedAlgorithm},
+		{name: "unseal/wrong key", call: unseal(sealed, fingerprint.DecryptionKey{Key: make([]byte, 32), Algorithm: fingerprint.AlgorithmAES256GCM}), want: "decryption failed", is: fingerprint.ErrDecrypt},
+		{name: "unseal base64/not base64", call: func(context.Context, *fingerprint.Client) error {
+			_, err := fingerprint.UnsealEventBase64("%%%", sealKey)
+			return err
+		}, want: "invalid base64", is: fingerprint.ErrInvalidBase64},
+
+		// Webhook secrets and signatures.
+		{name: "webhook/empty secret", call: verify(fingerprint.SignWebhookPayload(body, webhookSecret), ""), want: "webhook secret is empty", is: fingerprint.ErrMissingSecret},
+		{name: "webhook/empty header", call: verify("", webhookSecret), want: "missing webhook signature", is: fingerprint.ErrMissingSignature, secret: webhookSecret},
+		{name: "webhook/no v1 entry", call: verify("v2=abcdef", webhookSecret), want: "no v1 entry", is: fingerprint.ErrMissingSignature, secret: webhookSecret},
+		{name: "webhook/malformed v1", call: verify("v1=xyz", webhookSecret), want: "1 of 1 v1 entries are not 64 hex digits", is: fingerprint.ErrInvalidSignature, secret: webhookSecret},
+		{name: "webhook/wrong secret", call: verify(fingerprint.SignWebhookPayload(body, "other"), webhookSecret), want: "invalid webhook signature", is: fingerprint.ErrInvalidSignature, secret: webhookSecret},
+	}
+}
+
+// TestBadInputCatalogue checks every invalid input we reject locally against a server
+// that fails the test if it is ever reached.
+func TestBadInputCatalogue(t *testing.T) {
+	var mu sync.Mutex
+	current := ""
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		t.Errorf("%s: the network was reached: %s %s", current, r.Method, r.URL)
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	defer srv.Close()
+	c, err := fingerprint.NewClient(goodKey, fingerprint.WithBaseURL(srv.URL), fingerprint.WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, tc := range badInputCatalogue() {
+		if seen[tc.name] {
+			t.Fatalf("duplicate case %q", tc.name)
+		}
+		seen[tc.name] = true
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			current = tc.name
+			mu.Unlock()
+			err := tc.call(t.Context(), c)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q does not contain %q", msg, tc.want)
+			}
+			if !strings.HasPrefix(msg, "fingerprint: ") {
+				t.Errorf("error %q does not start with the package name", msg)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("error %v does not match %v", err, tc.is)
+			}
+			var ve *fingerprint.ValidationError
+			if tc.validation && (!errors.As(err, &ve) || ve.Field == "" || ve.Reason == "") {
+				t.Errorf("error %v (%T) is not a *ValidationError with field and reason", err, err)
+			}
+			if tc.secret != "" && strings.Contains(msg, tc.secret) {
+				t.Errorf("error %q contains the secret input", msg)
+			}
+			if strings.Contains(msg, goodKey) {
+				t.Errorf("error %q contains the API key", msg)
+			}
+		})
+	}
+}
