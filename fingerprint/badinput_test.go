@@ -31,11 +31,11 @@ type badInput struct {
 }
 
 const (
-	goodKey     = "sk_live_0123456789abcdef"
-	goodEventID = "1708102555327.NLOjmg"
+	catalogueKey     = "sk_live_0123456789abcdef"
+	catalogueEventID = "1708102555327.NLOjmg"
 )
 
-func validEdge() *fingerprint.EdgeRequest {
+func badValidEdge() *fingerprint.EdgeRequest {
 	return &fingerprint.EdgeRequest{
 		Method:      http.MethodGet,
 		URL:         "https://shop.example.com/login",
@@ -44,16 +44,16 @@ func validEdge() *fingerprint.EdgeRequest {
 	}
 }
 
-func edgeWith(mod func(r *fingerprint.EdgeRequest)) func(ctx context.Context, c *fingerprint.Client) error {
+func badEdgeWith(mod func(r *fingerprint.EdgeRequest)) func(ctx context.Context, c *fingerprint.Client) error {
 	return func(ctx context.Context, c *fingerprint.Client) error {
-		r := validEdge()
+		r := badValidEdge()
 		mod(r)
 		_, err := c.AnalyzeRequest(ctx, r)
 		return err
 	}
 }
 
-func search(p fingerprint.SearchEventsParams) func(ctx context.Context, c *fingerprint.Client) error {
+func badSearch(p fingerprint.SearchEventsParams) func(ctx context.Context, c *fingerprint.Client) error {
 	return func(ctx context.Context, c *fingerprint.Client) error {
 		_, err := c.SearchEvents(ctx, &p)
 		return err
@@ -61,7 +61,7 @@ func search(p fingerprint.SearchEventsParams) func(ctx context.Context, c *finge
 }
 
 // iterate returns the first error SearchEventsIter yields.
-func iterate(p fingerprint.SearchEventsParams) func(ctx context.Context, c *fingerprint.Client) error {
+func badIterate(p fingerprint.SearchEventsParams) func(ctx context.Context, c *fingerprint.Client) error {
 	return func(ctx context.Context, c *fingerprint.Client) error {
 		for _, err := range c.SearchEventsIter(ctx, &p) {
 			if err != nil {
@@ -72,14 +72,14 @@ func iterate(p fingerprint.SearchEventsParams) func(ctx context.Context, c *fing
 	}
 }
 
-func newClient(key string, opts ...fingerprint.Option) func(context.Context, *fingerprint.Client) error {
+func badNewClient(key string, opts ...fingerprint.Option) func(context.Context, *fingerprint.Client) error {
 	return func(context.Context, *fingerprint.Client) error {
 		_, err := fingerprint.NewClient(key, opts...)
 		return err
 	}
 }
 
-func getEvent(id string, opts *fingerprint.GetEventOptions) func(ctx context.Context, c *fingerprint.Client) error {
+func badGetEvent(id string, opts *fingerprint.GetEventOptions) func(ctx context.Context, c *fingerprint.Client) error {
 	return func(ctx context.Context, c *fingerprint.Client) error {
 		_, err := c.GetEvent(ctx, id, opts)
 		return err
@@ -125,48 +125,48 @@ func badInputCatalogue() []badInput {
 
 	return []badInput{
 		// Secret API key.
-		{name: "key/empty", call: newClient(""), want: "secret API key is empty"},
-		{name: "key/blank", call: newClient("   "), want: "secret API key is empty"},
-		{name: "key/inner space", call: newClient("sk_live abc123456"), want: "contains spaces, control or non-ASCII", secret: "sk_live abc123456"},
-		{name: "key/newline", call: newClient("sk_live_abc123456\n"), want: "contains spaces, control or non-ASCII", secret: "sk_live_abc123456"},
-		{name: "key/non-ASCII", call: newClient("sk_live_äbc123456"), want: "contains spaces, control or non-ASCII", secret: "sk_live_äbc123456"},
+		{name: "key/empty", call: badNewClient(""), want: "secret API key is empty"},
+		{name: "key/blank", call: badNewClient("   "), want: "secret API key is empty"},
+		{name: "key/inner space", call: badNewClient("sk_live abc123456"), want: "contains spaces, control or non-ASCII", secret: "sk_live abc123456"},
+		{name: "key/newline", call: badNewClient("sk_live_abc123456\n"), want: "contains spaces, control or non-ASCII", secret: "sk_live_abc123456"},
+		{name: "key/non-ASCII", call: badNewClient("sk_live_äbc123456"), want: "contains spaces, control or non-ASCII", secret: "sk_live_äbc123456"},
 
 		// Options: regions, URLs, timeouts, retries, HTTP client.
-		{name: "region/unknown", call: newClient(goodKey, fingerprint.WithRegion("mars")), want: `unknown region "mars"`},
-		{name: "region/empty", call: newClient(goodKey, fingerprint.WithRegion("")), want: "unknown region"},
-		{name: "region/with base URL", call: newClient(goodKey, fingerprint.WithRegion(fingerprint.RegionEU), fingerprint.WithBaseURL("https://proxy.example.com/v4")), want: "cannot be combined"},
-		{name: "url/empty", call: newClient(goodKey, fingerprint.WithBaseURL("")), want: "invalid base URL: empty"},
-		{name: "url/unparsable", call: newClient(goodKey, fingerprint.WithBaseURL("http://[::1")), want: "invalid base URL: cannot be parsed"},
-		{name: "url/relative", call: newClient(goodKey, fingerprint.WithBaseURL("/v4")), want: "scheme must be http or https"},
-		{name: "url/ftp", call: newClient(goodKey, fingerprint.WithBaseURL("ftp://api.example.com")), want: "scheme must be http or https"},
-		{name: "url/no host", call: newClient(goodKey, fingerprint.WithBaseURL("https:///v4")), want: "missing host"},
-		{name: "url/user info", call: newClient(goodKey, fingerprint.WithBaseURL("https://user:pass@api.example.com")), want: "must not contain user info", secret: "pass"},
-		{name: "url/query", call: newClient(goodKey, fingerprint.WithBaseURL("https://api.example.com/v4?x=1")), want: "must not contain a query"},
-		{name: "url/fragment", call: newClient(goodKey, fingerprint.WithBaseURL("https://api.example.com/v4#top")), want: "must not contain a fragment"},
-		{name: "timeout/negative", call: newClient(goodKey, fingerprint.WithTimeout(-time.Second)), want: "negative timeout"},
-		{name: "retries/negative", call: newClient(goodKey, fingerprint.WithMaxRetries(-1)), want: "negative retry count"},
-		{name: "http client/nil", call: newClient(goodKey, fingerprint.WithHTTPClient(nil)), want: "nil *http.Client"},
-		{name: "option/nil", call: newClient(goodKey, nil), want: "nil Option"},
+		{name: "region/unknown", call: badNewClient(catalogueKey, fingerprint.WithRegion("mars")), want: `unknown region "mars"`},
+		{name: "region/empty", call: badNewClient(catalogueKey, fingerprint.WithRegion("")), want: "unknown region"},
+		{name: "region/with base URL", call: badNewClient(catalogueKey, fingerprint.WithRegion(fingerprint.RegionEU), fingerprint.WithBaseURL("https://proxy.example.com/v4")), want: "cannot be combined"},
+		{name: "url/empty", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("")), want: "invalid base URL: empty"},
+		{name: "url/unparsable", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("http://[::1")), want: "invalid base URL: cannot be parsed"},
+		{name: "url/relative", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("/v4")), want: "scheme must be http or https"},
+		{name: "url/ftp", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("ftp://api.example.com")), want: "scheme must be http or https"},
+		{name: "url/no host", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("https:///v4")), want: "missing host"},
+		{name: "url/user info", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("https://user:pass@api.example.com")), want: "must not contain user info", secret: "pass"},
+		{name: "url/query", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("https://api.example.com/v4?x=1")), want: "must not contain a query"},
+		{name: "url/fragment", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("https://api.example.com/v4#top")), want: "must not contain a fragment"},
+		{name: "timeout/negative", call: badNewClient(catalogueKey, fingerprint.WithTimeout(-time.Second)), want: "negative timeout"},
+		{name: "retries/negative", call: badNewClient(catalogueKey, fingerprint.WithMaxRetries(-1)), want: "negative retry count"},
+		{name: "http client/nil", call: badNewClient(catalogueKey, fingerprint.WithHTTPClient(nil)), want: "nil *http.Client"},
+		{name: "option/nil", call: badNewClient(catalogueKey, nil), want: "nil Option"},
 
 		// Path IDs.
-		{name: "GetEvent/empty ID", call: getEvent("", nil), want: "invalid eventID: empty or blank", validation: true},
-		{name: "GetEvent/blank ID", call: getEvent(" \t", nil), want: "invalid eventID: empty or blank", validation: true},
-		{name: "GetEvent/dot ID", call: getEvent(".", nil), want: `invalid eventID: "." is not a valid ID`, validation: true},
-		{name: "GetEvent/dot-dot ID", call: getEvent("..", nil), want: `invalid eventID: ".." is not a valid ID`, validation: true},
-		{name: "GetEvent/blank ruleset", call: getEvent(goodEventID, &fingerprint.GetEventOptions{RulesetID: " "}), want: "invalid RulesetID: empty or blank", validation: true},
-		{name: "GetEvent/dot-dot ruleset", call: getEvent(goodEventID, &fingerprint.GetEventOptions{RulesetID: ".."}), want: "invalid RulesetID", validation: true},
+		{name: "GetEvent/empty ID", call: badGetEvent("", nil), want: "invalid eventID: empty or blank", validation: true},
+		{name: "GetEvent/blank ID", call: badGetEvent(" \t", nil), want: "invalid eventID: empty or blank", validation: true},
+		{name: "GetEvent/dot ID", call: badGetEvent(".", nil), want: `invalid eventID: "." is not a valid ID`, validation: true},
+		{name: "GetEvent/dot-dot ID", call: badGetEvent("..", nil), want: `invalid eventID: ".." is not a valid ID`, validation: true},
+		{name: "GetEvent/blank ruleset", call: badGetEvent(catalogueEventID, &fingerprint.GetEventOptions{RulesetID: " "}), want: "invalid RulesetID: empty or blank", validation: true},
+		{name: "GetEvent/dot-dot ruleset", call: badGetEvent(catalogueEventID, &fingerprint.GetEventOptions{RulesetID: ".."}), want: "invalid RulesetID", validation: true},
 		{name: "UpdateEvent/empty ID", call: func(ctx context.Context, c *fingerprint.Client) error {
 			return c.UpdateEvent(ctx, "", fingerprint.EventUpdate{Suspect: fingerprint.Ptr(true)})
 		}, want: "invalid eventID: empty or blank", validation: true},
 		{name: "UpdateEvent/nothing to update", call: func(ctx context.Context, c *fingerprint.Client) error {
-			return c.UpdateEvent(ctx, goodEventID, fingerprint.EventUpdate{})
+			return c.UpdateEvent(ctx, catalogueEventID, fingerprint.EventUpdate{})
 		}, want: "nothing to update", validation: true},
 		{name: "UpdateEvent/only nil tags", call: func(ctx context.Context, c *fingerprint.Client) error {
 			var tags map[string]any
-			return c.UpdateEvent(ctx, goodEventID, fingerprint.EventUpdate{Tags: &tags})
+			return c.UpdateEvent(ctx, catalogueEventID, fingerprint.EventUpdate{Tags: &tags})
 		}, want: "nothing to update", validation: true},
 		{name: "UpdateEvent/tags not JSON", call: func(ctx context.Context, c *fingerprint.Client) error {
-			return c.UpdateEvent(ctx, goodEventID, fingerprint.EventUpdate{Tags: &map[string]any{"f": func() {}}})
+			return c.UpdateEvent(ctx, catalogueEventID, fingerprint.EventUpdate{Tags: &map[string]any{"f": func() {}}})
 		}, want: "cannot be encoded as JSON", validation: true},
 		{name: "DeleteVisitorData/empty ID", call: func(ctx context.Context, c *fingerprint.Client) error {
 			return c.DeleteVisitorData(ctx, "")
@@ -176,40 +176,40 @@ func badInputCatalogue() []badInput {
 		}, want: `invalid visitorID: ".." is not a valid ID`, validation: true},
 
 		// Search parameters (limits, total_hits, times, source, min score, blank values).
-		{name: "search/limit negative", call: search(fingerprint.SearchEventsParams{Limit: -1}), want: "limit must be between 1 and 100, got -1", validation: true},
-		{name: "search/limit 101", call: search(fingerprint.SearchEventsParams{Limit: 101}), want: "limit must be between 1 and 100, got 101", validation: true},
-		{name: "search/total_hits negative", call: search(fingerprint.SearchEventsParams{TotalHits: -5}), want: "total_hits must be between 1 and 1000, got -5", validation: true},
-		{name: "search/total_hits 1001", call: search(fingerprint.SearchEventsParams{TotalHits: 1001}), want: "total_hits must be between 1 and 1000, got 1001", validation: true},
-		{name: "search/start after end", call: search(fingerprint.SearchEventsParams{Start: t0, End: t0.Add(-time.Hour)}), want: "start (2026-01-15T12:00:00Z) is after end (2026-01-15T11:00:00Z)", validation: true},
-		{name: "search/two sources", call: search(fingerprint.SearchEventsParams{Source: []fingerprint.SearchEventsParamsSource{"edge", "edge"}}), want: "source takes at most one value, got 2", validation: true},
-		{name: "search/min score NaN", call: search(fingerprint.SearchEventsParams{MinSuspectScore: &nan}), want: "min_suspect_score must be a finite number", validation: true},
-		{name: "search/min score +Inf", call: search(fingerprint.SearchEventsParams{MinSuspectScore: &inf}), want: "min_suspect_score must be a finite number", validation: true},
-		{name: "search/blank visitor_id", call: search(fingerprint.SearchEventsParams{VisitorID: "  "}), want: "invalid visitor_id: empty or blank value", validation: true},
-		{name: "search/blank environment entry", call: search(fingerprint.SearchEventsParams{Environment: []string{"ae_1", ""}}), want: "invalid environment: empty or blank value", validation: true},
-		{name: "search/blank bot_info_name entry", call: search(fingerprint.SearchEventsParams{BotInfoName: []string{"\t"}}), want: "invalid bot_info_name: empty or blank value", validation: true},
-		{name: "iterator/limit 0 is default but 500 is not", call: iterate(fingerprint.SearchEventsParams{Limit: 500}), want: "limit must be between 1 and 100, got 500", validation: true},
-		{name: "iterator/total_hits", call: iterate(fingerprint.SearchEventsParams{TotalHits: 5000}), want: "total_hits must be between 1 and 1000", validation: true},
+		{name: "search/limit negative", call: badSearch(fingerprint.SearchEventsParams{Limit: -1}), want: "limit must be between 1 and 100, got -1", validation: true},
+		{name: "search/limit 101", call: badSearch(fingerprint.SearchEventsParams{Limit: 101}), want: "limit must be between 1 and 100, got 101", validation: true},
+		{name: "search/total_hits negative", call: badSearch(fingerprint.SearchEventsParams{TotalHits: -5}), want: "total_hits must be between 1 and 1000, got -5", validation: true},
+		{name: "search/total_hits 1001", call: badSearch(fingerprint.SearchEventsParams{TotalHits: 1001}), want: "total_hits must be between 1 and 1000, got 1001", validation: true},
+		{name: "search/start after end", call: badSearch(fingerprint.SearchEventsParams{Start: t0, End: t0.Add(-time.Hour)}), want: "start (2026-01-15T12:00:00Z) is after end (2026-01-15T11:00:00Z)", validation: true},
+		{name: "search/two sources", call: badSearch(fingerprint.SearchEventsParams{Source: []fingerprint.SearchEventsParamsSource{"edge", "edge"}}), want: "source takes at most one value, got 2", validation: true},
+		{name: "search/min score NaN", call: badSearch(fingerprint.SearchEventsParams{MinSuspectScore: &nan}), want: "min_suspect_score must be a finite number", validation: true},
+		{name: "search/min score +Inf", call: badSearch(fingerprint.SearchEventsParams{MinSuspectScore: &inf}), want: "min_suspect_score must be a finite number", validation: true},
+		{name: "search/blank visitor_id", call: badSearch(fingerprint.SearchEventsParams{VisitorID: "  "}), want: "invalid visitor_id: empty or blank value", validation: true},
+		{name: "search/blank environment entry", call: badSearch(fingerprint.SearchEventsParams{Environment: []string{"ae_1", ""}}), want: "invalid environment: empty or blank value", validation: true},
+		{name: "search/blank bot_info_name entry", call: badSearch(fingerprint.SearchEventsParams{BotInfoName: []string{"\t"}}), want: "invalid bot_info_name: empty or blank value", validation: true},
+		{name: "iterator/limit 0 is default but 500 is not", call: badIterate(fingerprint.SearchEventsParams{Limit: 500}), want: "limit must be between 1 and 100, got 500", validation: true},
+		{name: "iterator/total_hits", call: badIterate(fingerprint.SearchEventsParams{TotalHits: 5000}), want: "total_hits must be between 1 and 1000", validation: true},
 
 		// Edge requests.
 		{name: "edge/nil", call: func(ctx context.Context, c *fingerprint.Client) error {
 			_, err := c.AnalyzeRequest(ctx, nil)
 			return err
 		}, want: "invalid request: nil *EdgeRequest", validation: true},
-		{name: "edge/no headers", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.Headers = nil }), want: "invalid headers: at least one header is required", validation: true},
-		{name: "edge/empty header name", call: edgeWith(func(r *fingerprint.EdgeRequest) {
+		{name: "edge/no headers", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.Headers = nil }), want: "invalid headers: at least one header is required", validation: true},
+		{name: "edge/empty header name", call: badEdgeWith(func(r *fingerprint.EdgeRequest) {
 			r.Headers = append(r.Headers, fingerprint.EdgeRequestHeader{Name: " ", Value: "x"})
 		}), want: "invalid headers[1].name: empty header name", validation: true},
-		{name: "edge/empty method", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.Method = "" }), want: "invalid method: empty", validation: true},
-		{name: "edge/unparsable URL", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "http://[::1" }), want: "invalid url: cannot be parsed", validation: true},
-		{name: "edge/relative URL", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "/login" }), want: "invalid url: must be an absolute http or https URL", validation: true},
-		{name: "edge/ftp URL", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "ftp://shop.example.com/x" }), want: "must be an absolute http or https URL", validation: true},
-		{name: "edge/URL without host", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "https:///login" }), want: "invalid url: missing host", validation: true},
-		{name: "edge/URL with fragment", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "https://shop.example.com/#x" }), want: "invalid url: must not contain a fragment", validation: true},
-		{name: "edge/no IP", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = nil }), want: "at least one of ipv4_address or ipv6_address is required", validation: true},
-		{name: "edge/bad IPv4", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = fingerprint.Ptr("203.0.113") }), want: `invalid ipv4_address: "203.0.113" is not an IPv4 address`, validation: true},
-		{name: "edge/IPv6 as IPv4", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = fingerprint.Ptr("2001:db8::1") }), want: "is not an IPv4 address", validation: true},
-		{name: "edge/IPv4 as IPv6", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("203.0.113.7") }), want: `invalid ipv6_address: "203.0.113.7" is not an IPv6 address`, validation: true},
-		{name: "edge/IPv6 with zone", call: edgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("fe80::1%eth0") }), want: "is not an IPv6 address", validation: true},
+		{name: "edge/empty method", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.Method = "" }), want: "invalid method: empty", validation: true},
+		{name: "edge/unparsable URL", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "http://[::1" }), want: "invalid url: cannot be parsed", validation: true},
+		{name: "edge/relative URL", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "/login" }), want: "invalid url: must be an absolute http or https URL", validation: true},
+		{name: "edge/ftp URL", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "ftp://shop.example.com/x" }), want: "must be an absolute http or https URL", validation: true},
+		{name: "edge/URL without host", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "https:///login" }), want: "invalid url: missing host", validation: true},
+		{name: "edge/URL with fragment", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "https://shop.example.com/#x" }), want: "invalid url: must not contain a fragment", validation: true},
+		{name: "edge/no IP", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = nil }), want: "at least one of ipv4_address or ipv6_address is required", validation: true},
+		{name: "edge/bad IPv4", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = fingerprint.Ptr("203.0.113") }), want: `invalid ipv4_address: "203.0.113" is not an IPv4 address`, validation: true},
+		{name: "edge/IPv6 as IPv4", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = fingerprint.Ptr("2001:db8::1") }), want: "is not an IPv4 address", validation: true},
+		{name: "edge/IPv4 as IPv6", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("203.0.113.7") }), want: `invalid ipv6_address: "203.0.113.7" is not an IPv6 address`, validation: true},
+		{name: "edge/IPv6 with zone", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("fe80::1%eth0") }), want: "is not an IPv6 address", validation: true},
 		{name: "edge from HTTP/nil request", call: func(context.Context, *fingerprint.Client) error {
 			_, err := fingerprint.EdgeRequestFromHTTP(nil, nil)
 			return err
@@ -253,7 +253,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		w.WriteHeader(http.StatusTeapot)
 	}))
 	defer srv.Close()
-	c, err := fingerprint.NewClient(goodKey, fingerprint.WithBaseURL(srv.URL), fingerprint.WithMaxRetries(0))
+	c, err := fingerprint.NewClient(catalogueKey, fingerprint.WithBaseURL(srv.URL), fingerprint.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestBadInputCatalogue(t *testing.T) {
 			if tc.secret != "" && strings.Contains(msg, tc.secret) {
 				t.Errorf("error %q contains the secret input", msg)
 			}
-			if strings.Contains(msg, goodKey) {
+			if strings.Contains(msg, catalogueKey) {
 				t.Errorf("error %q contains the API key", msg)
 			}
 		})
