@@ -60,7 +60,7 @@ func (e *APIError) Error() string {
 	fmt.Fprintf(&b, "fingerprint: %s %s: %d", e.Method, e.Path, e.StatusCode)
 	switch {
 	case e.Code != "":
-		b.WriteString(" " + string(e.Code))
+		b.WriteString(" " + oneLine(string(e.Code), 100))
 		if e.Message != "" {
 			b.WriteString(": " + oneLine(e.Message, 500))
 		}
