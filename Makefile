@@ -10,7 +10,7 @@ STATICCHECK_VERSION := v0.8.2
 # also reports wire drift against it. Override with UPSTREAM=path or UPSTREAM=.
 UPSTREAM ?= $(wildcard ../shared/reference/fingerprint-server-api-v4.yaml)
 
-.PHONY: all generate check-generated test lint fmt-check vet staticcheck tidy-check ci
+.PHONY: all generate check-generated test lint fmt-check vet staticcheck tidy-check fuzz bench ci
 
 all: ci
 
@@ -42,5 +42,18 @@ staticcheck:
 tidy-check:
 	$(GO) mod tidy -diff
 
+## fuzz: run each fuzz target briefly (seeds also run in every `go test`)
+FUZZTIME ?= 5s
+FUZZ_TARGETS := FuzzVerifyWebhookSignature FuzzUnsealEvent FuzzUnsealDecrypted FuzzDecodeAPIError FuzzDecodeEvent FuzzSearchParamsEncode
+fuzz:
+	@set -e; for f in $(FUZZ_TARGETS); do \
+		echo "fuzz $$f ($(FUZZTIME))"; \
+		$(GO) test ./fingerprint -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME); \
+	done
+
+## bench: the benchmarks quoted in BENCHMARKS.md (benchstat-friendly)
+bench:
+	$(GO) test ./fingerprint -run '^$$' -bench 'DecodeEvent|GetEventRoundTrip|SearchEventsIter|Unseal|VerifyWebhook' -count=6 -timeout 30m
+
 ## ci: everything CI runs
-ci: check-generated lint tidy-check test
+ci: check-generated lint tidy-check test fuzz
