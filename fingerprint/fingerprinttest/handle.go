@@ -13,9 +13,6 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 )
 
-// bodyReadTimeout is how long the real API waits for a request body.
-const bodyReadTimeout = 5 * time.Second
-
 // handle runs the checks the real API makes, in its order (authentication, body size,
 // schema), then the operation.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, op string, route *routers.Route, params map[string]string) {
@@ -66,9 +63,15 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) *apiError {
 		return nil
 	}
 	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(bodyReadTimeout))
-	defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
+	_ = rc.SetReadDeadline(time.Now().Add(s.cfg.bodyTimeout))
 	b, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.maxBody+1))
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// Keep the expired deadline and close after answering: otherwise net/http would
+		// wait for the rest of the body before sending the response.
+		w.Header().Set("Connection", "close")
+	} else {
+		_ = rc.SetReadDeadline(time.Time{})
+	}
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return &apiError{http.StatusBadRequest, gen.ErrorCodeRequestReadTimeout, "request read timeout"}

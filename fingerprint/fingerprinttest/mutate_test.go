@@ -1,6 +1,10 @@
 package fingerprinttest
 
 import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -143,4 +147,20 @@ func TestAnalyzeRequestRejectsInvalidBodies(t *testing.T) {
 		})
 	}
 	require.Empty(t, srv.Events(), "rejected requests create no events")
+}
+
+func TestSlowBodyGetsRequestReadTimeout(t *testing.T) {
+	srv := NewServer(t, WithBodyReadTimeout(100*time.Millisecond))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(srv.URL(), BasePath), "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = fmt.Fprintf(conn, "POST /v4/edge HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"headers\":", srv.APIKey())
+	require.NoError(t, err)
+	// ...and the rest of the body never comes.
+	_ = conn.SetReadDeadline(time.Now().Add(3 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	wantError(t, response{status: res.StatusCode, header: res.Header, body: b}, http.StatusBadRequest, gen.ErrorCodeRequestReadTimeout, "request read timeout")
 }

@@ -13,6 +13,10 @@ const DefaultAPIKey = "test_secret_key_0123456789"
 // DefaultMaxBodyBytes is the default request body limit; larger bodies get 413.
 const DefaultMaxBodyBytes = 64 << 10
 
+// DefaultBodyReadTimeout is how long the server waits for a request body, as the real
+// API does; a slower body gets 400 request_read_timeout.
+const DefaultBodyReadTimeout = 5 * time.Second
+
 // Option configures a Server.
 type Option func(*config) error
 
@@ -24,6 +28,7 @@ type config struct {
 	latency       time.Duration
 	updateDelay   time.Duration
 	deleteEnabled bool
+	bodyTimeout   time.Duration
 	events        []gen.Event
 }
 
@@ -34,6 +39,7 @@ func defaultConfig() config {
 		now:           time.Now,
 		maxBody:       DefaultMaxBodyBytes,
 		deleteEnabled: true,
+		bodyTimeout:   DefaultBodyReadTimeout,
 	}
 }
 
@@ -121,6 +127,18 @@ func WithoutDeleteAPI() Option {
 func WithEvents(events ...gen.Event) Option {
 	return func(c *config) error {
 		c.events = append(c.events, events...)
+		return nil
+	}
+}
+
+// WithBodyReadTimeout sets how long the server waits for a request body to arrive
+// (default DefaultBodyReadTimeout); a slower body gets 400 request_read_timeout.
+func WithBodyReadTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("fingerprinttest: WithBodyReadTimeout: timeout must be positive")
+		}
+		c.bodyTimeout = d
 		return nil
 	}
 }

@@ -17,6 +17,7 @@ func TestStartRejectsBadOptions(t *testing.T) {
 		"neg latency":   WithLatency(-1),
 		"neg delay":     WithUpdateDelay(-1),
 		"empty addr":    WithAddr(""),
+		"zero timeout":  WithBodyReadTimeout(0),
 		"invalid event": WithEvents(gen.Event{EventID: "", Timestamp: 1}),
 	} {
 		t.Run(name, func(t *testing.T) {
