@@ -57,69 +57,119 @@ type SearchEventsParams struct {
 	// Reverse sorts the oldest events first (reverse).
 	Reverse bool
 
-	// Start and End bound the event time (start, end). The API defaults to the last 7 days;
-	// setting one does not move the other. They are sent in RFC 3339 form in UTC at whole
-	// seconds: Start is rounded down and End up, so the window never shrinks.
+	// Start is the lower bound of the event time (start); the API defaults to 7 days ago,
+	// whether or not End is set. It is sent in RFC 3339 form, in UTC, rounded down to the
+	// second so the window never shrinks.
 	Start time.Time
-	End   time.Time
+	// End is the upper bound of the event time (end); the API defaults to now, whether or
+	// not Start is set. It is sent in RFC 3339 form, in UTC, rounded up to the second so
+	// the window never shrinks.
+	End time.Time
 
-	VisitorID    string   // visitor_id
-	HighRecallID string   // high_recall_id
-	LinkedID     string   // linked_id
-	IPAddress    string   // ip_address: an IP address or a CIDR range
-	ASN          string   // asn
-	URL          string   // url
-	Origin       string   // origin
-	BundleID     string   // bundle_id (iOS)
-	PackageName  string   // package_name (Android)
-	ProximityID  string   // proximity_id
-	SDKVersion   string   // sdk_version
-	Environment  []string // environment, one or more environment IDs
+	// VisitorID keeps events with this visitor ID (visitor_id).
+	VisitorID string
+	// HighRecallID keeps events with this High Recall ID (high_recall_id).
+	HighRecallID string
+	// LinkedID keeps events carrying this linked ID (linked_id).
+	LinkedID string
+	// IPAddress keeps events from this IP address or CIDR range, such as "10.0.0.0/24" (ip_address).
+	IPAddress string
+	// ASN keeps events whose IP address belongs to this autonomous system number (asn).
+	ASN string
+	// URL keeps events whose page URL matches this value (url).
+	URL string
+	// Origin keeps web events from this origin, such as "https://example.com" (origin).
+	Origin string
+	// BundleID keeps events from the iOS app with this bundle ID (bundle_id).
+	BundleID string
+	// PackageName keeps events from the Android app with this package name (package_name).
+	PackageName string
+	// ProximityID keeps events with this proximity ID (proximity_id).
+	ProximityID string
+	// SDKVersion keeps events collected with this SDK version, such as "3.11.14" (sdk_version).
+	SDKVersion string
+	// Environment keeps events from any of these environment IDs (environment, one key per value).
+	Environment []string
 
-	Bot                             SearchEventsParamsBot                             // bot
-	BotInfo                         SearchEventsParamsBotInfo                         // bot_info
-	BotInfoCategory                 []BotInfoCategory                                 // bot_info_category
-	BotInfoIdentity                 []BotInfoIdentity                                 // bot_info_identity
-	BotInfoConfidence               []BotInfoConfidence                               // bot_info_confidence
-	BotInfoProvider                 []string                                          // bot_info_provider
-	BotInfoName                     []string                                          // bot_info_name
-	VPNConfidence                   VPNConfidence                                     // vpn_confidence
-	RareDevicePercentileBucket      RareDevicePercentileBucket                        // rare_device_percentile_bucket
-	SDKPlatform                     SearchEventsParamsSDKPlatform                     // sdk_platform
-	IncrementalIdentificationStatus SearchEventsParamsIncrementalIdentificationStatus // incremental_identification_status
+	// Bot filters by the bot detection result: all, good, bad or none (bot).
+	Bot SearchEventsParamsBot
+	// BotInfo keeps events with identified bots (all) or without any (none) (bot_info).
+	BotInfo SearchEventsParamsBotInfo
+	// BotInfoCategory keeps events whose bot category is one of these (bot_info_category).
+	BotInfoCategory []BotInfoCategory
+	// BotInfoIdentity keeps events whose bot identity is one of these (bot_info_identity).
+	BotInfoIdentity []BotInfoIdentity
+	// BotInfoConfidence keeps events whose bot confidence is one of these (bot_info_confidence).
+	BotInfoConfidence []BotInfoConfidence
+	// BotInfoProvider keeps events whose bot provider exactly equals one of these (bot_info_provider).
+	BotInfoProvider []string
+	// BotInfoName keeps events whose bot name exactly equals one of these (bot_info_name).
+	BotInfoName []string
+	// VPNConfidence keeps events whose VPN detection has this confidence (vpn_confidence).
+	VPNConfidence VPNConfidence
+	// RareDevicePercentileBucket keeps events in this device rarity bucket
+	// (rare_device_percentile_bucket; a beta signal).
+	RareDevicePercentileBucket RareDevicePercentileBucket
+	// SDKPlatform keeps events from this SDK platform: js, android or ios (sdk_platform).
+	SDKPlatform SearchEventsParamsSDKPlatform
+	// IncrementalIdentificationStatus keeps incremental identification events in this
+	// state (incremental_identification_status).
+	IncrementalIdentificationStatus SearchEventsParamsIncrementalIdentificationStatus
 	// Source selects the kind of events (source): without it only device events are
 	// returned; []SearchEventsParamsSource{SearchEventsParamsSourceEdge} returns Automation
 	// Intelligence events. At most one value.
 	Source []SearchEventsParamsSource
 
-	// MinSuspectScore keeps events whose suspect score is above this value (min_suspect_score).
+	// MinSuspectScore keeps events whose suspect score is above this value
+	// (min_suspect_score, sent as a plain decimal).
 	MinSuspectScore *float64
 
 	// Suspect filters by the suspect flag set with UpdateEvent (suspect).
 	Suspect *bool
 
-	// Smart Signal filters: true or false keeps only events where the signal has that
-	// value; events without the signal are left out. nil does not filter.
-	VPN               *bool // vpn
-	Proxy             *bool // proxy
-	TorNode           *bool // tor_node
-	VirtualMachine    *bool // virtual_machine
-	Tampering         *bool // tampering
-	AntiDetectBrowser *bool // anti_detect_browser
-	Incognito         *bool // incognito
-	PrivacySettings   *bool // privacy_settings
-	Jailbroken        *bool // jailbroken
-	Frida             *bool // frida
-	FactoryReset      *bool // factory_reset
-	ClonedApp         *bool // cloned_app
-	Emulator          *bool // emulator
-	Simulator         *bool // simulator
-	RootApps          *bool // root_apps
-	DeveloperTools    *bool // developer_tools
-	LocationSpoofing  *bool // location_spoofing
-	MITMAttack        *bool // mitm_attack
-	RareDevice        *bool // rare_device
-	ActiveCall        *bool // active_call
+	// The Smart Signal filters below keep only events where the signal has the given value
+	// (true or false); events without the signal are left out. nil does not filter.
+
+	// VPN filters by VPN detection (vpn).
+	VPN *bool
+	// Proxy filters by proxy detection (proxy).
+	Proxy *bool
+	// TorNode filters by Tor exit node detection (tor_node).
+	TorNode *bool
+	// VirtualMachine filters by virtual machine detection (virtual_machine).
+	VirtualMachine *bool
+	// Tampering filters by browser tampering detection (tampering).
+	Tampering *bool
+	// AntiDetectBrowser filters by anti-detect browser detection (anti_detect_browser).
+	AntiDetectBrowser *bool
+	// Incognito filters by incognito mode detection (incognito).
+	Incognito *bool
+	// PrivacySettings filters by privacy settings detection (privacy_settings).
+	PrivacySettings *bool
+	// Jailbroken filters by jailbroken iOS device detection (jailbroken).
+	Jailbroken *bool
+	// Frida filters by Frida instrumentation detection (frida).
+	Frida *bool
+	// FactoryReset filters by factory reset detection (factory_reset).
+	FactoryReset *bool
+	// ClonedApp filters by cloned Android app detection (cloned_app).
+	ClonedApp *bool
+	// Emulator filters by Android emulator detection (emulator).
+	Emulator *bool
+	// Simulator filters by iOS simulator detection (simulator).
+	Simulator *bool
+	// RootApps filters by rooted Android device detection (root_apps).
+	RootApps *bool
+	// DeveloperTools filters by developer tools detection (developer_tools).
+	DeveloperTools *bool
+	// LocationSpoofing filters by location spoofing detection (location_spoofing).
+	LocationSpoofing *bool
+	// MITMAttack filters by man-in-the-middle attack detection (mitm_attack).
+	MITMAttack *bool
+	// RareDevice filters by device rarity (rare_device; a beta signal).
+	RareDevice *bool
+	// ActiveCall filters by active phone call detection on mobile (active_call).
+	ActiveCall *bool
 }
 
 // validate checks p before any request is sent.
