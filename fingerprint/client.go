@@ -247,13 +247,14 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 // is not a JSON error document; a secret key echoed by a proxy is redacted.
 func (c *Client) newAPIError(op operation, resp *http.Response, body []byte) *APIError {
 	body = c.redactKey(body)
+	retryAfter, _ := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 	e := &APIError{
 		StatusCode: resp.StatusCode,
 		Header:     resp.Header.Clone(),
 		Body:       body,
 		Method:     op.method,
 		Path:       op.path,
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
+		RetryAfter: retryAfter,
 	}
 	var doc gen.ErrorResponse
 	if json.Unmarshal(body, &doc) == nil {

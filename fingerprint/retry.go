@@ -62,11 +62,14 @@ func (c *Client) retryDelay(kind retryKind, f attemptFailure, retry int) (time.D
 	default:
 		return 0, false
 	}
-	if e.Header.Get("Retry-After") != "" && (e.StatusCode == http.StatusTooManyRequests || e.StatusCode == http.StatusServiceUnavailable) {
-		if e.RetryAfter > maxRetryAfter {
-			return 0, false
+	if e.StatusCode == http.StatusTooManyRequests || e.StatusCode == http.StatusServiceUnavailable {
+		// An unparsable Retry-After is ignored (backoff applies) rather than read as "now".
+		if _, valid := parseRetryAfter(e.Header.Get("Retry-After"), c.now()); valid {
+			if e.RetryAfter > maxRetryAfter {
+				return 0, false
+			}
+			return e.RetryAfter, true
 		}
-		return e.RetryAfter, true
 	}
 	return c.backoff(retry), true
 }
@@ -104,27 +107,28 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 }
 
 // parseRetryAfter reads a Retry-After value: delay seconds (RFC 9110; a decimal fraction
-// is tolerated) or an HTTP date. Invalid, negative or past values give 0.
-func parseRetryAfter(v string, now time.Time) time.Duration {
+// is tolerated) or an HTTP date. valid is false for an absent or unparsable value; a
+// negative delay or a past date is valid and gives 0.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, valid bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return 0
+		return 0, false
 	}
 	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if math.IsNaN(secs) || secs <= 0 {
-			return 0
+		switch {
+		case math.IsNaN(secs):
+			return 0, false
+		case secs <= 0:
+			return 0, true
+		case secs > float64(math.MaxInt64/int64(time.Second)):
+			return time.Duration(math.MaxInt64), true
 		}
-		if secs > float64(math.MaxInt64/int64(time.Second)) {
-			return time.Duration(math.MaxInt64)
-		}
-		return time.Duration(secs * float64(time.Second))
+		return time.Duration(secs * float64(time.Second)), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
+		return max(t.Sub(now), 0), true
 	}
-	return 0
+	return 0, false
 }
 
 // isDialError reports whether err happened while establishing the connection (DNS lookup

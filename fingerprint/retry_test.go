@@ -81,6 +81,10 @@ func TestRetryPolicy(t *testing.T) {
 			2, 0, []time.Duration{0}},
 		{"GET 429 without Retry-After backs off", search, []func(http.ResponseWriter){status(429, tooMany), status(200, searchOK)}, nil,
 			2, 0, []time.Duration{500 * time.Millisecond}},
+		{"GET 429 unparsable Retry-After backs off", search, []func(http.ResponseWriter){status(429, tooMany, "Retry-After", "soon"), status(200, searchOK)}, nil,
+			2, 0, []time.Duration{500 * time.Millisecond}},
+		{"GET 503 past Retry-After date retries at once", get, []func(http.ResponseWriter){status(503, "", "Retry-After", "Sun, 01 Mar 2020 11:00:00 GMT"), status(200, minimalEvent)}, nil,
+			2, 0, []time.Duration{0}},
 		{"GET 429 Retry-After beyond cap not retried", search, []func(http.ResponseWriter){status(429, tooMany, "Retry-After", "120")}, nil,
 			1, 429, nil},
 		{"GET 503 Retry-After honoured", get, []func(http.ResponseWriter){status(503, "", "Retry-After", "2"), status(200, minimalEvent)}, nil,
@@ -151,23 +155,27 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 func TestParseRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	cases := map[string]time.Duration{
-		"":                               0,
-		"5":                              5 * time.Second,
-		" 12 ":                           12 * time.Second,
-		"1.5":                            1500 * time.Millisecond,
-		"0":                              0,
-		"-3":                             0,
-		"NaN":                            0,
-		"soon":                           0,
-		"Sun, 01 Mar 2026 12:00:30 GMT":  30 * time.Second,
-		"Sunday, 01-Mar-26 12:00:10 GMT": 10 * time.Second,
-		"Sun, 01 Mar 2026 11:00:00 GMT":  0, // in the past
-		"99999999999999999999":           time.Duration(1<<63 - 1),
+	type result struct {
+		d     time.Duration
+		valid bool
+	}
+	cases := map[string]result{
+		"":                               {0, false},
+		"5":                              {5 * time.Second, true},
+		" 12 ":                           {12 * time.Second, true},
+		"1.5":                            {1500 * time.Millisecond, true},
+		"0":                              {0, true},
+		"-3":                             {0, true},
+		"NaN":                            {0, false},
+		"soon":                           {0, false},
+		"Sun, 01 Mar 2026 12:00:30 GMT":  {30 * time.Second, true},
+		"Sunday, 01-Mar-26 12:00:10 GMT": {10 * time.Second, true},
+		"Sun, 01 Mar 2026 11:00:00 GMT":  {0, true}, // in the past
+		"99999999999999999999":           {time.Duration(1<<63 - 1), true},
 	}
 	for in, want := range cases {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", in, got, want)
+		if d, valid := parseRetryAfter(in, now); d != want.d || valid != want.valid {
+			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", in, d, valid, want.d, want.valid)
 		}
 	}
 }
