@@ -23,21 +23,26 @@ type EdgeRequestOptions struct {
 	// TrustedProxies is the client. Set this only behind proxies that set or append these
 	// headers: otherwise any client can choose its IP.
 	TrustedProxyHeaders []string
-	// TrustedProxies are the address ranges of your proxies. When set, proxy headers are
-	// used only for connections from these ranges, and their addresses are skipped when
-	// reading lists such as X-Forwarded-For. When empty, every connection is assumed to
-	// come through your proxy and the rightmost address in a list is taken.
+	// TrustedProxies are the address ranges of your proxies. When set, proxy headers
+	// (TrustedProxyHeaders, X-Forwarded-Proto, X-Forwarded-Host) are used only for
+	// connections from these ranges, and their addresses are skipped when reading lists
+	// such as X-Forwarded-For. When empty, every connection is assumed to come through
+	// your proxy and the rightmost address in a list is taken.
 	TrustedProxies []netip.Prefix
-	// TrustForwardedProto takes the URL scheme from X-Forwarded-Proto (http or https).
+	// TrustForwardedProto takes the URL scheme from the first X-Forwarded-Proto entry
+	// when it is http or https.
 	TrustForwardedProto bool
-	// TrustForwardedHost takes the URL host from X-Forwarded-Host.
+	// TrustForwardedHost takes the URL host from the first X-Forwarded-Host entry when it
+	// is a valid host[:port].
 	TrustForwardedHost bool
 	// CredentialHeaders adds header names whose values are replaced by "" (matched
 	// case-insensitively), on top of Authorization, Cookie, Proxy-Authorization, X-Api-Key.
 	CredentialHeaders []string
-	// LinkedID and Tags are copied into the EdgeRequest when set.
+	// LinkedID, if not empty, is sent as the event's linked_id (your own identifier,
+	// such as an order or user ID).
 	LinkedID string
-	Tags     Tags
+	// Tags, if not empty, are sent as the event's tags. The map is copied.
+	Tags Tags
 }
 
 // EdgeRequestFromHTTP describes an incoming request for AnalyzeRequest: its method (as
@@ -58,11 +63,12 @@ func EdgeRequestFromHTTP(r *http.Request, opts *EdgeRequestOptions) (*EdgeReques
 	if opts == nil {
 		opts = &EdgeRequestOptions{}
 	}
-	ip, err := clientIP(r, opts)
+	viaProxy := fromTrustedProxy(r, opts)
+	ip, err := clientIP(r, opts, viaProxy)
 	if err != nil {
 		return nil, err
 	}
-	u, err := absoluteURL(r, opts)
+	u, err := absoluteURL(r, opts, viaProxy)
 	if err != nil {
 		return nil, err
 	}
@@ -127,20 +133,29 @@ func edgeHeaders(r *http.Request, extraCredentials []string) []EdgeRequestHeader
 	return out
 }
 
-func absoluteURL(r *http.Request, opts *EdgeRequestOptions) (string, error) {
+// fromTrustedProxy reports whether proxy headers may be believed for this connection.
+func fromTrustedProxy(r *http.Request, opts *EdgeRequestOptions) bool {
+	if len(opts.TrustedProxies) == 0 {
+		return true
+	}
+	remote, ok := parseIPEntry(r.RemoteAddr)
+	return ok && inPrefixes(remote, opts.TrustedProxies)
+}
+
+func absoluteURL(r *http.Request, opts *EdgeRequestOptions, viaProxy bool) (string, error) {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	if opts.TrustForwardedProto {
+	if opts.TrustForwardedProto && viaProxy {
 		switch p := strings.ToLower(firstListEntry(r.Header.Get("X-Forwarded-Proto"))); p {
 		case "http", "https":
 			scheme = p
 		}
 	}
 	host := r.Host
-	if opts.TrustForwardedHost {
-		if h := firstListEntry(r.Header.Get("X-Forwarded-Host")); h != "" {
+	if opts.TrustForwardedHost && viaProxy {
+		if h := firstListEntry(r.Header.Get("X-Forwarded-Host")); isHostPort(h) {
 			host = h
 		}
 	}
@@ -160,6 +175,16 @@ func absoluteURL(r *http.Request, opts *EdgeRequestOptions) (string, error) {
 	return u.String(), nil
 }
 
+// isHostPort reports whether h is usable as the host[:port] of a URL: no path, user
+// info or other URL syntax smuggled in.
+func isHostPort(h string) bool {
+	if h == "" {
+		return false
+	}
+	u, err := url.Parse("//" + h)
+	return err == nil && u.Host == h && u.User == nil && u.Path == "" && u.RawQuery == "" && u.Fragment == ""
+}
+
 func firstListEntry(v string) string {
 	first, _, _ := strings.Cut(v, ",")
 	return strings.TrimSpace(first)
@@ -167,9 +192,8 @@ func firstListEntry(v string) string {
 
 // clientIP returns the client address, unmapped (IPv4-mapped IPv6 becomes IPv4) and
 // without zone.
-func clientIP(r *http.Request, opts *EdgeRequestOptions) (netip.Addr, error) {
+func clientIP(r *http.Request, opts *EdgeRequestOptions, viaProxy bool) (netip.Addr, error) {
 	remote, remoteOK := parseIPEntry(r.RemoteAddr)
-	viaProxy := len(opts.TrustedProxies) == 0 || (remoteOK && inPrefixes(remote, opts.TrustedProxies))
 	if viaProxy {
 		for _, name := range opts.TrustedProxyHeaders {
 			if ip, ok := ipFromHeader(r.Header.Values(name), http.CanonicalHeaderKey(name) == "Forwarded", opts.TrustedProxies); ok {

@@ -57,7 +57,7 @@ func ExampleClient_EdgeMiddleware() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	protect := client.EdgeMiddleware(fingerprint.EdgeMiddlewareOptions{
+	protect := client.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
 		Timeout: 2 * time.Second, // default 300ms; on timeout the request is served without a result
 		Decide: func(w http.ResponseWriter, r *http.Request, res *fingerprint.EdgeResponse) bool {
 			if res.BotInfo != nil && res.BotInfo.Category == fingerprint.BotInfoCategoryScraping {

@@ -3,6 +3,7 @@ package fingerprint
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -12,11 +13,13 @@ import (
 // your users.
 const DefaultEdgeTimeout = 300 * time.Millisecond
 
-// EdgeMiddlewareOptions tunes Client.EdgeMiddleware. The zero value analyses every
-// request with DefaultEdgeTimeout, lets every request through and fails open.
+// EdgeMiddlewareOptions holds the optional settings of Client.EdgeMiddleware. It is
+// passed by pointer; nil or the zero value analyses every request with
+// DefaultEdgeTimeout, lets every request through and fails open.
 type EdgeMiddlewareOptions struct {
-	// Timeout bounds each call to the API, retries included. Zero or negative means
-	// DefaultEdgeTimeout.
+	// Timeout bounds the whole analysis of one request, retries included: the middleware
+	// moves on after Timeout even if the http.Client's transport ignores cancellation.
+	// Zero or negative means DefaultEdgeTimeout.
 	Timeout time.Duration
 	// Request controls how the EdgeRequest is built (trusted proxy headers, extra
 	// credential headers, linked ID, tags). Nil trusts only the connection.
@@ -24,10 +27,10 @@ type EdgeMiddlewareOptions struct {
 	// Skip, if set, exempts requests from analysis (health checks, static assets): each
 	// analysed request creates an event. Skipped requests go straight to the next handler.
 	Skip func(r *http.Request) bool
-	// Decide is the policy. It sees the analysis and returns true to pass the request on,
-	// or false after writing a response itself (for example 403 for bad bots). Nil passes
-	// every request on. The analysis is also in the request context for later handlers:
-	// see EdgeResultFromContext.
+	// Decide is the policy, called only when the analysis succeeded. It returns true to
+	// pass the request on, or false after writing a response itself (for example 403 for
+	// bad bots). Nil passes every request on. The analysis is also in the request context
+	// for later handlers: see EdgeResultFromContext.
 	Decide func(w http.ResponseWriter, r *http.Request, res *EdgeResponse) bool
 	// OnError, if set, is told about every failed analysis (timeout, API or network
 	// error, no client IP), for logging and metrics.
@@ -48,11 +51,17 @@ func EdgeResultFromContext(ctx context.Context) (res *EdgeResponse, ok bool) {
 
 // EdgeMiddleware returns net/http middleware that analyses each incoming request with
 // Automation Intelligence (AnalyzeRequest) before calling the next handler. It reads the
-// request's metadata only, never its body. Each call is bounded by opts.Timeout; the result
-// goes into the request context (EdgeResultFromContext) and opts.Decide chooses whether
-// the request continues. When the analysis fails the request continues without a result,
-// unless opts.FailClosed is set.
-func (c *Client) EdgeMiddleware(opts EdgeMiddlewareOptions) func(http.Handler) http.Handler {
+// request's metadata only, never its body. The analysis, retries included, never holds a
+// request up for longer than opts.Timeout; the result goes into the request context
+// (EdgeResultFromContext) and opts.Decide chooses whether the request continues. When the
+// analysis fails or times out the request continues without a result, unless
+// opts.FailClosed is set. opts may be nil.
+func (c *Client) EdgeMiddleware(opts *EdgeMiddlewareOptions) func(http.Handler) http.Handler {
+	if opts == nil {
+		opts = &EdgeMiddlewareOptions{}
+	}
+	o := *opts // later changes to the caller's struct do not affect running handlers
+	opts = &o
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultEdgeTimeout
@@ -86,6 +95,14 @@ func (c *Client) EdgeMiddleware(opts EdgeMiddlewareOptions) func(http.Handler) h
 
 var errNilClient = errors.New("fingerprint: EdgeMiddleware on a nil *Client")
 
+type edgeOutcome struct {
+	res *EdgeResponse
+	err error
+}
+
+// analyzeIncoming builds the EdgeRequest (reading r) and then runs AnalyzeRequest on its
+// own goroutine, so that even a transport that ignores the context cannot hold the request
+// beyond timeout. The goroutine never touches r and ends when AnalyzeRequest returns.
 func (c *Client) analyzeIncoming(r *http.Request, ropts *EdgeRequestOptions, timeout time.Duration) (*EdgeResponse, error) {
 	if c == nil {
 		return nil, errNilClient
@@ -96,5 +113,20 @@ func (c *Client) analyzeIncoming(r *http.Request, ropts *EdgeRequestOptions, tim
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
-	return c.AnalyzeRequest(ctx, er)
+	done := make(chan edgeOutcome, 1) // buffered: the goroutine never blocks on send
+	go func() {
+		res, err := c.AnalyzeRequest(ctx, er)
+		done <- edgeOutcome{res, err}
+	}()
+	select {
+	case out := <-done:
+		return out.res, out.err
+	case <-ctx.Done():
+		select {
+		case out := <-done: // finished at the same moment: keep the result
+			return out.res, out.err
+		default:
+			return nil, fmt.Errorf("fingerprint: edge analysis: %w", context.Cause(ctx))
+		}
+	}
 }

@@ -121,7 +121,7 @@ func TestEdgeMiddleware_PassesResultAndBody(t *testing.T) {
 	t.Parallel()
 	c, api := newEdgeSetup(t, nil)
 	app := &appHandler{}
-	h := c.EdgeMiddleware(fingerprint.EdgeMiddlewareOptions{
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
 		Request: &fingerprint.EdgeRequestOptions{LinkedID: "checkout"},
 	})(app)
 
@@ -156,7 +156,7 @@ func TestEdgeMiddleware_DecideBlocks(t *testing.T) {
 	c, _ := newEdgeSetup(t, func(w http.ResponseWriter, _ *http.Request) { writeEdgeResponse(w, "scraping") })
 	app := &appHandler{}
 	var decided atomic.Int32
-	h := c.EdgeMiddleware(fingerprint.EdgeMiddlewareOptions{
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
 		Decide: func(w http.ResponseWriter, r *http.Request, res *fingerprint.EdgeResponse) bool {
 			decided.Add(1)
 			if got, ok := fingerprint.EdgeResultFromContext(r.Context()); !ok || got != res {
@@ -187,7 +187,7 @@ func TestEdgeMiddleware_TimeoutFailsOpen(t *testing.T) {
 	})
 	app := &appHandler{}
 	var gotErr atomic.Value
-	h := c.EdgeMiddleware(fingerprint.EdgeMiddlewareOptions{
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
 		Timeout: 50 * time.Millisecond,
 		OnError: func(_ *http.Request, err error) { gotErr.Store(err) },
 		Decide: func(http.ResponseWriter, *http.Request, *fingerprint.EdgeResponse) bool {
@@ -227,7 +227,7 @@ func TestEdgeMiddleware_APIErrorFailsOpenWithoutRetry(t *testing.T) {
 	})
 	app := &appHandler{}
 	var gotErr atomic.Value
-	h := c.EdgeMiddleware(fingerprint.EdgeMiddlewareOptions{OnError: func(_ *http.Request, err error) { gotErr.Store(err) }})(app)
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{OnError: func(_ *http.Request, err error) { gotErr.Store(err) }})(app)
 	rr := serve(h, newIncoming(http.MethodGet, "http://a.example/", "192.0.2.1:1"))
 	if rr.Code != 200 || app.calls.Load() != 1 {
 		t.Fatalf("status %d app calls %d", rr.Code, app.calls.Load())
@@ -247,7 +247,7 @@ func TestEdgeMiddleware_FailClosed(t *testing.T) {
 	c, _ := newEdgeSetup(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) })
 	app := &appHandler{}
 	var onErr atomic.Int32
-	h := c.EdgeMiddleware(fingerprint.EdgeMiddlewareOptions{
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
 		FailClosed: true,
 		OnError:    func(*http.Request, error) { onErr.Add(1) },
 	})(app)
@@ -265,7 +265,7 @@ func TestEdgeMiddleware_SkipAndNoClientIP(t *testing.T) {
 	c, api := newEdgeSetup(t, nil)
 	app := &appHandler{}
 	var gotErr atomic.Value
-	h := c.EdgeMiddleware(fingerprint.EdgeMiddlewareOptions{
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
 		Skip:    func(r *http.Request) bool { return r.URL.Path == "/healthz" },
 		OnError: func(_ *http.Request, err error) { gotErr.Store(err) },
 	})(app)
@@ -290,7 +290,7 @@ func TestEdgeMiddleware_NilClientFailsOpen(t *testing.T) {
 	var c *fingerprint.Client
 	app := &appHandler{}
 	var onErr atomic.Int32
-	h := c.EdgeMiddleware(fingerprint.EdgeMiddlewareOptions{OnError: func(*http.Request, error) { onErr.Add(1) }})(app)
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{OnError: func(*http.Request, error) { onErr.Add(1) }})(app)
 	if rr := serve(h, newIncoming(http.MethodGet, "http://a.example/", "192.0.2.1:1")); rr.Code != 200 || onErr.Load() != 1 {
 		t.Errorf("status %d, OnError calls %d", rr.Code, onErr.Load())
 	}
@@ -304,7 +304,7 @@ func TestEdgeMiddleware_BodyUntouchedUntilHandler(t *testing.T) {
 	var inApp atomic.Bool
 	var readBeforeApp atomic.Bool
 	var got bytes.Buffer
-	h := c.EdgeMiddleware(fingerprint.EdgeMiddlewareOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		inApp.Store(true)
 		_, _ = io.Copy(&got, r.Body)
 	}))
@@ -343,7 +343,7 @@ func TestEdgeMiddleware_Concurrent(t *testing.T) {
 	t.Parallel()
 	c, api := newEdgeSetup(t, nil)
 	app := &appHandler{}
-	h := c.EdgeMiddleware(fingerprint.EdgeMiddlewareOptions{})(app)
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{})(app)
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
@@ -360,5 +360,111 @@ func TestEdgeResultFromContext_Empty(t *testing.T) {
 	t.Parallel()
 	if res, ok := fingerprint.EdgeResultFromContext(t.Context()); ok || res != nil {
 		t.Errorf("got %v %v from an empty context", res, ok)
+	}
+}
+
+// TestEdgeMiddleware_TimeoutCoversRetries: the API answers 429 with Retry-After: 0 forever
+// and the client may retry 10,000 times. A timeout that bounds only single attempts would
+// let all of them run; one that covers retries stops after a handful.
+func TestEdgeMiddleware_TimeoutCoversRetries(t *testing.T) {
+	t.Parallel()
+	const maxRetries = 10_000
+	api := &fakeEdgeAPI{t: t, respond: func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}}
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	c, err := fingerprint.NewClient(edgeTestKey, fingerprint.WithBaseURL(srv.URL), fingerprint.WithMaxRetries(maxRetries))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := &appHandler{}
+	var gotErr atomic.Value
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
+		Timeout: 100 * time.Millisecond,
+		OnError: func(_ *http.Request, err error) { gotErr.Store(err) },
+	})(app)
+
+	rr := serve(h, newIncoming(http.MethodGet, "http://a.example/", "192.0.2.1:1"))
+	if rr.Code != 200 || app.calls.Load() != 1 {
+		t.Fatalf("fail-open: status %d, app calls %d", rr.Code, app.calls.Load())
+	}
+	n := api.calls.Load()
+	if n < 2 {
+		t.Errorf("API called %d times: the test needs retries to happen", n)
+	}
+	if n > maxRetries {
+		t.Errorf("API called %d times: the timeout did not stop the retries", n)
+	}
+	// At the deadline the error is either the context's or, when an attempt had just
+	// finished, the last 429 (the client does not wait past a deadline).
+	err, _ = gotErr.Load().(error)
+	var apiErr *fingerprint.APIError
+	if !errors.Is(err, context.DeadlineExceeded) && !(errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests) {
+		t.Errorf("OnError got %v, want a deadline error or the last 429", err)
+	}
+}
+
+// blockingTransport ignores the request context and blocks until released.
+type blockingTransport struct {
+	entered, release, returned chan struct{}
+}
+
+func (b *blockingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	close(b.entered)
+	<-b.release
+	defer close(b.returned)
+	return nil, errors.New("released")
+}
+
+// TestEdgeMiddleware_TimeoutWithTransportIgnoringContext: fail-open must not wait for a
+// transport that never looks at the context, and the analysis goroutine must end once the
+// transport returns.
+func TestEdgeMiddleware_TimeoutWithTransportIgnoringContext(t *testing.T) {
+	t.Parallel()
+	bt := &blockingTransport{entered: make(chan struct{}), release: make(chan struct{}), returned: make(chan struct{})}
+	c, err := fingerprint.NewClient(edgeTestKey, fingerprint.WithBaseURL("http://api.invalid"),
+		fingerprint.WithHTTPClient(&http.Client{Transport: bt}), fingerprint.WithTimeout(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := &appHandler{}
+	var gotErr atomic.Value
+	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
+		Timeout: 50 * time.Millisecond,
+		OnError: func(_ *http.Request, err error) { gotErr.Store(err) },
+	})(app)
+
+	served := make(chan *httptest.ResponseRecorder, 1)
+	go func() { served <- serve(h, newIncoming(http.MethodGet, "http://a.example/", "192.0.2.1:1")) }()
+	var rr *httptest.ResponseRecorder
+	select {
+	case rr = <-served:
+	case <-time.After(10 * time.Second): // only reached when the timeout is not enforced
+		close(bt.release)
+		t.Fatal("the middleware waited for a transport that ignores the context")
+	}
+	if rr.Code != 200 || app.calls.Load() != 1 {
+		t.Errorf("fail-open: status %d, app calls %d", rr.Code, app.calls.Load())
+	}
+	if err, _ := gotErr.Load().(error); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("OnError got %v, want a deadline error", err)
+	}
+	close(bt.release)
+	select {
+	case <-bt.entered: // the usual case: the analysis was stuck in the transport
+		<-bt.returned // nothing outlives the test
+	default:
+	}
+}
+
+func TestEdgeMiddleware_NilOptions(t *testing.T) {
+	t.Parallel()
+	c, api := newEdgeSetup(t, nil)
+	app := &appHandler{}
+	rr := serve(c.EdgeMiddleware(nil)(app), newIncoming(http.MethodGet, "http://a.example/", "192.0.2.1:1"))
+	if rr.Code != 200 || app.calls.Load() != 1 || api.calls.Load() != 1 || app.result.Load() == nil {
+		t.Errorf("status %d, app calls %d, api calls %d, result %v", rr.Code, app.calls.Load(), api.calls.Load(), app.result.Load())
 	}
 }

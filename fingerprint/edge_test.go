@@ -333,3 +333,36 @@ func TestEdgeRequestFromHTTP_RealServerRequest(t *testing.T) {
 		t.Errorf("url %q ip %s", er.URL, str(er.IPv4Address))
 	}
 }
+
+// TestEdgeRequestFromHTTP_ForwardedURLOnlyFromTrustedProxies: with TrustedProxies set, a
+// client connecting directly cannot choose the URL through X-Forwarded-Proto/Host, and a
+// forwarded host with URL syntax in it is ignored.
+func TestEdgeRequestFromHTTP_ForwardedURLOnlyFromTrustedProxies(t *testing.T) {
+	t.Parallel()
+	opts := &fingerprint.EdgeRequestOptions{
+		TrustForwardedProto: true,
+		TrustForwardedHost:  true,
+		TrustedProxies:      []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
+	}
+	cases := []struct{ name, remote, fwdHost, want string }{
+		{"from a trusted proxy", "10.0.0.2:1", "www.example.com:8443", "https://www.example.com:8443/p"},
+		{"direct client", "198.51.100.9:1", "evil.example", "http://internal:8080/p"},
+		{"host with a path", "10.0.0.2:1", "evil.example/x", "https://internal:8080/p"},
+		{"host with user info", "10.0.0.2:1", "user@evil.example", "https://internal:8080/p"},
+		{"host with a space", "10.0.0.2:1", "a b", "https://internal:8080/p"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newIncoming(http.MethodGet, "http://internal:8080/p", tc.remote)
+			r.Header.Set("X-Forwarded-Proto", "https")
+			r.Header.Set("X-Forwarded-Host", tc.fwdHost)
+			er, err := fingerprint.EdgeRequestFromHTTP(r, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if er.URL != tc.want {
+				t.Errorf("url %q, want %q", er.URL, tc.want)
+			}
+		})
+	}
+}

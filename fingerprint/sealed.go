@@ -122,8 +122,11 @@ func ParseDecryptionKey(base64Key string) (DecryptionKey, error) {
 	return DecryptionKey{Key: raw, Algorithm: AlgorithmAES256GCM}, nil
 }
 
-// UnsealOptions tunes [UnsealEventWithOptions]. The zero value means defaults.
-type UnsealOptions struct {
+// UnsealEventOptions holds the optional settings of [UnsealEventWithOptions]. Like the
+// other per-call option structs of this package (GetEventOptions, WebhookHandlerOptions,
+// EdgeRequestOptions, EdgeMiddlewareOptions), it is passed by pointer and nil or the zero
+// value means defaults; client-wide settings are functional options to NewClient.
+type UnsealEventOptions struct {
 	// MaxDecompressedSize caps the decompressed plaintext in bytes. Larger payloads fail
 	// with ErrUnsealedTooLarge (never truncated). Zero or negative means DefaultMaxUnsealedSize.
 	MaxDecompressedSize int64
@@ -148,6 +151,7 @@ func (e *KeyError) Unwrap() error { return e.Err }
 // UnsealError is returned when no key could open a sealed result. It holds one *KeyError
 // per key, in the order tried; errors.Is and errors.As see through it to each of them.
 type UnsealError struct {
+	// KeyErrors holds one entry per key passed, in the order they were tried.
 	KeyErrors []*KeyError
 }
 
@@ -196,7 +200,7 @@ func UnsealEventBase64(sealedBase64 string, keys ...DecryptionKey) (*Event, erro
 }
 
 // UnsealEventWithOptions is UnsealEvent with options; opts may be nil.
-func UnsealEventWithOptions(sealed []byte, opts *UnsealOptions, keys ...DecryptionKey) (*Event, error) {
+func UnsealEventWithOptions(sealed []byte, opts *UnsealEventOptions, keys ...DecryptionKey) (*Event, error) {
 	plain, err := unsealPlaintext(sealed, opts, keys)
 	if err != nil {
 		return nil, err
@@ -209,7 +213,7 @@ func UnsealEventWithOptions(sealed []byte, opts *UnsealOptions, keys ...Decrypti
 }
 
 // unsealPlaintext returns the decompressed Event JSON.
-func unsealPlaintext(sealed []byte, opts *UnsealOptions, keys []DecryptionKey) ([]byte, error) {
+func unsealPlaintext(sealed []byte, opts *UnsealEventOptions, keys []DecryptionKey) ([]byte, error) {
 	limit := int64(DefaultMaxUnsealedSize)
 	if opts != nil && opts.MaxDecompressedSize > 0 {
 		limit = opts.MaxDecompressedSize

@@ -51,7 +51,7 @@ func FuzzUnsealEvent(f *testing.F) {
 func FuzzUnsealDecrypted(f *testing.F) {
 	f.Add([]byte{0x03, 0x00}) // empty final fixed-Huffman block
 	f.Add(deflate(f, []byte(`{"event_id":"1.a","timestamp":1}`)))
-	opts := &fingerprint.UnsealOptions{MaxDecompressedSize: 64 << 10}
+	opts := &fingerprint.UnsealEventOptions{MaxDecompressedSize: 64 << 10}
 	f.Fuzz(func(t *testing.T, compressed []byte) {
 		ev, err := fingerprint.UnsealEventWithOptions(sealRaw(t, compressed, fuzzKey.Key), opts, fuzzKey)
 		if err == nil {

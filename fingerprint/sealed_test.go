@@ -397,10 +397,10 @@ func TestUnsealEventWithOptions_Cap(t *testing.T) {
 	ev := []byte(`{"event_id":"1.a","timestamp":1,"pad":"` + strings.Repeat("x", 1000) + `"}`)
 	sealed := mustSeal(t, ev, key)
 
-	if _, err := fingerprint.UnsealEventWithOptions(sealed, &fingerprint.UnsealOptions{MaxDecompressedSize: int64(len(ev))}, key); err != nil {
+	if _, err := fingerprint.UnsealEventWithOptions(sealed, &fingerprint.UnsealEventOptions{MaxDecompressedSize: int64(len(ev))}, key); err != nil {
 		t.Errorf("exactly at the cap: %v", err)
 	}
-	_, err := fingerprint.UnsealEventWithOptions(sealed, &fingerprint.UnsealOptions{MaxDecompressedSize: int64(len(ev) - 1)}, key)
+	_, err := fingerprint.UnsealEventWithOptions(sealed, &fingerprint.UnsealEventOptions{MaxDecompressedSize: int64(len(ev) - 1)}, key)
 	if !errors.Is(err, fingerprint.ErrUnsealedTooLarge) {
 		t.Errorf("one byte over the cap: got %v, want ErrUnsealedTooLarge", err)
 	}

@@ -88,8 +88,9 @@ func VerifyWebhookSignature(header string, body []byte, secret string) error {
 	}
 }
 
-// WebhookOptions tunes WebhookHandlerWithOptions. The zero value means defaults.
-type WebhookOptions struct {
+// WebhookHandlerOptions holds the optional settings of WebhookHandlerWithOptions. It is
+// passed by pointer; nil or the zero value means defaults.
+type WebhookHandlerOptions struct {
 	// MaxBodyBytes limits the request body; larger bodies get 413. Zero or negative means
 	// DefaultWebhookMaxBodyBytes.
 	MaxBodyBytes int64
@@ -113,7 +114,7 @@ func WebhookHandler(secret string, fn func(ctx context.Context, ev *Event) error
 }
 
 // WebhookHandlerWithOptions is WebhookHandler with options; opts may be nil.
-func WebhookHandlerWithOptions(secret string, fn func(ctx context.Context, ev *Event) error, opts *WebhookOptions) http.Handler {
+func WebhookHandlerWithOptions(secret string, fn func(ctx context.Context, ev *Event) error, opts *WebhookHandlerOptions) http.Handler {
 	h := &webhookHandler{secret: secret, fn: fn, maxBody: DefaultWebhookMaxBodyBytes}
 	if opts != nil {
 		if opts.MaxBodyBytes > 0 {
@@ -131,6 +132,8 @@ type webhookHandler struct {
 	onError func(*http.Request, int, error)
 }
 
+// ServeHTTP handles one delivery: method, body limit, signature, decoding, callback, in
+// that order, so nothing unauthenticated is parsed.
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)

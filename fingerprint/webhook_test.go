@@ -154,7 +154,7 @@ func TestWebhookHandler(t *testing.T) {
 			rec := &webhookRecorder{err: tc.cbErr}
 			var hookStatus atomic.Int32
 			var hookErr atomic.Value
-			h := fingerprint.WebhookHandlerWithOptions(tc.secret, rec.fn, &fingerprint.WebhookOptions{
+			h := fingerprint.WebhookHandlerWithOptions(tc.secret, rec.fn, &fingerprint.WebhookHandlerOptions{
 				MaxBodyBytes: tc.maxBody,
 				OnError: func(_ *http.Request, status int, err error) {
 					hookStatus.Store(int32(status))
