@@ -35,6 +35,8 @@ const (
 	catalogueEventID = "1708102555327.NLOjmg"
 )
 
+// badValidEdge is a valid edge request; the edge entries each break one field of it.
+// The bad* helpers below turn one call into a catalogue entry's call.
 func badValidEdge() *fingerprint.EdgeRequest {
 	return &fingerprint.EdgeRequest{
 		Method:      http.MethodGet,
@@ -60,7 +62,7 @@ func badSearch(p fingerprint.SearchEventsParams) func(ctx context.Context, c *fi
 	}
 }
 
-// iterate returns the first error SearchEventsIter yields.
+// badIterate returns the first error SearchEventsIter yields.
 func badIterate(p fingerprint.SearchEventsParams) func(ctx context.Context, c *fingerprint.Client) error {
 	return func(ctx context.Context, c *fingerprint.Client) error {
 		for _, err := range c.SearchEventsIter(ctx, &p) {

@@ -66,11 +66,10 @@ func FuzzDecodeAPIError(f *testing.F) {
 		if strings.Contains(msg, testKey) {
 			t.Fatal("the API key is in the message")
 		}
-		checked := msg
-		if i := strings.IndexFunc(checked, func(r rune) bool { return !unicode.IsPrint(r) }); i >= 0 {
+		if strings.ContainsFunc(msg, func(r rune) bool { return !unicode.IsPrint(r) }) {
 			t.Fatalf("message is not one printable line: %q", msg)
 		}
-		if n := len([]rune(checked)); n > len(prefix)+snippetLen+600 {
+		if n := len([]rune(msg)); n > len(prefix)+snippetLen+600 {
 			t.Fatalf("message of %d runes", n)
 		}
 	})
