@@ -32,7 +32,7 @@ func (c *Client) SearchEventsIter(ctx context.Context, params *SearchEventsParam
 			}
 			for i := range page.Events {
 				if err := ctx.Err(); err != nil {
-					yield(nil, err)
+					yield(nil, contextError(err, nil))
 					return
 				}
 				if !yield(&page.Events[i], nil) {
