@@ -12,18 +12,7 @@ import (
 
 func TestOperationsRequestShape(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodGet && r.URL.Path == "/events":
-			respond(w, 200, `{"events":[`+minimalEvent+`],"pagination_key":"pk1"}`)
-		case r.Method == http.MethodGet:
-			respond(w, 200, minimalEvent)
-		case r.Method == http.MethodPost:
-			respond(w, 200, `{"event_id":"e1","timestamp":1,"ip_info":{}}`)
-		default:
-			respond(w, 200, "")
-		}
-	})
+	h := newHarness(t, func(w http.ResponseWriter, r *http.Request) { respondOK(w, r, true) })
 	ctx := t.Context()
 	c := h.client
 

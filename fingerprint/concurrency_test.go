@@ -20,16 +20,7 @@ func TestConcurrentUse(t *testing.T) {
 			respond(w, 429, tooMany) // some retries on the way
 			return
 		}
-		switch {
-		case r.Method == http.MethodGet && r.URL.Path == "/events":
-			respond(w, 200, `{"events":[`+minimalEvent+`]}`)
-		case r.Method == http.MethodGet:
-			respond(w, 200, minimalEvent)
-		case r.Method == http.MethodPost:
-			respond(w, 200, edgeOK)
-		default:
-			respond(w, 200, "")
-		}
+		respondOK(w, r, false)
 	}, WithMaxRetries(5), WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	c, ctx := h.client, t.Context()
 	const workers = 32

@@ -89,3 +89,22 @@ func respond(w http.ResponseWriter, status int, body string) {
 }
 
 const minimalEvent = `{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`
+
+// respondOK answers every operation with a small valid success body; search pages hold
+// one event and carry pagination key pk1 when more is true.
+func respondOK(w http.ResponseWriter, r *http.Request, more bool) {
+	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/events":
+		body := `{"events":[` + minimalEvent + `]`
+		if more {
+			body += `,"pagination_key":"pk1"`
+		}
+		respond(w, 200, body+"}")
+	case r.Method == http.MethodGet:
+		respond(w, 200, minimalEvent)
+	case r.Method == http.MethodPost:
+		respond(w, 200, `{"event_id":"e1","timestamp":1,"ip_info":{}}`)
+	default: // PATCH and DELETE answer 200 with an empty body
+		respond(w, 200, "")
+	}
+}
