@@ -13,6 +13,12 @@
 // types generated from the API description in package gen, so there is exactly one Go
 // type per API concept. Optional fields are pointers; Ptr helps to set them.
 //
+// Configuration follows one convention: NewClient takes functional options (WithRegion,
+// WithTimeout, ...), validated when the Client is built; per-call settings are structs
+// named after their function and passed by pointer, where nil means the defaults
+// (GetEventOptions, SearchEventsParams, UnsealEventOptions, WebhookHandlerOptions,
+// EdgeMiddlewareOptions, EdgeRequestOptions).
+//
 // # Regions
 //
 // Each Fingerprint application lives in one region: RegionUS (the default, global),
