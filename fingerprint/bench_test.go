@@ -204,6 +204,8 @@ func staticPagesServer(tb testing.TB, pages int) string {
 	return srv.URL
 }
 
+// benchIterate iterates the n events served at baseURL, 100 per page, once per
+// benchmark iteration, and reports the figures described at BenchmarkSearchEventsIter.
 func benchIterate(b *testing.B, baseURL, key string, n int) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	defer tr.CloseIdleConnections()
