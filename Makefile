@@ -14,9 +14,10 @@ UPSTREAM ?= $(wildcard ../shared/reference/fingerprint-server-api-v4.yaml)
 
 all: ci
 
-## generate: regenerate gen/ from api/openapi.yaml (+ api/overlay.yaml)
+## generate: regenerate gen/ from api/openapi.yaml (+ api/overlay.yaml), then the model
+## aliases in fingerprint/models.gen.go from gen/ (order matters, hence not ./...)
 generate:
-	$(GO) generate ./...
+	$(GO) generate ./gen ./fingerprint
 
 ## check-generated: fail if gen/ is stale or the spec invalid (and, with UPSTREAM, on drift)
 check-generated:

@@ -32,7 +32,7 @@ const (
 )
 
 // fixCommand is what a maintainer runs to bring gen/ back in sync.
-const fixCommand = "go generate ./..."
+const fixCommand = "go generate ./gen ./fingerprint"
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -88,14 +88,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gen-check: regenerating gen/:", err)
 		worse(exitInternal)
 	case len(diffs) > 0:
-		fmt.Fprintf(stdout, "FAIL gen/ is out of date with api/openapi.yaml (%d file(s) differ):\n", len(diffs))
+		fmt.Fprintf(stdout, "FAIL generated code is out of date with api/openapi.yaml (%d file(s) differ):\n", len(diffs))
 		for _, d := range diffs {
 			fmt.Fprintln(stdout, "  "+d.String())
 		}
-		fmt.Fprintf(stdout, "fix: run `%s` from the repository root and commit gen/\n", fixCommand)
+		fmt.Fprintf(stdout, "fix: run `%s` from the repository root and commit the result\n", fixCommand)
 		worse(exitDrift)
 	default:
-		fmt.Fprintln(stdout, "ok   gen/ matches a fresh regeneration")
+		fmt.Fprintln(stdout, "ok   gen/ and fingerprint/models.gen.go match a fresh regeneration")
 	}
 
 	if *upstream != "" {

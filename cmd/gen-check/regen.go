@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/fpgo/fingerprint-go/internal/aliasgen"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -68,7 +69,42 @@ func regenerateAndCompare(ctx context.Context, root string) ([]fileDiff, error) 
 			return nil, fmt.Errorf("%s:%d: %s: %w\n%s", d.file, d.line, strings.Join(args, " "), err, out)
 		}
 	}
-	return compareTrees(root, genDir, outDir)
+	diffs, err := compareTrees(root, genDir, outDir)
+	if err != nil {
+		return nil, err
+	}
+	aliasDiff, err := compareAliases(root, outDir)
+	if err != nil {
+		return nil, err
+	}
+	return append(diffs, aliasDiff...), nil
+}
+
+// aliasesFile is the file cmd/gen-aliases derives from the generated gen source.
+const aliasesFile = "fingerprint/models.gen.go"
+
+// compareAliases derives the model aliases from the freshly generated gen source and
+// compares them with the committed fingerprint/models.gen.go.
+func compareAliases(root, outDir string) ([]fileDiff, error) {
+	src, err := os.ReadFile(filepath.Join(outDir, "fingerprint.gen.go"))
+	if err != nil {
+		return nil, err
+	}
+	want, err := aliasgen.Generate(src)
+	if err != nil {
+		return nil, err
+	}
+	got, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(aliasesFile)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return []fileDiff{{Path: aliasesFile, Kind: "missing"}}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if d, ok := firstDifference(got, want); ok {
+		d.Path = aliasesFile
+		return []fileDiff{d}, nil
+	}
+	return nil, nil
 }
 
 // directive is one //go:generate line, split into words.

@@ -35,6 +35,10 @@ func copyRepo(t *testing.T) string {
 			}
 		}
 	}
+	if err := os.MkdirAll(filepath.Join(dst, "fingerprint"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, filepath.Join(src, "fingerprint", "models.gen.go"), filepath.Join(dst, "fingerprint", "models.gen.go"))
 	return dst
 }
 
@@ -79,7 +83,7 @@ func TestCleanTreePasses(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d on a clean copy:\n%s", code, out)
 	}
-	for _, want := range []string{"ok   api/openapi.yaml validates", "ok   gen/ matches"} {
+	for _, want := range []string{"ok   api/openapi.yaml validates", "ok   gen/ and fingerprint/models.gen.go match"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -111,7 +115,7 @@ func TestHandEditOfGenIsDetected(t *testing.T) {
 		"gen/fingerprint.gen.go: first difference at line " + strconv.Itoa(line),
 		"committed: type Event struct { // hand edit",
 		"generated: type Event struct {",
-		"fix: run `go generate ./...`",
+		"fix: run `go generate ./gen ./fingerprint`",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -121,6 +125,27 @@ func TestHandEditOfGenIsDetected(t *testing.T) {
 	data, _ := os.ReadFile(genFile)
 	if !strings.Contains(string(data), "// hand edit") {
 		t.Error("gen-check overwrote the committed file")
+	}
+}
+
+func TestStaleModelAliasesAreDetected(t *testing.T) {
+	t.Parallel()
+	root := copyRepo(t)
+	aliases := filepath.Join(root, "fingerprint", "models.gen.go")
+	editFile(t, aliases, func(s string) string {
+		return strings.Replace(s, "\tEvent = gen.Event\n", "", 1)
+	})
+	code, out := runGenCheck(t, "-root", root)
+	if code != exitDrift || !strings.Contains(out, "fingerprint/models.gen.go: first difference at line") {
+		t.Fatalf("exit %d, want %d and the alias file named:\n%s", code, exitDrift, out)
+	}
+
+	if err := os.Remove(aliases); err != nil {
+		t.Fatal(err)
+	}
+	code, out = runGenCheck(t, "-root", root)
+	if code != exitDrift || !strings.Contains(out, "fingerprint/models.gen.go: missing") {
+		t.Fatalf("exit %d, want %d and the missing alias file named:\n%s", code, exitDrift, out)
 	}
 }
 
