@@ -67,6 +67,7 @@ func TestClientWrongKey(t *testing.T) {
 }
 
 func TestClientSearchFiltersRoundTrip(t *testing.T) {
+	t.Parallel() // heavy: overlaps with the other heavy tests
 	g := fingerprinttest.NewGenerator(5)
 	evs := g.Events(400)
 	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(evs...))
@@ -119,6 +120,7 @@ func TestClientSearchFiltersRoundTrip(t *testing.T) {
 }
 
 func TestClientIteratesOver1000Events(t *testing.T) {
+	t.Parallel() // heavy: overlaps with the other heavy tests
 	g := fingerprinttest.NewGenerator(1234)
 	evs := g.Events(1234)
 	for range 30 {

@@ -57,9 +57,14 @@ func (s *Server) analyzeRequest(w http.ResponseWriter, r *http.Request) {
 		VPN: ptr(false), VPNConfidence: ptr(gen.VPNConfidenceHigh),
 		VPNMethods: &gen.VPNMethods{PublicVPN: ptr(false), Relay: ptr(false)},
 	}
-	stored, err := cloneEvent(&ev)
+	raw, err := json.Marshal(&ev)
 	if err != nil {
-		writeError(w, badRequest("request body is not valid"))
+		writeError(w, errBodyInvalid)
+		return
+	}
+	stored, err := newStoredEvent(raw)
+	if err != nil {
+		writeError(w, errBodyInvalid)
 		return
 	}
 	s.mu.Lock()

@@ -41,6 +41,7 @@ var (
 	errIPAddress    = badRequest("invalid ip address")
 	errNoRoute      = &apiError{http.StatusNotFound, gen.ErrorCodeFailed, "no such API path"}
 	errNoMethod     = &apiError{http.StatusMethodNotAllowed, gen.ErrorCodeFailed, "method not allowed"}
+	errInternal     = &apiError{http.StatusInternalServerError, gen.ErrorCodeFailed, "internal server error"}
 )
 
 func badRequest(msg string) *apiError {

@@ -118,6 +118,7 @@ func TestLatency(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel() // heavy: overlaps with the other heavy tests
 	g := NewGenerator(7)
 	srv := NewServer(t, WithEvents(g.Events(50)...))
 	done := make(chan error)

@@ -24,6 +24,7 @@ func TestGeneratorIsDeterministic(t *testing.T) {
 }
 
 func TestGeneratedEventsAreValidAndRealistic(t *testing.T) {
+	t.Parallel() // heavy: overlaps with the other heavy tests
 	g := NewGenerator(11)
 	g.SetNow(fixedNow)
 	evs := g.Events(1500)

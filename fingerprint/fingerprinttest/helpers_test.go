@@ -2,7 +2,6 @@ package fingerprinttest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/stretchr/testify/require"
 )
 
@@ -61,31 +59,7 @@ func call(t *testing.T, srv *Server, method, pathAndQuery string, body any, head
 	return r
 }
 
-// checkAgainstSpec validates a response of a known operation against the spec.
-func checkAgainstSpec(t *testing.T, method, pathAndQuery string, r response) {
-	t.Helper()
-	sp, err := loadSpec()
-	require.NoError(t, err)
-	req, err := http.NewRequest(method, "http://x"+pathAndQuery, nil)
-	require.NoError(t, err)
-	route, params, err := sp.router.FindRoute(req)
-	if err != nil || route.Operation.Responses.Status(r.status) == nil {
-		return // not an API path, or a status the spec does not describe (a proxy's 502)
-	}
-	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
-		Status:                 r.status,
-		Header:                 r.header,
-		Body:                   io.NopCloser(bytes.NewReader(r.body)),
-		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
-	}
-	if r.header.Get("Content-Type") == "" && len(r.body) == 0 {
-		return // 200 with an empty body (PATCH, DELETE)
-	}
-	require.NoError(t, openapi3filter.ValidateResponse(context.Background(), in), "response %d %s", r.status, r.body)
-}
-
-// apiErr decodes an error body and checks status and code.
+// wantError decodes an error body and checks status and code.
 func wantError(t *testing.T, r response, status int, code gen.ErrorCode, message string) {
 	t.Helper()
 	require.Equal(t, status, r.status, "body: %s", r.body)

@@ -61,57 +61,65 @@ func (s *Server) searchEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	var matched []*gen.Event
+	var matched []*storedEvent
 	visitorKnown := q.visitorID == ""
-	for _, ev := range s.events {
+	for _, st := range s.events {
+		ev := st.ev
 		if !visitorKnown && ev.Identification != nil && ev.Identification.VisitorID == q.visitorID {
 			visitorKnown = true
 		}
 		if q.matches(ev) {
-			matched = append(matched, ev)
+			matched = append(matched, st)
 		}
 	}
+	s.mu.Unlock()
+	// Stored events are immutable: the rest needs no lock.
 	if !visitorKnown {
-		s.mu.Unlock()
 		writeError(w, errVisitorGone)
 		return
 	}
 	sortEvents(matched, q.reverse)
-	res := gen.EventSearch{Events: []gen.Event{}}
+	res := searchPage{Events: []json.RawMessage{}}
 	if q.totalHits > 0 {
 		res.TotalHits = ptr(min(int64(len(matched)), q.totalHits))
 	}
 	from := 0
 	if q.after != nil {
 		pos := &gen.Event{Timestamp: q.after.Timestamp, EventID: q.after.EventID}
-		from, _ = slices.BinarySearchFunc(matched, pos, func(a, b *gen.Event) int {
-			if a.EventID == b.EventID && a.Timestamp == b.Timestamp {
+		from, _ = slices.BinarySearchFunc(matched, pos, func(a *storedEvent, b *gen.Event) int {
+			if a.ev.EventID == b.EventID && a.ev.Timestamp == b.Timestamp {
 				return 0
 			}
-			if before(a, b, q.reverse) {
+			if before(a.ev, b, q.reverse) {
 				return -1
 			}
 			return 1
 		})
-		if from < len(matched) && matched[from].EventID == q.after.EventID {
+		if from < len(matched) && matched[from].ev.EventID == q.after.EventID {
 			from++
 		}
 	}
 	page := matched[from:min(from+q.limit, len(matched))]
-	for _, ev := range page {
-		res.Events = append(res.Events, *ev)
+	for _, st := range page {
+		res.Events = append(res.Events, st.raw)
 	}
 	if from+len(page) < len(matched) && len(page) > 0 {
-		last := page[len(page)-1]
+		last := page[len(page)-1].ev
 		res.PaginationKey = ptr(cursor{Timestamp: last.Timestamp, EventID: last.EventID}.encode())
 	}
 	b, err := json.Marshal(res)
-	s.mu.Unlock()
 	if err != nil {
-		writeError(w, &apiError{http.StatusInternalServerError, gen.ErrorCodeFailed, "internal server error"})
+		writeError(w, errInternal)
 		return
 	}
 	writeJSON(w, http.StatusOK, b)
+}
+
+// searchPage is gen.EventSearch with the events already encoded.
+type searchPage struct {
+	Events        []json.RawMessage `json:"events"`
+	PaginationKey *string           `json:"pagination_key,omitempty"`
+	TotalHits     *int64            `json:"total_hits,omitempty"`
 }
 
 func (q *query) matches(ev *gen.Event) bool {

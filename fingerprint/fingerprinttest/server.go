@@ -27,7 +27,7 @@ type Server struct {
 	url  string
 
 	mu           sync.Mutex
-	events       map[string]*gen.Event
+	events       map[string]*storedEvent
 	rulesets     map[string]RulesetFunc
 	faults       []*queuedFault
 	latency      time.Duration
@@ -66,7 +66,7 @@ func Start(opts ...Option) (*Server, error) {
 	s := &Server{
 		cfg:      cfg,
 		spec:     sp,
-		events:   make(map[string]*gen.Event),
+		events:   make(map[string]*storedEvent),
 		rulesets: make(map[string]RulesetFunc),
 		latency:  cfg.latency,
 		ids:      newIDSource(cfg.now().UnixNano()),

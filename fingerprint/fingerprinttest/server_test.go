@@ -156,4 +156,17 @@ func TestAddEventsValidatesAgainstTheSchema(t *testing.T) {
 	err := srv.AddEvents(at("ok", 1), ev)
 	require.ErrorContains(t, err, "e1")
 	require.Empty(t, srv.Events(), "nothing stored when one event is invalid")
+
+	// Large batches are checked in parallel: still all or nothing, and the first
+	// invalid event is the one reported.
+	batch := NewGenerator(1).Events(200)
+	batch[120].BotInfo = &gen.BotInfo{Category: "not-a-category"}
+	batch[150].BotInfo = &gen.BotInfo{Category: "not-a-category"}
+	err = srv.AddEvents(batch...)
+	require.ErrorContains(t, err, batch[120].EventID)
+	require.NotContains(t, err.Error(), batch[150].EventID)
+	require.Empty(t, srv.Events())
+	batch[120].BotInfo, batch[150].BotInfo = nil, nil
+	require.NoError(t, srv.AddEvents(batch...))
+	require.Len(t, srv.Events(), 200)
 }

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/fpgo/fingerprint-go/gen"
 )
@@ -24,45 +27,77 @@ type RulesetFunc func(ev gen.Event) gen.EventRuleAction
 // are found only by searches with source=edge, all others only without it.
 // The server keeps its own copies; later changes to the arguments do not affect it.
 func (s *Server) AddEvents(events ...gen.Event) error {
-	copies := make([]*gen.Event, 0, len(events))
-	for i := range events {
-		ev := &events[i]
-		if !validID(ev.EventID) {
-			return fmt.Errorf("fingerprinttest: AddEvents: event %d: invalid event_id %q", i, ev.EventID)
-		}
-		if ev.Timestamp <= 0 {
-			return fmt.Errorf("fingerprinttest: AddEvents: event %s: timestamp must be positive Unix milliseconds", ev.EventID)
-		}
-		b, err := json.Marshal(ev)
+	copies := make([]*storedEvent, len(events))
+	errs := make([]error, len(events))
+	// Checking an event against the schema takes about a millisecond under -race, so
+	// large seeds are checked on every CPU.
+	forEach(len(events), func(i int) { copies[i], errs[i] = s.prepareEvent(i, &events[i]) })
+	for _, err := range errs {
 		if err != nil {
-			return fmt.Errorf("fingerprinttest: AddEvents: event %s: %w", ev.EventID, err)
+			return err // the first, as a sequential check would report
 		}
-		if err := s.spec.validateEvent(b); err != nil {
-			return fmt.Errorf("fingerprinttest: AddEvents: event %s does not match the Event schema: %w", ev.EventID, err)
-		}
-		var c gen.Event
-		if err := json.Unmarshal(b, &c); err != nil {
-			return fmt.Errorf("fingerprinttest: AddEvents: event %s: %w", ev.EventID, err)
-		}
-		copies = append(copies, &c)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, c := range copies {
-		s.events[c.EventID] = c
+		s.events[c.ev.EventID] = c
 	}
 	return nil
+}
+
+// prepareEvent checks the i-th event given to AddEvents and makes the server's copy.
+func (s *Server) prepareEvent(i int, ev *gen.Event) (*storedEvent, error) {
+	if !validID(ev.EventID) {
+		return nil, fmt.Errorf("fingerprinttest: AddEvents: event %d: invalid event_id %q", i, ev.EventID)
+	}
+	if ev.Timestamp <= 0 {
+		return nil, fmt.Errorf("fingerprinttest: AddEvents: event %s: timestamp must be positive Unix milliseconds", ev.EventID)
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return nil, fmt.Errorf("fingerprinttest: AddEvents: event %s: %w", ev.EventID, err)
+	}
+	if err := s.spec.validateEvent(b); err != nil {
+		return nil, fmt.Errorf("fingerprinttest: AddEvents: event %s does not match the Event schema: %w", ev.EventID, err)
+	}
+	c, err := newStoredEvent(b)
+	if err != nil {
+		return nil, fmt.Errorf("fingerprinttest: AddEvents: event %s: %w", ev.EventID, err)
+	}
+	return c, nil
+}
+
+// forEach calls fn(0) ... fn(n-1), spread over GOMAXPROCS goroutines when n is large
+// enough for that to pay off.
+func forEach(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/16)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Event returns a copy of the stored event with the given ID.
 func (s *Server) Event(eventID string) (gen.Event, bool) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	ev, ok := s.events[eventID]
+	st, ok := s.events[eventID]
+	s.mu.Unlock()
 	if !ok {
 		return gen.Event{}, false
 	}
-	c, err := cloneEvent(ev)
+	c, err := st.clone()
 	if err != nil {
 		return gen.Event{}, false
 	}
@@ -72,15 +107,16 @@ func (s *Server) Event(eventID string) (gen.Event, bool) {
 // Events returns copies of all stored events, newest first.
 func (s *Server) Events() []gen.Event {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	all := make([]*gen.Event, 0, len(s.events))
-	for _, ev := range s.events {
-		all = append(all, ev)
+	all := make([]*storedEvent, 0, len(s.events))
+	for _, st := range s.events {
+		all = append(all, st)
 	}
+	s.mu.Unlock()
+	// Stored events are immutable, so copying them needs no lock.
 	sortEvents(all, false)
 	out := make([]gen.Event, 0, len(all))
-	for _, ev := range all {
-		if c, err := cloneEvent(ev); err == nil {
+	for _, st := range all {
+		if c, err := st.clone(); err == nil {
 			out = append(out, *c)
 		}
 	}
@@ -106,38 +142,36 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	rulesetID := r.URL.Query().Get("ruleset_id")
 	s.mu.Lock()
-	ev, ok := s.events[id]
-	var out *gen.Event
-	var err error
-	if ok {
-		out, err = cloneEvent(ev)
-	}
+	st, ok := s.events[id]
 	fn, hasRuleset := s.rulesets[rulesetID]
 	s.mu.Unlock()
 	switch {
 	case !ok:
 		writeError(w, errEventMissing)
-		return
-	case err != nil:
-		writeError(w, &apiError{http.StatusInternalServerError, gen.ErrorCodeFailed, "internal server error"})
-		return
 	case rulesetID != "" && !hasRuleset:
 		writeError(w, errRuleset)
-		return
-	case hasRuleset:
+	case !hasRuleset:
+		writeJSON(w, http.StatusOK, st.raw)
+	default:
+		// The ruleset function gets (and may change) its own copy.
+		out, err := st.clone()
+		if err != nil {
+			writeError(w, errInternal)
+			return
+		}
 		action := fn(*out)
 		if action.RulesetID == "" {
 			action.RulesetID = rulesetID
 		}
 		out.RuleAction = &action
+		writeEvent(w, out)
 	}
-	writeEvent(w, out)
 }
 
 func writeEvent(w http.ResponseWriter, ev any) {
 	b, err := json.Marshal(ev)
 	if err != nil {
-		writeError(w, &apiError{http.StatusInternalServerError, gen.ErrorCodeFailed, "internal server error"})
+		writeError(w, errInternal)
 		return
 	}
 	writeJSON(w, http.StatusOK, b)
@@ -170,13 +204,16 @@ func (s *Server) applyUpdate(id string, u gen.EventUpdate) *apiError {
 	now := s.cfg.now().UnixMilli()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ev, ok := s.events[id]
+	st, ok := s.events[id]
 	if !ok {
 		return errEventMissing
 	}
-	if now-ev.Timestamp < s.cfg.updateDelay.Milliseconds() {
+	if now-st.ev.Timestamp < s.cfg.updateDelay.Milliseconds() {
 		return errNotReady
 	}
+	// Stored events are immutable (readers use them without the lock): change a
+	// shallow copy whose changed fields point to new values, and replace the event.
+	ev := *st.ev
 	if u.LinkedID != nil {
 		ev.LinkedID = ptr(*u.LinkedID)
 	}
@@ -187,6 +224,11 @@ func (s *Server) applyUpdate(id string, u gen.EventUpdate) *apiError {
 	if u.Suspect != nil {
 		ev.Suspect = ptr(*u.Suspect)
 	}
+	raw, err := json.Marshal(&ev)
+	if err != nil {
+		return errInternal
+	}
+	s.events[id] = &storedEvent{ev: &ev, raw: raw}
 	return nil
 }
 
@@ -211,8 +253,8 @@ func (s *Server) deleteEvents(visitorID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
-	for eid, ev := range s.events {
-		if ev.Identification != nil && ev.Identification.VisitorID == visitorID {
+	for eid, st := range s.events {
+		if ev := st.ev; ev.Identification != nil && ev.Identification.VisitorID == visitorID {
 			delete(s.events, eid)
 			n++
 		}
@@ -233,15 +275,28 @@ func validID(id string) bool {
 	return true
 }
 
-// cloneEvent deep-copies an event through its JSON form, which also proves that the
-// event can be served.
-func cloneEvent(ev *gen.Event) (*gen.Event, error) {
-	b, err := json.Marshal(ev)
-	if err != nil {
+// storedEvent is an event as the server keeps it: decoded for filtering and encoded
+// for serving. It is never changed after it is stored (an update stores a new one),
+// so handlers can use it after releasing the lock.
+type storedEvent struct {
+	ev  *gen.Event
+	raw []byte // the JSON served for ev
+}
+
+// newStoredEvent decodes the event's JSON into a copy that shares nothing with the
+// caller's value.
+func newStoredEvent(raw []byte) (*storedEvent, error) {
+	var ev gen.Event
+	if err := json.Unmarshal(raw, &ev); err != nil {
 		return nil, err
 	}
+	return &storedEvent{ev: &ev, raw: raw}, nil
+}
+
+// clone returns a deep copy of the event, for callers that may change it.
+func (st *storedEvent) clone() (*gen.Event, error) {
 	var c gen.Event
-	if err := json.Unmarshal(b, &c); err != nil {
+	if err := json.Unmarshal(st.raw, &c); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -249,8 +304,8 @@ func cloneEvent(ev *gen.Event) (*gen.Event, error) {
 
 // sortEvents orders newest first (or oldest first when reverse), breaking timestamp
 // ties by event ID so that pagination is stable.
-func sortEvents(evs []*gen.Event, reverse bool) {
-	sort.Slice(evs, func(i, j int) bool { return before(evs[i], evs[j], reverse) })
+func sortEvents(evs []*storedEvent, reverse bool) {
+	sort.Slice(evs, func(i, j int) bool { return before(evs[i].ev, evs[j].ev, reverse) })
 }
 
 // before reports whether a comes before b in the search order.

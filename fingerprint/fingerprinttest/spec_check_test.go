@@ -1,0 +1,133 @@
+package fingerprinttest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/stretchr/testify/require"
+)
+
+// Every response that call() receives is checked against api/openapi.yaml. Statuses
+// and content types are checked at once; bodies are decoded at once and validated
+// after all tests ran, one batch per schema. kin-openapi compiles an OpenAPI 3.1
+// schema on every validation (about 30 ms for Event under -race), so validating each
+// body on its own made this package's tests several times slower.
+
+// pendingBody is a response body waiting for validation.
+type pendingBody struct {
+	test  string // the test that received it
+	what  string // "200 GET /events/..."
+	value any    // the decoded JSON
+}
+
+var pending = struct {
+	sync.Mutex
+	bySchema map[*openapi3.Schema][]pendingBody
+}{bySchema: map[*openapi3.Schema][]pendingBody{}}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pending.Lock()
+	defer pending.Unlock()
+	for schema, bodies := range pending.bySchema {
+		for _, err := range validateBodies(schema, bodies) {
+			fmt.Fprintln(os.Stderr, "FAIL: response does not match the spec:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// checkAgainstSpec checks the status and content type of a response of a known
+// operation and queues its body for validation.
+func checkAgainstSpec(t *testing.T, method, pathAndQuery string, r response) {
+	t.Helper()
+	sp, err := loadSpec()
+	require.NoError(t, err)
+	req, err := http.NewRequest(method, "http://x"+pathAndQuery, nil)
+	require.NoError(t, err)
+	route, params, err := sp.router.FindRoute(req)
+	if err != nil {
+		return // not an API path
+	}
+	spec := route.Operation.Responses.Status(r.status)
+	if spec == nil {
+		return // a status the spec does not describe (a proxy's 502)
+	}
+	if r.header.Get("Content-Type") == "" && len(r.body) == 0 {
+		return // 200 with an empty body (PATCH, DELETE)
+	}
+	// Status and headers; the body is validated in one batch per schema (see above).
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 r.status,
+		Header:                 r.header,
+		Body:                   io.NopCloser(bytes.NewReader(r.body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, ExcludeResponseBody: true},
+	}
+	require.NoError(t, openapi3filter.ValidateResponse(context.Background(), in))
+	what := fmt.Sprintf("%d %s %s", r.status, method, pathAndQuery)
+	media := spec.Value.Content.Get(r.header.Get("Content-Type"))
+	require.NotNil(t, media, "%s: content type %q is not in the spec", what, r.header.Get("Content-Type"))
+	if media.Schema == nil {
+		return
+	}
+	var v any
+	require.NoError(t, json.Unmarshal(r.body, &v), "%s: %s", what, r.body)
+	pending.Lock()
+	defer pending.Unlock()
+	pending.bySchema[media.Schema.Value] = append(pending.bySchema[media.Schema.Value], pendingBody{t.Name(), what, v})
+}
+
+// validateBodies validates bodies against schema as one array, as a response would
+// be (3.1 rules, readOnly allowed). Only when the batch fails are the bodies validated
+// one by one, to name the failing responses.
+func validateBodies(schema *openapi3.Schema, bodies []pendingBody) []error {
+	opts := []openapi3.SchemaValidationOption{openapi3.EnableJSONSchema2020(), openapi3.VisitAsResponse()}
+	values := make([]any, len(bodies))
+	for i, b := range bodies {
+		values[i] = b.value
+	}
+	batch := openapi3.NewArraySchema().WithItems(schema)
+	if batch.VisitJSON(values, opts...) == nil {
+		return nil
+	}
+	var errs []error
+	for _, b := range bodies {
+		if err := schema.VisitJSON(b.value, opts...); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %s: %w", b.test, b.what, err))
+		}
+	}
+	if len(errs) == 0 {
+		errs = append(errs, errors.New("a batch of responses failed validation, but each one passed alone"))
+	}
+	return errs
+}
+
+// TestBatchValidationNamesBadBodies proves the batched check catches what a per-response
+// check would: an event without its required timestamp, and an error body with an
+// unknown error code shape.
+func TestBatchValidationNamesBadBodies(t *testing.T) {
+	sp, err := loadSpec()
+	require.NoError(t, err)
+	event := sp.doc.Components.Schemas["Event"].Value
+	good := map[string]any{"event_id": "e1", "timestamp": float64(1700000000000)}
+	bad := map[string]any{"event_id": "e2"}
+	badType := map[string]any{"event_id": "e3", "timestamp": "yesterday"}
+
+	require.Empty(t, validateBodies(event, []pendingBody{{"T", "good", good}}))
+	errs := validateBodies(event, []pendingBody{{"T1", "good", good}, {"T2", "missing", bad}, {"T3", "wrong type", badType}})
+	require.Len(t, errs, 2)
+	require.Contains(t, errs[0].Error(), "T2: missing")
+	require.Contains(t, errs[1].Error(), "T3: wrong type")
+}
