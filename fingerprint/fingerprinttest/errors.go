@@ -19,6 +19,7 @@ type apiError struct {
 	message string
 }
 
+// Error describes the response, for logs and test failures.
 func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.code, e.message) }
 
 // The messages follow the wording the real API uses for the same conditions.

@@ -20,13 +20,15 @@ type Fault struct {
 	Operation string
 	// Status is the HTTP status to answer with (ignored by Reset and Truncate).
 	Status int
-	// Code and Message fill the JSON error body. Empty Code picks the code the real
-	// API uses for Status; empty Message picks its usual message.
-	Code    gen.ErrorCode
+	// Code is the error code of the JSON error body; empty picks the code the real
+	// API uses for Status.
+	Code gen.ErrorCode
+	// Message is the message of the JSON error body; empty picks the usual one.
 	Message string
-	// Body, when set, is sent verbatim instead of the JSON error body, with
-	// ContentType (default "text/html; charset=utf-8"), like a proxy's error page.
-	Body        []byte
+	// Body, when set, is sent verbatim instead of the JSON error body, like a proxy's
+	// error page.
+	Body []byte
+	// ContentType is the Content-Type of Body (default "text/html; charset=utf-8").
 	ContentType string
 	// RetryAfter is sent as the Retry-After header when non-empty: seconds ("2") or an
 	// HTTP date.
@@ -85,7 +87,8 @@ func TruncatedBody() Fault { return Fault{Truncate: true} }
 // ConnectionReset closes the connection without answering.
 func ConnectionReset() Fault { return Fault{Reset: true} }
 
-// defaultErrors is what the real API sends for each status when Code is empty.
+// defaultErrors is what the real API sends for each status when Code is empty
+// (defaultError adjusts it for the operation).
 var defaultErrors = map[int]*apiError{
 	http.StatusBadRequest:            badRequest("request cannot be parsed"),
 	http.StatusForbidden:             errKeyNotFound,
@@ -96,6 +99,22 @@ var defaultErrors = map[int]*apiError{
 	http.StatusInternalServerError:   {http.StatusInternalServerError, gen.ErrorCodeFailed, "internal server error"},
 	http.StatusServiceUnavailable:    {http.StatusServiceUnavailable, gen.ErrorCodeServiceUnavailable, "service unavailable"},
 	http.StatusGatewayTimeout:        {http.StatusGatewayTimeout, gen.ErrorCodeFailed, "gateway timeout"},
+}
+
+// defaultError is the error the real API sends with status for operation op: search
+// and delete have their own 404 and search its own 429 message.
+func defaultError(status int, op string) *apiError {
+	d, ok := defaultErrors[status]
+	if !ok {
+		return &apiError{status: status, code: gen.ErrorCodeFailed, message: http.StatusText(status)}
+	}
+	switch {
+	case status == http.StatusNotFound && (op == OpSearchEvents || op == OpDeleteVisitorData):
+		d = errVisitorGone
+	case status == http.StatusTooManyRequests && op == OpSearchEvents:
+		return &apiError{status: status, code: d.code, message: "too many search requests"}
+	}
+	return &apiError{status: status, code: d.code, message: d.message}
 }
 
 type queuedFault struct {
@@ -175,7 +194,8 @@ func (f *Fault) kind() string {
 	return "status " + strconv.Itoa(f.Status)
 }
 
-func (f *Fault) write(w http.ResponseWriter) {
+// write answers a request for operation op as f describes.
+func (f *Fault) write(w http.ResponseWriter, op string) {
 	for k, vs := range f.Header {
 		for _, v := range vs {
 			w.Header().Add(k, v)
@@ -194,10 +214,7 @@ func (f *Fault) write(w http.ResponseWriter) {
 		_, _ = w.Write(f.Body)
 		return
 	}
-	e := &apiError{status: f.Status, code: gen.ErrorCodeFailed, message: http.StatusText(f.Status)}
-	if d, ok := defaultErrors[f.Status]; ok {
-		e = &apiError{status: f.Status, code: d.code, message: d.message}
-	}
+	e := defaultError(f.Status, op)
 	if f.Code != "" {
 		e.code = f.Code
 	}

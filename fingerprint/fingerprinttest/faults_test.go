@@ -43,6 +43,18 @@ func TestFailNextStatuses(t *testing.T) {
 	log := srv.Requests()
 	require.Equal(t, "status 429", log[0].Fault)
 	require.Equal(t, "", log[2].Fault)
+
+	// Defaults follow the operation, as the real API's bodies do.
+	require.NoError(t, srv.FailNext(1, TooManyRequests("")))
+	r = call(t, srv, "GET", "/events", nil)
+	wantError(t, r, http.StatusTooManyRequests, gen.ErrorCodeTooManyRequests, "too many search requests")
+	require.Empty(t, r.header.Get("Retry-After"))
+	require.NoError(t, srv.FailNext(1, Fault{Status: 404}))
+	wantError(t, call(t, srv, "GET", "/events/e1", nil), http.StatusNotFound, gen.ErrorCodeEventNotFound, "event id not found")
+	require.NoError(t, srv.FailNext(1, Fault{Status: 404}))
+	wantError(t, call(t, srv, "DELETE", "/visitors/v1", nil), http.StatusNotFound, gen.ErrorCodeVisitorNotFound, "visitor not found")
+	require.NoError(t, srv.FailNext(1, Fault{Status: 418}))
+	wantError(t, call(t, srv, "GET", "/events/e1", nil), http.StatusTeapot, gen.ErrorCodeFailed, "I'm a teapot")
 }
 
 func TestFaultsTargetOneOperation(t *testing.T) {

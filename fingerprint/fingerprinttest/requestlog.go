@@ -8,15 +8,15 @@ import (
 
 // Request is one entry of the request log. It never holds the Authorization header.
 type Request struct {
-	Time      time.Time
-	Method    string
-	Path      string     // escaped path, including BasePath
-	Query     url.Values // decoded query parameters
-	Header    http.Header
-	Body      []byte
-	Operation string // operation ID, empty when the path is not an API path
-	Status    int    // status sent; 0 when the connection was reset
-	Fault     string // "status 503", "truncate", "reset"; empty for normal responses
+	Time      time.Time   // when the request arrived
+	Method    string      // HTTP method
+	Path      string      // escaped path, including BasePath
+	Query     url.Values  // decoded query parameters
+	Header    http.Header // request headers, without Authorization
+	Body      []byte      // request body; nil when the server did not read it (no body, bad key, or a fault answered first)
+	Operation string      // operation ID, empty when the path is not an API path
+	Status    int         // status sent; 0 when the connection was reset
+	Fault     string      // "status 503", "truncate", "reset"; empty for normal responses
 }
 
 func newRequestEntry(r *http.Request) *Request {

@@ -160,7 +160,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			})
 			return
 		}
-		fault.write(rw)
+		fault.write(rw, op)
 		return
 	}
 	s.handle(rw, r2, op, route, params)
@@ -212,6 +212,7 @@ type statusWriter struct {
 	wroteHeader bool
 }
 
+// WriteHeader reports code before passing it on, once.
 func (w *statusWriter) WriteHeader(code int) {
 	if !w.wroteHeader {
 		w.wroteHeader = true
@@ -223,6 +224,7 @@ func (w *statusWriter) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the connection (read deadlines).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Write sends an implicit 200 through WriteHeader first, so it is reported too.
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
