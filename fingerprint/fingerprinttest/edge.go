@@ -80,12 +80,19 @@ func (s *Server) analyzeRequest(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// EdgeRequests returns the bodies of the POST /edge requests the server accepted, so
-// tests can check what a middleware forwarded (for example, that cookies were blanked).
+// EdgeRequests returns copies of the bodies of the POST /edge requests the server
+// accepted, so tests can check what a middleware forwarded (for example, that cookies
+// were blanked).
 func (s *Server) EdgeRequests() []gen.EdgeRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]gen.EdgeRequest(nil), s.edgeRequests...)
+	out := make([]gen.EdgeRequest, len(s.edgeRequests))
+	for i, req := range s.edgeRequests {
+		// Headers and tags are shared otherwise; a JSON round trip copies them all.
+		b, _ := json.Marshal(req)
+		_ = json.Unmarshal(b, &out[i])
+	}
+	return out
 }
 
 // edgeIPInfo builds ip_info. An IPv4-mapped IPv6 address is reported under v4, as the

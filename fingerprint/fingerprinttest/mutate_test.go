@@ -107,6 +107,8 @@ func TestAnalyzeRequestCreatesAnEdgeEvent(t *testing.T) {
 	require.Len(t, forwarded, 1)
 	require.Equal(t, "Cookie", forwarded[0].Headers[2].Name)
 	require.Equal(t, "", forwarded[0].Headers[2].Value)
+	forwarded[0].Headers[2].Value = "changed by the caller"
+	require.Equal(t, "", srv.EdgeRequests()[0].Headers[2].Value, "callers get copies")
 }
 
 func TestAnalyzeRequestIPv4MappedAndBots(t *testing.T) {
