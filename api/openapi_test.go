@@ -7,14 +7,14 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/fpgo/fingerprint-go/api"
+	"github.com/fpgo/fingerprint-go/internal/apispec"
 )
 
 func loadEmbedded(t *testing.T) *openapi3.T {
 	t.Helper()
-	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPI)
+	doc, err := apispec.Load()
 	if err != nil {
-		t.Fatalf("load embedded api/openapi.yaml: %v", err)
+		t.Fatal(err)
 	}
 	return doc
 }

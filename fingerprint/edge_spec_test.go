@@ -11,8 +11,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/fpgo/fingerprint-go/api"
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/internal/apispec"
 )
 
 // edgeRequestSamples are EdgeRequestFromHTTP outputs covering IPv4, IPv6, credentials,
@@ -66,7 +66,7 @@ func validateEdgeSamples(t *testing.T, doc *openapi3.T) {
 
 func TestEdgeRequestFromHTTP_MatchesOurSpec(t *testing.T) {
 	t.Parallel()
-	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPI)
+	doc, err := apispec.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,19 +6,17 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
-	"github.com/fpgo/fingerprint-go/api"
+	"github.com/fpgo/fingerprint-go/internal/apispec"
 )
 
 // loadSpec parses api/openapi.yaml, the source of truth of gen/ and of these checks.
 func loadSpec(t *testing.T) *openapi3.T {
 	t.Helper()
-	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPI)
+	doc, err := apispec.Load()
 	if err != nil {
-		t.Fatalf("loading api/openapi.yaml: %v", err)
+		t.Fatal(err)
 	}
 	return doc
 }
@@ -68,11 +66,9 @@ type specValidator struct {
 
 func newSpecValidator(t *testing.T) *specValidator {
 	t.Helper()
-	doc := loadSpec(t)
-	doc.Servers = nil // match paths directly under the test server's root
-	router, err := legacy.NewRouter(doc)
+	router, err := apispec.NewPathRouter(loadSpec(t)) // paths directly under the test server's root
 	if err != nil {
-		t.Fatalf("router: %v", err)
+		t.Fatal(err)
 	}
 	return &specValidator{router: router}
 }
@@ -84,8 +80,5 @@ func (v *specValidator) validate(r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("no route: %w", err)
 	}
-	return openapi3filter.ValidateRequest(r.Context(), &openapi3filter.RequestValidationInput{
-		Request: r, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
-	})
+	return apispec.ValidateRequest(r.Context(), r, route, params, true)
 }

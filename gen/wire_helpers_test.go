@@ -14,8 +14,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/fpgo/fingerprint-go/api"
 	"github.com/fpgo/fingerprint-go/gen"
+	"github.com/fpgo/fingerprint-go/internal/apispec"
 )
 
 // wireType names the generated type a JSON body decodes into; it is also the
@@ -153,12 +153,9 @@ var (
 // ourSpec is api/openapi.yaml, loaded once for all tests.
 func ourSpec(t *testing.T) *openapi3.T {
 	t.Helper()
-	specOnce.Do(func() {
-		loader := openapi3.NewLoader()
-		specDoc, specErr = loader.LoadFromData(api.OpenAPI)
-	})
+	specOnce.Do(func() { specDoc, specErr = apispec.Load() })
 	if specErr != nil {
-		t.Fatalf("load api/openapi.yaml: %v", specErr)
+		t.Fatal(specErr)
 	}
 	return specDoc
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fpgo/fingerprint-go/gen"
+	"github.com/fpgo/fingerprint-go/internal/apispec"
 	"github.com/getkin/kin-openapi/routers"
 )
 
@@ -24,7 +25,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, op string, route
 		writeError(w, e)
 		return
 	}
-	if err := s.spec.validate(r.Context(), r, route, params); err != nil {
+	// Authentication was checked above; the first violation decides the answer.
+	if err := apispec.ValidateRequest(r.Context(), r, route, params, false); err != nil {
 		writeError(w, fromValidation(err))
 		return
 	}

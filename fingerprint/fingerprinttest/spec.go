@@ -1,17 +1,13 @@
 package fingerprinttest
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"sync"
 
-	"github.com/fpgo/fingerprint-go/api"
+	"github.com/fpgo/fingerprint-go/internal/apispec"
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 )
 
 // Operation IDs of api/openapi.yaml. Faults and the request log name operations with them.
@@ -39,18 +35,15 @@ var (
 
 func loadSpec() (*spec, error) {
 	specOnce.Do(func() {
-		loader := openapi3.NewLoader()
-		doc, err := loader.LoadFromData(api.OpenAPI)
+		doc, err := apispec.Load()
 		if err != nil {
-			specErr = fmt.Errorf("fingerprinttest: parse embedded OpenAPI: %w", err)
+			specErr = fmt.Errorf("fingerprinttest: %w", err)
 			return
 		}
-		// The spec names the vendor's hosts; this server matches paths only, after
-		// stripping its own base path.
-		doc.Servers = nil
-		router, err := legacy.NewRouter(doc)
+		// This server matches paths only, after stripping its own base path.
+		router, err := apispec.NewPathRouter(doc)
 		if err != nil {
-			specErr = fmt.Errorf("fingerprinttest: build router: %w", err)
+			specErr = fmt.Errorf("fingerprinttest: %w", err)
 			return
 		}
 		ref := doc.Components.Schemas["Event"]
@@ -61,20 +54,6 @@ func loadSpec() (*spec, error) {
 		loadedSpec = &spec{doc: doc, router: router, event: ref.Value}
 	})
 	return loadedSpec, specErr
-}
-
-// validate checks r (whose path is relative to the API base) against the operation's
-// parameters and body schema. Authentication is checked separately, before this.
-func (s *spec) validate(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string) error {
-	in := &openapi3filter.RequestValidationInput{
-		Request:    r,
-		PathParams: params,
-		Route:      route,
-		Options: &openapi3filter.Options{
-			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-		},
-	}
-	return openapi3filter.ValidateRequest(ctx, in)
 }
 
 // validateEvent checks an event's JSON against the Event schema, so the server never
