@@ -103,14 +103,6 @@ func (c *Client) usable() error {
 	return nil
 }
 
-// authorize is the request editor that adds the bearer token.
-func (c *Client) authorize(_ context.Context, req *http.Request) error {
-	req.Header.Set("Authorization", "Bearer "+c.secretKey)
-	return nil
-}
-
-var _ gen.RequestEditorFn = (*Client)(nil).authorize
-
 // operation identifies an API operation for errors, logs and the retry policy.
 type operation struct {
 	method string
@@ -207,9 +199,7 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 		}
 		r.Body = body
 	}
-	if err := c.authorize(actx, r); err != nil {
-		return nil, &attemptFailure{transport: err}
-	}
+	r.Header.Set("Authorization", "Bearer "+c.secretKey)
 
 	start := c.now()
 	resp, err := c.httpClient.Do(r)
