@@ -49,13 +49,22 @@ func newFakeClient(t *testing.T, srv *fingerprinttest.Server, opts ...Option) (*
 	}
 }
 
+// fakeRequests lists the logged requests of one operation, oldest first.
+func fakeRequests(srv *fingerprinttest.Server, op string) []fingerprinttest.Request {
+	var out []fingerprinttest.Request
+	for _, r := range srv.Requests() {
+		if r.Operation == op {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // fakeStatuses lists the status of each logged request of one operation (0: reset).
 func fakeStatuses(srv *fingerprinttest.Server, op string) []int {
 	var out []int
-	for _, r := range srv.Requests() {
-		if r.Operation == op {
-			out = append(out, r.Status)
-		}
+	for _, r := range fakeRequests(srv, op) {
+		out = append(out, r.Status)
 	}
 	return out
 }

@@ -123,12 +123,7 @@ func (r *rig) fail(n int, f fingerprinttest.Fault) {
 // returns those requests.
 func (r *rig) wantAttempts(op string, n int) []fingerprinttest.Request {
 	r.t.Helper()
-	var out []fingerprinttest.Request
-	for _, req := range r.fake.Requests() {
-		if req.Operation == op {
-			out = append(out, req)
-		}
-	}
+	out := fakeRequests(r.fake, op)
 	if len(out) != n {
 		r.t.Errorf("%s: %d attempts, want %d", op, len(out), n)
 	}
