@@ -175,7 +175,7 @@ func contextError(ctxErr, last error) error {
 	if last == nil {
 		return fmt.Errorf("fingerprint: %w", ctxErr)
 	}
-	return fmt.Errorf("%w; last attempt: %w", ctxErr, last)
+	return fmt.Errorf("fingerprint: %w; last attempt: %w", ctxErr, last)
 }
 
 // attempt sends one copy of req and reads the whole response under the per-attempt timeout.

@@ -246,6 +246,9 @@ func TestCancelDuringBackoffKeepsBothErrors(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
 		t.Fatalf("err = %v, want context.Canceled wrapping the 503", err)
 	}
+	if want := "fingerprint: context canceled; last attempt: fingerprint: GET /events/{event_id}: 503 service_unavailable: down"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
 	if calls.Load() != 1 {
 		t.Errorf("calls = %d", calls.Load())
 	}
