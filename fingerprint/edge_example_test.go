@@ -85,3 +85,43 @@ func ExampleClient_EdgeMiddleware() {
 	// Output:
 	// 403
 }
+
+func ExampleEdgeResultFromContext() {
+	// A stand-in for the Fingerprint API: every request comes from a known AI agent.
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"event_id":"1760000000999.Edge02","timestamp":1760000000999,
+			"ip_info":{"v4":{"address":"127.0.0.1"}},
+			"bot_info":{"category":"ai_agent","confidence":"high","identity":"signed","name":"ExampleAgent","provider":"Example"}}`)
+	}))
+	defer api.Close()
+	client, err := fingerprint.NewClient("your-secret-api-key", fingerprint.WithBaseURL(api.URL))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Without Decide, every analysed request is served; handlers read the result.
+	protect := client.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{Timeout: 2 * time.Second})
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		res, ok := fingerprint.EdgeResultFromContext(r.Context())
+		if !ok { // analysis skipped or failed (fail-open)
+			fmt.Fprintln(w, "no result")
+			return
+		}
+		if res.BotInfo != nil {
+			fmt.Fprintln(w, res.BotInfo.Category, res.BotInfo.Name)
+		}
+	})
+	site := httptest.NewServer(protect(app))
+	defer site.Close()
+
+	res, err := http.Get(site.URL + "/docs")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	fmt.Print(string(body))
+	// Output:
+	// ai_agent ExampleAgent
+}

@@ -63,3 +63,28 @@ func ExampleParseDecryptionKey() {
 	// DecryptionKey{Algorithm: "aes-256-gcm", Key: [32 bytes redacted]}
 	// true
 }
+
+func ExampleUnsealEventWithOptions() {
+	key, err := fingerprint.ParseDecryptionKey("ZXhhbXBsZS1rZXktbmV3LTAxMjM0NTY3ODlhYmNkZWY=")
+	if err != nil {
+		log.Fatal(err)
+	}
+	sealed, err := fingerprint.SealEvent([]byte(`{"event_id":"1760000000123.Ab3xYz","timestamp":1760000000123}`), key)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Lower the cap on the decompressed event (DefaultMaxUnsealedSize is 4 MiB).
+	ev, err := fingerprint.UnsealEventWithOptions(sealed, &fingerprint.UnsealEventOptions{MaxDecompressedSize: 64 << 10}, key)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ev.EventID)
+
+	// A payload over the cap is refused, never truncated.
+	_, err = fingerprint.UnsealEventWithOptions(sealed, &fingerprint.UnsealEventOptions{MaxDecompressedSize: 16}, key)
+	fmt.Println(errors.Is(err, fingerprint.ErrUnsealedTooLarge))
+	// Output:
+	// 1760000000123.Ab3xYz
+	// true
+}

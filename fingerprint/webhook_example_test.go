@@ -68,3 +68,37 @@ func ExampleWebhookHandler() {
 	// 200
 	// 401
 }
+
+func ExampleWebhookHandlerWithOptions() {
+	const secret = "whsec-from-the-dashboard"
+	h := fingerprint.WebhookHandlerWithOptions(secret,
+		func(ctx context.Context, ev *fingerprint.Event) error { return nil },
+		&fingerprint.WebhookHandlerOptions{
+			MaxBodyBytes: 256, // events are larger in practice; the default is 1 MiB
+			OnError: func(r *http.Request, status int, err error) {
+				fmt.Println("rejected:", status, errors.Is(err, fingerprint.ErrInvalidSignature))
+			},
+		})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	body := `{"event_id":"1760000000123.Ab3xYz","timestamp":1760000000123}`
+	for _, b := range []string{body, body + strings.Repeat(" ", 256)} {
+		req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(b))
+		if err != nil {
+			log.Fatal(err)
+		}
+		req.Header.Set(fingerprint.WebhookSignatureHeader, "v1=forged")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		res.Body.Close()
+		fmt.Println(res.StatusCode)
+	}
+	// Output:
+	// rejected: 401 true
+	// 401
+	// rejected: 413 false
+	// 413
+}
