@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
@@ -217,4 +219,28 @@ func ExamplePtr() {
 	update := fingerprint.EventUpdate{Suspect: fingerprint.Ptr(true)}
 	fmt.Println(*update.Suspect)
 	// Output: true
+}
+
+func ExampleWithLogger() {
+	srv := startFakeAPI()
+	defer srv.Close()
+
+	// Drop the attributes that change from run to run (time, duration, the test server's port).
+	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
+		Level: slog.LevelDebug,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			switch a.Key {
+			case slog.TimeKey, "duration", "url":
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	client, err := fingerprint.NewClient("example-secret-key", fingerprint.WithBaseURL(srv.URL), fingerprint.WithLogger(logger))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, _ = client.GetEvent(context.Background(), "1708102555327.NLOjmg", nil)
+	// Output:
+	// level=DEBUG msg="fingerprint: request" method=GET path=/events/{event_id} attempt=1 status=200
 }
