@@ -152,9 +152,10 @@ func (h *heapObjects) read() uint64 {
 }
 
 // BenchmarkSearchEventsIter pages through n events, 100 per page, from two servers:
-// server=fake is fingerprinttest (it filters, sorts and encodes on every request, so it
-// dominates the time), server=static replays one pre-encoded page of 100 events with
-// a new pagination_key each time (client cost only, and server memory independent of n).
+// server=fake is fingerprinttest (it keeps its events sorted, so a request filters its
+// time window in order only until the page is full, then joins the events' stored JSON),
+// server=static replays one pre-encoded page of 100 events with a new pagination_key
+// each time (client cost only, and server memory independent of n).
 //
 // Besides events/s it reports two heap figures above a baseline taken after the server
 // was filled (so the fake server's store does not count):

@@ -68,7 +68,7 @@ func (s *Server) analyzeRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.events[ev.EventID] = stored
+	s.putEvent(stored)
 	s.edgeRequests = append(s.edgeRequests, req)
 	s.mu.Unlock()
 

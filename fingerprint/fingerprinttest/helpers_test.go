@@ -96,3 +96,11 @@ func fixedClock() time.Time { return fixedNow }
 func at(id string, minutesAgo int) gen.Event {
 	return gen.Event{EventID: id, Timestamp: fixedNow.Add(-time.Duration(minutesAgo) * time.Minute).UnixMilli()}
 }
+
+// before reports whether a comes before b in the search order.
+func before(a, b *gen.Event, reverse bool) bool {
+	if a.Timestamp != b.Timestamp {
+		return (a.Timestamp < b.Timestamp) == reverse
+	}
+	return (a.EventID < b.EventID) == reverse
+}

@@ -3,6 +3,7 @@ package fingerprinttest
 import (
 	"encoding/base64"
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -61,65 +62,109 @@ func (s *Server) searchEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	var matched []*storedEvent
-	visitorKnown := q.visitorID == ""
-	for _, st := range s.events {
-		ev := st.ev
-		if !visitorKnown && ev.Identification != nil && ev.Identification.VisitorID == q.visitorID {
-			visitorKnown = true
-		}
-		if q.matches(ev) {
-			matched = append(matched, st)
-		}
-	}
+	page, more, total := s.findPage(q)
+	// Any match has the visitor_id searched for, so the whole store is scanned only
+	// when nothing matched.
+	visitorKnown := q.visitorID == "" || len(page) > 0 || total > 0 || s.hasVisitor(q.visitorID)
 	s.mu.Unlock()
 	// Stored events are immutable: the rest needs no lock.
 	if !visitorKnown {
 		writeError(w, errVisitorGone)
 		return
 	}
-	sortEvents(matched, q.reverse)
-	res := searchPage{Events: []json.RawMessage{}}
-	if q.totalHits > 0 {
-		res.TotalHits = ptr(min(int64(len(matched)), q.totalHits))
-	}
-	from := 0
-	if q.after != nil {
-		pos := &gen.Event{Timestamp: q.after.Timestamp, EventID: q.after.EventID}
-		from, _ = slices.BinarySearchFunc(matched, pos, func(a *storedEvent, b *gen.Event) int {
-			if a.ev.EventID == b.EventID && a.ev.Timestamp == b.Timestamp {
-				return 0
-			}
-			if before(a.ev, b, q.reverse) {
-				return -1
-			}
-			return 1
-		})
-		if from < len(matched) && matched[from].ev.EventID == q.after.EventID {
-			from++
-		}
-	}
-	page := matched[from:min(from+q.limit, len(matched))]
-	for _, st := range page {
-		res.Events = append(res.Events, st.raw)
-	}
-	if from+len(page) < len(matched) && len(page) > 0 {
-		last := page[len(page)-1].ev
-		res.PaginationKey = ptr(cursor{Timestamp: last.Timestamp, EventID: last.EventID}.encode())
-	}
-	b, err := json.Marshal(res)
-	if err != nil {
-		writeError(w, errInternal)
-		return
-	}
-	writeJSON(w, http.StatusOK, b)
+	writeJSON(w, http.StatusOK, encodePage(page, more, total, q.totalHits > 0))
 }
 
-// searchPage is gen.EventSearch with the events already encoded.
-type searchPage struct {
-	Events        []json.RawMessage `json:"events"`
-	PaginationKey *string           `json:"pagination_key,omitempty"`
-	TotalHits     *int64            `json:"total_hits,omitempty"`
+// findPage returns the page of events q asks for, whether more match after it, and
+// the number of matches in the whole time window (pagination_key ignored), counted
+// only up to q.totalHits. It needs s.mu held.
+func (s *Server) findPage(q *query) (page []*storedEvent, more bool, total int64) {
+	// s.order[lo:hi] is the time window; [from:to] is the part after the cursor.
+	lo, hi := s.firstAtOrAfter(q.start), s.firstAtOrAfter(q.end+1)
+	if q.end == math.MaxInt64 {
+		hi = len(s.order)
+	}
+	if hi < lo {
+		hi = lo
+	}
+	from, to := lo, hi
+	if c := q.after; c != nil {
+		i, found := s.orderIndex(c.Timestamp, c.EventID)
+		if q.reverse { // oldest first: the events after the cursor
+			if found {
+				i++
+			}
+			from = max(from, i)
+		} else { // newest first: the events before the cursor
+			to = min(to, i)
+		}
+	}
+	// Walk in search order up to one match past the page, to know whether more follow.
+	page = make([]*storedEvent, 0, q.limit)
+	take := func(st *storedEvent) bool {
+		if !q.matches(st.ev) {
+			return true
+		}
+		if len(page) == q.limit {
+			more = true
+			return false
+		}
+		page = append(page, st)
+		return true
+	}
+	if q.reverse {
+		for i := from; i < to && take(s.order[i]); i++ {
+		}
+	} else {
+		for i := to - 1; i >= from && take(s.order[i]); i-- {
+		}
+	}
+	for i := lo; i < hi && total < q.totalHits; i++ {
+		if q.matches(s.order[i].ev) {
+			total++
+		}
+	}
+	return page, more, total
+}
+
+// hasVisitor reports whether any stored event has the visitor ID. It needs s.mu held.
+func (s *Server) hasVisitor(visitorID string) bool {
+	for _, st := range s.order {
+		if ev := st.ev; ev.Identification != nil && ev.Identification.VisitorID == visitorID {
+			return true
+		}
+	}
+	return false
+}
+
+// encodePage writes the gen.EventSearch body from the stored JSON of the events, which
+// json.Marshal produced (compact and HTML-escaped), so it needs no re-encoding.
+func encodePage(page []*storedEvent, more bool, total int64, withTotal bool) []byte {
+	n := len(`{"events":[],"pagination_key":"","total_hits":}`) + 128
+	for _, st := range page {
+		n += len(st.raw) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"events":[`...)
+	for i, st := range page {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, st.raw...)
+	}
+	b = append(b, ']')
+	if more && len(page) > 0 {
+		last := page[len(page)-1].ev
+		// Base64url needs no escaping in a JSON string.
+		b = append(b, `,"pagination_key":"`...)
+		b = append(b, cursor{Timestamp: last.Timestamp, EventID: last.EventID}.encode()...)
+		b = append(b, '"')
+	}
+	if withTotal {
+		b = append(b, `,"total_hits":`...)
+		b = strconv.AppendInt(b, total, 10)
+	}
+	return append(b, '}')
 }
 
 func (q *query) matches(ev *gen.Event) bool {

@@ -28,6 +28,7 @@ type Server struct {
 
 	mu           sync.Mutex
 	events       map[string]*storedEvent
+	order        []*storedEvent // s.events oldest first; see order.go
 	rulesets     map[string]RulesetFunc
 	faults       []*queuedFault
 	latency      time.Duration

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
-	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -39,9 +38,7 @@ func (s *Server) AddEvents(events ...gen.Event) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, c := range copies {
-		s.events[c.ev.EventID] = c
-	}
+	s.putEvents(copies)
 	return nil
 }
 
@@ -107,13 +104,12 @@ func (s *Server) Event(eventID string) (gen.Event, bool) {
 // Events returns copies of all stored events, newest first.
 func (s *Server) Events() []gen.Event {
 	s.mu.Lock()
-	all := make([]*storedEvent, 0, len(s.events))
-	for _, st := range s.events {
-		all = append(all, st)
+	all := make([]*storedEvent, len(s.order))
+	for i, st := range s.order {
+		all[len(all)-1-i] = st
 	}
 	s.mu.Unlock()
 	// Stored events are immutable, so copying them needs no lock.
-	sortEvents(all, false)
 	out := make([]gen.Event, 0, len(all))
 	for _, st := range all {
 		if c, err := st.clone(); err == nil {
@@ -228,7 +224,7 @@ func (s *Server) applyUpdate(id string, u gen.EventUpdate) *apiError {
 	if err != nil {
 		return errInternal
 	}
-	s.events[id] = &storedEvent{ev: &ev, raw: raw}
+	s.putEvent(&storedEvent{ev: &ev, raw: raw})
 	return nil
 }
 
@@ -252,14 +248,9 @@ func (s *Server) deleteVisitor(w http.ResponseWriter, id string) {
 func (s *Server) deleteEvents(visitorID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := 0
-	for eid, st := range s.events {
-		if ev := st.ev; ev.Identification != nil && ev.Identification.VisitorID == visitorID {
-			delete(s.events, eid)
-			n++
-		}
-	}
-	return n
+	return s.removeEvents(func(st *storedEvent) bool {
+		return st.ev.Identification != nil && st.ev.Identification.VisitorID == visitorID
+	})
 }
 
 // validID accepts the printable, space-free ASCII strings the API's IDs are made of.
@@ -300,20 +291,6 @@ func (st *storedEvent) clone() (*gen.Event, error) {
 		return nil, err
 	}
 	return &c, nil
-}
-
-// sortEvents orders newest first (or oldest first when reverse), breaking timestamp
-// ties by event ID so that pagination is stable.
-func sortEvents(evs []*storedEvent, reverse bool) {
-	sort.Slice(evs, func(i, j int) bool { return before(evs[i].ev, evs[j].ev, reverse) })
-}
-
-// before reports whether a comes before b in the search order.
-func before(a, b *gen.Event, reverse bool) bool {
-	if a.Timestamp != b.Timestamp {
-		return (a.Timestamp < b.Timestamp) == reverse
-	}
-	return (a.EventID < b.EventID) == reverse
 }
 
 func ptr[T any](v T) *T { return &v }
