@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -14,31 +15,57 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 )
 
-// handle runs the checks the real API makes, in its order (authentication, body size,
-// schema), then the operation.
-func (s *Server) handle(w http.ResponseWriter, r *http.Request, op string, route *routers.Route, params map[string]string) {
+// apiRequest is a routed request to one of the API's operations.
+type apiRequest struct {
+	r        *http.Request // relative path; the body is buffered by readBody
+	op       string
+	route    *routers.Route
+	params   map[string]string
+	query    url.Values // parsed once, by ServeHTTP
+	queryErr *apiError  // why the query could not be parsed
+	entry    *Request   // the request log entry, for Fault
+}
+
+// handle runs the checks the real API makes, in its order (authentication, query,
+// rate limit, body size, schema), then the operation.
+func (s *Server) handle(w http.ResponseWriter, req *apiRequest) {
+	r := req.r
 	if e := s.authenticate(r); e != nil {
 		writeError(w, e)
+		return
+	}
+	if req.queryErr != nil {
+		writeError(w, req.queryErr)
+		return
+	}
+	if wait, limited := s.limiter.take(s.cfg.now()); limited {
+		req.entry.Fault = faultRateLimit
+		writeTooManyRequests(w, req.op, wait)
 		return
 	}
 	if e := s.readBody(w, r); e != nil {
 		writeError(w, e)
 		return
 	}
+	if (req.op == OpUpdateEvent || req.op == OpAnalyzeRequest) && len(body(r)) > 0 {
+		// The real API reads these bodies as JSON whatever their Content-Type says (the
+		// vendor's Node SDK sends PATCH bodies as text/plain). The log keeps the original.
+		r.Header.Set("Content-Type", "application/json")
+	}
 	// Authentication was checked above; the first violation decides the answer.
-	if err := apispec.ValidateRequest(r.Context(), r, route, params, false); err != nil {
+	if err := apispec.ValidateRequest(r.Context(), r, req.route, req.params, false); err != nil {
 		writeError(w, fromValidation(err))
 		return
 	}
-	switch op {
+	switch req.op {
 	case OpGetEvent:
-		s.getEvent(w, r, params["event_id"])
+		s.getEvent(w, req.query, req.params["event_id"])
 	case OpUpdateEvent:
-		s.updateEvent(w, r, params["event_id"])
+		s.updateEvent(w, r, req.params["event_id"])
 	case OpSearchEvents:
-		s.searchEvents(w, r)
+		s.searchEvents(w, req.query)
 	case OpDeleteVisitorData:
-		s.deleteVisitor(w, params["visitor_id"])
+		s.deleteVisitor(w, req, req.params["visitor_id"])
 	case OpAnalyzeRequest:
 		s.analyzeRequest(w, r)
 	default:
