@@ -43,9 +43,9 @@ type Server struct {
 	log          requestLog
 	edgeRequests []gen.EdgeRequest
 	ids          *idSource
-	limiter      *tokenBucket  // nil unless WithRateLimit
-	deletes      *deleteQuota  // nil unless WithDeleteQuota
-	tb           testing.TB    // set by NewServer, for MustFailNext
+	limiter      *tokenBucket // nil unless WithRateLimit
+	deletes      *deleteQuota // nil unless WithDeleteQuota
+	tb           testing.TB   // set by NewServer, for MustFailNext
 }
 
 // NewServer starts a server for the duration of a test and closes it in t.Cleanup.
