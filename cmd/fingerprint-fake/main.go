@@ -4,7 +4,7 @@
 //
 //	go run ./cmd/fingerprint-fake [-addr 127.0.0.1:0] [-seed 50] [-rand 1] [-key KEY]
 //	    [-events FILE] [-ruleset ID] [-rate-limit N -burst N]
-//	    [-delete-quota-hour N] [-delete-quota-day N]
+//	    [-delete-quota-hour N] [-delete-quota-day N] [-update-delay D]
 //
 // It prints the base URL and the secret API key, then serves until interrupted.
 //
@@ -12,7 +12,9 @@
 // with -burst B (default: N rounded up) answers requests beyond the token bucket with
 // 429 and Retry-After, as fingerprinttest.WithRateLimit does. -delete-quota-hour and
 // -delete-quota-day limit DELETE /visitors/{id} per sliding hour and day
-// (fingerprinttest.WithDeleteQuota); the API documents 30 and 500.
+// (fingerprinttest.WithDeleteQuota); the API documents 30 and 500. -update-delay D
+// answers 409 state_not_ready to updates of events younger than D, as the API does
+// right after an identification (fingerprinttest.WithUpdateDelay).
 //
 // -events FILE adds the events of a JSON file (an array of Event objects, as GET
 // /events/{id} returns them) to the generated ones, for fixtures such as an event older
@@ -61,6 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	burst := fs.Int("burst", 0, "token bucket size for -rate-limit (default: the rate rounded up)")
 	perHour := fs.Int("delete-quota-hour", 0, "DELETE requests allowed per sliding hour (0: no limit; the API documents 30)")
 	perDay := fs.Int("delete-quota-day", 0, "DELETE requests allowed per sliding day (0: no limit; the API documents 500)")
+	updateDelay := fs.Duration("update-delay", 0, "answer 409 state_not_ready to updates of events younger than this")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fingerprinttest.WithAddr(*addr),
 		fingerprinttest.WithAPIKey(*key),
 		fingerprinttest.WithEvents(append(events, extra...)...),
+		fingerprinttest.WithUpdateDelay(*updateDelay),
 	}
 	limits, err := limitOptions(*rate, *burst, *perHour, *perDay)
 	if err != nil {

@@ -68,7 +68,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte(`{"not":"an array"}`), 0o600))
 	for _, args := range [][]string{{"-seed", "-1"}, {"-nope"}, {"extra"}, {"-key", ""},
 		{"-rate-limit", "-1"}, {"-burst", "3"}, {"-rate-limit", "2", "-burst", "-1"},
-		{"-delete-quota-hour", "-1"}, {"-delete-quota-day", "-5"},
+		{"-delete-quota-hour", "-1"}, {"-delete-quota-day", "-5"}, {"-update-delay", "-1s"},
 		{"-events", filepath.Join(t.TempDir(), "missing.json")}, {"-events", bad}} {
 		require.Error(t, run(t.Context(), args, io.Discard, io.Discard), "%v", args)
 	}
