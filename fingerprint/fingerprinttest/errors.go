@@ -35,7 +35,7 @@ var (
 	errBodyInvalid  = badRequest("request body is not valid")
 	errEdgeIP       = badRequest("at least one of ipv4_address or ipv6_address is required")
 	errLinkedID     = badRequest("linked_id can't be greater than 256 characters long")
-	errTooOld       = badRequest("events older than one month can't be updated") // status and message assumed: see doc.go
+	errTooOld       = badRequest("events older than one month can't be updated") // status and message assumed (README: "Differences from the real API")
 	errStartTime    = badRequest("invalid start time")
 	errEventID      = badRequest("invalid event_id")
 	errVisitorID    = badRequest("invalid visitor id")

@@ -24,6 +24,13 @@ type apiRequest struct {
 	query    url.Values // parsed once, by ServeHTTP
 	queryErr *apiError  // why the query could not be parsed
 	entry    *Request   // the request log entry, for Fault
+	body     *bodyRead  // shared with ServeHTTP's discardBody
+}
+
+// bodyRead records when reading the request body must end, so that the body read
+// timeout bounds the reading by readBody and by discardBody together.
+type bodyRead struct {
+	deadline time.Time
 }
 
 // handle runs the checks the real API makes, in its order (authentication, query,
@@ -43,7 +50,7 @@ func (s *Server) handle(w http.ResponseWriter, req *apiRequest) {
 		writeTooManyRequests(w, req.op, wait)
 		return
 	}
-	if e := s.readBody(w, r); e != nil {
+	if e := s.readBody(w, r, req.body); e != nil {
 		writeError(w, e)
 		return
 	}
@@ -87,12 +94,13 @@ func (s *Server) authenticate(r *http.Request) *apiError {
 
 // readBody buffers the body (so the validator and the handler can both read it),
 // enforcing the size limit and the read timeout.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) *apiError {
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, br *bodyRead) *apiError {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
 	}
 	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(s.cfg.bodyTimeout))
+	br.deadline = time.Now().Add(s.cfg.bodyTimeout)
+	_ = rc.SetReadDeadline(br.deadline)
 	b, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.maxBody+1))
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		// Keep the expired deadline and close after answering: otherwise net/http would

@@ -142,7 +142,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer logEntry(0) // no response was written (reset, or the client went away)
 	// A body the handler did not read is discarded within the body read timeout;
 	// otherwise net/http would wait for all of it, without a deadline, before answering.
-	defer s.discardBody(rw, r)
+	br := &bodyRead{}
+	defer s.discardBody(rw, r, br)
 
 	rel, ok := strings.CutPrefix(r.URL.Path, BasePath)
 	if !ok || rel == "" {
@@ -168,7 +169,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	op := route.Operation.OperationID
 	entry.Operation = op
-	req := &apiRequest{r: r2, op: op, route: route, params: params, query: query, queryErr: queryErr, entry: entry}
+	req := &apiRequest{r: r2, op: op, route: route, params: params, query: query, queryErr: queryErr, entry: entry, body: br}
 
 	fault, latency := s.nextFault(op)
 	if !sleep(r.Context(), latency+fault.delay()) {
@@ -194,13 +195,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // key, an unknown path, a fault) is never left waiting for net/http to drain the body
 // with no deadline. A body that stalls leaves the read deadline expired: net/http then
 // gives up on it at once and closes the connection after answering.
-func (s *Server) discardBody(w *statusWriter, r *http.Request) {
+func (s *Server) discardBody(w *statusWriter, r *http.Request, br *bodyRead) {
 	if w.hijacked || r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 ||
 		w.Header().Get("Connection") == "close" { // net/http will not drain it
 		return
 	}
+	deadline := br.deadline // set when readBody began; one timeout covers both reads
+	if deadline.IsZero() {
+		deadline = time.Now().Add(s.cfg.bodyTimeout)
+	}
 	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(s.cfg.bodyTimeout))
+	_ = rc.SetReadDeadline(deadline)
 	n, err := io.Copy(io.Discard, io.LimitReader(r.Body, s.cfg.maxBody+1))
 	if err == nil && n <= s.cfg.maxBody {
 		_ = rc.SetReadDeadline(time.Time{}) // all read: the connection can be reused
