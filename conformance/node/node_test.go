@@ -21,7 +21,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -168,9 +167,9 @@ func skipOrFail(t *testing.T, why string) {
 // buildFake builds cmd/fingerprint-fake into dir.
 func buildFake(t *testing.T, dir string) string {
 	t.Helper()
-	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goCmd); err != nil {
-		goCmd = "go"
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to build cmd/fingerprint-fake: %v", err)
 	}
 	bin := filepath.Join(dir, "fingerprint-fake")
 	cmd := exec.CommandContext(t.Context(), goCmd, "build", "-o", bin, "github.com/fpgo/fingerprint-go/cmd/fingerprint-fake")

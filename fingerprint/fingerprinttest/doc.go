@@ -57,11 +57,12 @@
 //
 // # Timeouts
 //
-// Every request is answered within ReadHeaderTimeout plus the body read timeout
+// Every request whose headers arrive within ReadHeaderTimeout (slower ones have their
+// connection closed) is answered within the body read timeout after that
 // (WithBodyReadTimeout, default DefaultBodyReadTimeout) plus any latency you add
-// (WithLatency, SetLatency, Fault.Delay), also when the server rejects
-// it without using its body (a wrong key, an unknown path, a fault): such a body is
-// discarded within the body read timeout, and a body that stalls closes the connection
+// (WithLatency, SetLatency, Fault.Delay), also when the server rejects it without using
+// its body (a wrong key, an unknown path, a fault): such a body is discarded within
+// the body read timeout, and a body that stalls closes the connection
 // after the answer.
 //
 // The package deliberately depends on the generated models (package gen) rather than

@@ -85,6 +85,15 @@ func TestRateLimitRetryAfterRoundsUp(t *testing.T) {
 	wantTooMany(t, call(t, srv, "GET", "/events/e1", nil), "too many requests", "1") // 0.1 s left
 	clock.advance(100 * time.Millisecond)
 	require.Equal(t, http.StatusOK, call(t, srv, "GET", "/events/e1", nil).status)
+
+	// A clock going back refills nothing, and coming forward again only counts the
+	// time after the last refill.
+	clock.advance(-time.Hour)
+	wantTooMany(t, call(t, srv, "GET", "/events/e1", nil), "too many requests", "4")
+	clock.advance(time.Hour + 3*time.Second)
+	wantTooMany(t, call(t, srv, "GET", "/events/e1", nil), "too many requests", "1")
+	clock.advance(time.Second)
+	require.Equal(t, http.StatusOK, call(t, srv, "GET", "/events/e1", nil).status)
 }
 
 func TestDeleteQuotaSlidingWindows(t *testing.T) {

@@ -18,11 +18,11 @@ import (
 // (https://api.fpjs.io/v4). URL() includes it.
 const BasePath = "/v4"
 
-// ReadHeaderTimeout is how long the server waits for a request's headers. With the
-// body read timeout (WithBodyReadTimeout) it bounds how long any request waits for an
-// answer: every request, including those rejected without their body being used (a
-// wrong key, an unknown path, an injected fault), is answered at most
-// ReadHeaderTimeout + the body read timeout after it started, plus WithLatency.
+// ReadHeaderTimeout is how long the server waits for a request's headers; a client
+// slower than that has its connection closed. After the headers, the body read timeout
+// (WithBodyReadTimeout) bounds the wait for an answer: every request, including those
+// rejected without their body being used (a wrong key, an unknown path, an injected
+// fault), is answered within it, plus WithLatency.
 const ReadHeaderTimeout = 10 * time.Second
 
 // Server is an in-memory Fingerprint Server API v4 on a loopback port. It is safe for
