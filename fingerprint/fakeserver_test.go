@@ -72,7 +72,7 @@ func fakeStatuses(srv *fingerprinttest.Server, op string) []int {
 func TestFakeServerEveryOperationIdentifiesTheSDK(t *testing.T) {
 	t.Parallel()
 	full := fingerprinttest.FullEvent()
-	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(full))
+	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(full), fingerprinttest.WithClock(fullEventClock))
 	c, _ := newFakeClient(t, srv, WithMaxRetries(0))
 	ctx := t.Context()
 
@@ -127,8 +127,10 @@ func TestFakeServerEveryOperationIdentifiesTheSDK(t *testing.T) {
 func TestFakeServerAcceptsEverySearchParameter(t *testing.T) {
 	t.Parallel()
 	full := fingerprinttest.FullEvent()
-	evs := append(fingerprinttest.NewGenerator(3).Events(20), full)
-	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(evs...))
+	g := fingerprinttest.NewGenerator(3)
+	g.SetNow(fullEventClock())
+	evs := append(g.Events(20), full)
+	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(evs...), fingerprinttest.WithClock(fullEventClock))
 	c, _ := newFakeClient(t, srv, WithMaxRetries(0))
 	ctx := t.Context()
 
@@ -401,7 +403,7 @@ func TestFakeServerRetryPolicy(t *testing.T) {
 		t.Run(tc.op+" "+faultName(tc.fault), func(t *testing.T) {
 			t.Parallel()
 			full := fingerprinttest.FullEvent()
-			srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(full))
+			srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(full), fingerprinttest.WithClock(fullEventClock))
 			c, waits := newFakeClient(t, srv)
 			if err := srv.FailNext(1, tc.fault); err != nil {
 				t.Fatal(err)

@@ -15,7 +15,15 @@
 // real API uses: 403 secret_api_key_required / secret_api_key_not_found, 400
 // request_cannot_be_parsed ("invalid limit", "invalid pagination key", unknown /edge
 // fields, a missing edge IP address, ...), 404 event_not_found / visitor_not_found,
-// 409 state_not_ready, 413 payload_too_large.
+// 409 state_not_ready, 413 payload_too_large. As the real API does, PATCH and POST /edge
+// bodies are read as JSON whatever their Content-Type (the vendor's Node SDK sends
+// PATCH bodies as text/plain), unknown PATCH fields are a 400, a search linked_id over
+// 256 characters, a malformed visitor_id, a start more than 90 days back, an address
+// with a zone (fe80::1%eth0) and a query that is not valid URL encoding (or has more
+// than 10,000 parameters) are 400s, and events older than one month cannot be
+// updated (400; the status is an assumption, see the README's "Differences from the
+// real API"). The vendor's Node SDK runs every method it has against this server in
+// CI (conformance/node).
 //
 // Search follows the documented semantics: a default window of the last 7 days (start
 // and end default independently), newest first unless reverse=true, limit (default 10)
@@ -32,10 +40,30 @@
 // # Test helpers
 //
 // Generator makes realistic events, deterministic for a seed; FullEvent returns one
-// with every field present. FailNext injects failures (429 with Retry-After, 5xx with
-// HTML bodies, 409 state_not_ready, truncated bodies, connection resets), SetLatency
-// and WithLatency slow responses, and Requests returns a log of what the server saw
-// (never the API key).
+// with every field present. FailNext (or MustFailNext, which fails the test on a bad
+// fault) injects failures (429 with Retry-After, 5xx with HTML bodies, 409
+// state_not_ready, truncated bodies, connection resets), SetLatency and WithLatency
+// slow responses, and Requests returns a log of what the server saw (never the API
+// key; a ring of the last RequestLogSize requests, each cut to the MaxLogged* bounds).
+//
+// # Limits, opt-in
+//
+// WithRateLimit(perSecond, burst) answers like the API under pressure: a token bucket
+// over every operation, 429 with Retry-After and the API's "too many requests" body
+// ("too many search requests" on search). WithDeleteQuota(perHour, perDay) enforces a
+// DELETE quota (the API documents DeleteQuotaPerHour and DeleteQuotaPerDay, 30 and
+// 500), 429 with Retry-After until the next delete is allowed. Both follow the
+// server's clock (WithClock), so tests can step through them without sleeping.
+//
+// # Timeouts
+//
+// Every request whose headers arrive within ReadHeaderTimeout (slower ones have their
+// connection closed) is answered within the body read timeout after that
+// (WithBodyReadTimeout, default DefaultBodyReadTimeout) plus any latency you add
+// (WithLatency, SetLatency, Fault.Delay), also when the server rejects it without using
+// its body (a wrong key, an unknown path, a fault): such a body is discarded within
+// the body read timeout, and a body that stalls closes the connection
+// after the answer.
 //
 // The package deliberately depends on the generated models (package gen) rather than
 // on package fingerprint, so that fingerprint's own tests can use it. The model types

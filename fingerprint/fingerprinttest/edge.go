@@ -108,7 +108,7 @@ func edgeIPInfo(v4, v6 *string) (*gen.IPInfo, *apiError) {
 	}
 	if v6 != nil {
 		a, err := netip.ParseAddr(*v6)
-		if err != nil || a.Is4() {
+		if err != nil || a.Is4() || a.Zone() != "" {
 			return nil, badRequest("invalid ipv6_address")
 		}
 		if a.Is4In6() {

@@ -35,6 +35,8 @@ var (
 	errBodyInvalid  = badRequest("request body is not valid")
 	errEdgeIP       = badRequest("at least one of ipv4_address or ipv6_address is required")
 	errLinkedID     = badRequest("linked_id can't be greater than 256 characters long")
+	errTooOld       = badRequest("events older than one month can't be updated") // status and message assumed (README: "Differences from the real API")
+	errStartTime    = badRequest("invalid start time")
 	errEventID      = badRequest("invalid event_id")
 	errVisitorID    = badRequest("invalid visitor id")
 	errVisitorIDReq = badRequest("visitor id is required")
@@ -68,10 +70,7 @@ func fromValidation(err error) *apiError {
 	}
 	switch {
 	case re.Parameter != nil:
-		if msg, ok := paramMessages[re.Parameter.Name]; ok {
-			return badRequest(msg)
-		}
-		return badRequest("invalid " + strings.ReplaceAll(re.Parameter.Name, "_", " "))
+		return badRequest(paramMessage(re.Parameter.Name))
 	case re.RequestBody != nil:
 		if field := unknownField(err); field != "" {
 			return badRequest(fmt.Sprintf("request body contains an unknown field %q", field))

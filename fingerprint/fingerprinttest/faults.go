@@ -140,6 +140,23 @@ func (s *Server) FailNext(n int, f Fault) error {
 	return nil
 }
 
+// MustFailNext is FailNext for tests: an invalid fault fails the test at once (t.Fatal
+// on the testing.TB given to NewServer) instead of returning an error that is easy to
+// ignore. Call it from the test's goroutine. On a server made by Start, which has no
+// testing.TB, it panics.
+func (s *Server) MustFailNext(n int, f Fault) {
+	err := s.FailNext(n, f)
+	if err == nil {
+		return
+	}
+	if s.tb != nil {
+		s.tb.Helper()
+		s.tb.Fatal(err)
+		return // only reached with a testing.TB whose Fatal does not stop the goroutine
+	}
+	panic(err)
+}
+
 // PendingFaults reports how many injected failures have not happened yet.
 func (s *Server) PendingFaults() int {
 	s.mu.Lock()

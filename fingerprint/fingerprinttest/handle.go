@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -14,31 +15,64 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 )
 
-// handle runs the checks the real API makes, in its order (authentication, body size,
-// schema), then the operation.
-func (s *Server) handle(w http.ResponseWriter, r *http.Request, op string, route *routers.Route, params map[string]string) {
+// apiRequest is a routed request to one of the API's operations.
+type apiRequest struct {
+	r        *http.Request // relative path; the body is buffered by readBody
+	op       string
+	route    *routers.Route
+	params   map[string]string
+	query    url.Values // parsed once, by ServeHTTP
+	queryErr *apiError  // why the query could not be parsed
+	entry    *Request   // the request log entry, for Fault
+	body     *bodyRead  // shared with ServeHTTP's discardBody
+}
+
+// bodyRead records when reading the request body must end, so that the body read
+// timeout bounds the reading by readBody and by discardBody together.
+type bodyRead struct {
+	deadline time.Time
+}
+
+// handle runs the checks the real API makes, in its order (authentication, query,
+// rate limit, body size, schema), then the operation.
+func (s *Server) handle(w http.ResponseWriter, req *apiRequest) {
+	r := req.r
 	if e := s.authenticate(r); e != nil {
 		writeError(w, e)
 		return
 	}
-	if e := s.readBody(w, r); e != nil {
+	if req.queryErr != nil {
+		writeError(w, req.queryErr)
+		return
+	}
+	if wait, limited := s.limiter.take(s.cfg.now()); limited {
+		req.entry.Fault = faultRateLimit
+		writeTooManyRequests(w, req.op, wait)
+		return
+	}
+	if e := s.readBody(w, r, req.body); e != nil {
 		writeError(w, e)
 		return
 	}
+	if (req.op == OpUpdateEvent || req.op == OpAnalyzeRequest) && len(body(r)) > 0 {
+		// The real API reads these bodies as JSON whatever their Content-Type says (the
+		// vendor's Node SDK sends PATCH bodies as text/plain). The log keeps the original.
+		r.Header.Set("Content-Type", "application/json")
+	}
 	// Authentication was checked above; the first violation decides the answer.
-	if err := apispec.ValidateRequest(r.Context(), r, route, params, false); err != nil {
+	if err := apispec.ValidateRequest(r.Context(), r, req.route, req.params, false); err != nil {
 		writeError(w, fromValidation(err))
 		return
 	}
-	switch op {
+	switch req.op {
 	case OpGetEvent:
-		s.getEvent(w, r, params["event_id"])
+		s.getEvent(w, req.query, req.params["event_id"])
 	case OpUpdateEvent:
-		s.updateEvent(w, r, params["event_id"])
+		s.updateEvent(w, r, req.params["event_id"])
 	case OpSearchEvents:
-		s.searchEvents(w, r)
+		s.searchEvents(w, req.query)
 	case OpDeleteVisitorData:
-		s.deleteVisitor(w, params["visitor_id"])
+		s.deleteVisitor(w, req, req.params["visitor_id"])
 	case OpAnalyzeRequest:
 		s.analyzeRequest(w, r)
 	default:
@@ -60,12 +94,13 @@ func (s *Server) authenticate(r *http.Request) *apiError {
 
 // readBody buffers the body (so the validator and the handler can both read it),
 // enforcing the size limit and the read timeout.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) *apiError {
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, br *bodyRead) *apiError {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
 	}
 	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(s.cfg.bodyTimeout))
+	br.deadline = time.Now().Add(s.cfg.bodyTimeout)
+	_ = rc.SetReadDeadline(br.deadline)
 	b, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.maxBody+1))
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		// Keep the expired deadline and close after answering: otherwise net/http would

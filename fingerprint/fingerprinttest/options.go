@@ -2,6 +2,8 @@ package fingerprinttest
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/gen"
@@ -30,6 +32,8 @@ type config struct {
 	deleteEnabled bool
 	bodyTimeout   time.Duration
 	events        []gen.Event
+	rateLimit     rateLimit
+	deleteQuota   deleteQuotaConfig
 }
 
 func defaultConfig() config {
@@ -139,6 +143,45 @@ func WithBodyReadTimeout(d time.Duration) Option {
 			return errors.New("fingerprinttest: WithBodyReadTimeout: timeout must be positive")
 		}
 		c.bodyTimeout = d
+		return nil
+	}
+}
+
+// WithRateLimit makes the server answer like the API does under pressure: a token
+// bucket of burst tokens, refilled at perSecond tokens per second by the server's clock
+// (WithClock), covers every authenticated request to an API operation, and a request
+// that finds the bucket empty gets 429 too_many_requests ("too many search requests"
+// on search, "too many requests" elsewhere) with Retry-After: the whole seconds until a
+// token is available, rounded up, so a client that waits that long gets through.
+// Rejected requests take no token; injected faults (FailNext) come first and take
+// none either. Off by default. The API's own limits depend on the plan, so choose
+// values that match your tests, e.g. WithRateLimit(5, 5).
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(c *config) error {
+		if !(perSecond > 0) || math.IsInf(perSecond, 1) {
+			return fmt.Errorf("fingerprinttest: WithRateLimit: rate must be a positive number, got %v", perSecond)
+		}
+		if burst < 1 {
+			return fmt.Errorf("fingerprinttest: WithRateLimit: burst must be at least 1, got %d", burst)
+		}
+		c.rateLimit = rateLimit{perSecond: perSecond, burst: burst}
+		return nil
+	}
+}
+
+// WithDeleteQuota limits DELETE /visitors/{visitor_id} to perHour requests in any
+// sliding hour and perDay in any sliding 24 hours, by the server's clock (WithClock);
+// 0 leaves that window unlimited. The API documents DeleteQuotaPerHour (30) and
+// DeleteQuotaPerDay (500): WithDeleteQuota(DeleteQuotaPerHour, DeleteQuotaPerDay)
+// behaves like it. Every well-formed DELETE counts, whether the visitor exists or not;
+// one over the quota gets 429 too_many_requests with Retry-After: the whole seconds
+// until the next delete is allowed, rounded up. Off by default.
+func WithDeleteQuota(perHour, perDay int) Option {
+	return func(c *config) error {
+		if perHour < 0 || perDay < 0 {
+			return fmt.Errorf("fingerprinttest: WithDeleteQuota: negative quota (%d per hour, %d per day)", perHour, perDay)
+		}
+		c.deleteQuota = deleteQuotaConfig{perHour: perHour, perDay: perDay}
 		return nil
 	}
 }

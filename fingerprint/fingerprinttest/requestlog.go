@@ -1,9 +1,37 @@
 package fingerprinttest
 
 import (
+	"bytes"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
+)
+
+// Bounds of the request log. The log is a ring of the most recent requests, and each
+// entry keeps at most these many bytes, so a client sending huge headers, queries or
+// bodies (authenticated or not) cannot make the server's memory grow: the whole log
+// stays under about RequestLogSize * (3*MaxLoggedHeaderBytes + MaxLoggedBodyBytes),
+// some 40 MiB, plus map overhead bounded by MaxLoggedValues.
+const (
+	// RequestLogSize is how many requests Requests returns at most: the oldest entry
+	// is dropped when a new one arrives.
+	RequestLogSize = 1000
+	// MaxLoggedHeaderBytes caps, separately, the names and values of an entry's
+	// headers together, of its query parameters together, and its path. Names are
+	// taken in sorted order; what does not fit is cut (values) or dropped (further
+	// values), and Truncated is set.
+	MaxLoggedHeaderBytes = 8 << 10
+	// MaxLoggedValueBytes caps each header value and query value, so that one huge
+	// value cannot crowd out the others.
+	MaxLoggedValueBytes = 1 << 10
+	// MaxLoggedValues caps how many header values, and how many query values, an entry
+	// keeps.
+	MaxLoggedValues = 64
+	// MaxLoggedBodyBytes caps the request body kept in an entry (the server itself
+	// reads up to WithMaxBodyBytes). EdgeRequests keeps whole /edge bodies.
+	MaxLoggedBodyBytes = 16 << 10
 )
 
 // Request is one entry of the request log. It never holds the Authorization header.
@@ -16,38 +44,116 @@ type Request struct {
 	Body      []byte      // request body; nil when the server did not read it (no body, bad key, or a fault answered first)
 	Operation string      // operation ID, empty when the path is not an API path
 	Status    int         // status sent; 0 when the connection was reset
-	Fault     string      // "status 503", "truncate", "reset"; empty for normal responses
+	// Fault says why the server did not serve the request normally: an injected fault
+	// ("status 503", "truncate", "reset"), "rate limit" (WithRateLimit) or
+	// "delete quota" (WithDeleteQuota). Empty for normal responses.
+	Fault string
+	// Truncated reports that the path, headers, query or body was cut to the
+	// MaxLogged* bounds.
+	Truncated bool
 }
 
-func newRequestEntry(r *http.Request) *Request {
-	h := r.Header.Clone()
-	h.Del("Authorization")
-	return &Request{
-		Time:   time.Now(),
-		Method: r.Method,
-		Path:   r.URL.EscapedPath(),
-		Query:  r.URL.Query(),
-		Header: h,
+// Fault values of the request log for the server's own limits.
+const (
+	faultRateLimit   = "rate limit"
+	faultDeleteQuota = "delete quota"
+)
+
+func newRequestEntry(r *http.Request, query url.Values) *Request {
+	e := &Request{Time: time.Now(), Method: r.Method}
+	e.Path = r.URL.EscapedPath()
+	if len(e.Path) > MaxLoggedHeaderBytes {
+		e.Path, e.Truncated = e.Path[:MaxLoggedHeaderBytes], true
 	}
+	var cut bool
+	e.Query, cut = capFields(query, "")
+	e.Truncated = e.Truncated || cut
+	var h map[string][]string
+	h, cut = capFields(r.Header, "Authorization")
+	e.Header = h
+	e.Truncated = e.Truncated || cut
+	return e
+}
+
+// capFields copies m (without the key skip) within MaxLoggedHeaderBytes and
+// MaxLoggedValues, reporting whether anything was left out.
+func capFields(m map[string][]string, skip string) (map[string][]string, bool) {
+	keys := slices.Sorted(maps.Keys(m))
+	out := make(map[string][]string, min(len(m), MaxLoggedValues))
+	budget, count, cut := MaxLoggedHeaderBytes, 0, false
+	for _, k := range keys {
+		if k == skip {
+			continue
+		}
+		for _, v := range m[k] {
+			if count == MaxLoggedValues || budget < len(k) {
+				cut = true
+				break
+			}
+			budget -= len(k)
+			if n := min(budget, MaxLoggedValueBytes); len(v) > n {
+				v, cut = v[:n], true
+			}
+			budget -= len(v)
+			count++
+			// Copy the string, so the entry never pins the request's buffers.
+			out[k] = append(out[k], string(append([]byte(nil), v...)))
+		}
+	}
+	return out, cut
+}
+
+// setBody keeps at most MaxLoggedBodyBytes of b, in a copy of its own.
+func (e *Request) setBody(b []byte) {
+	if b == nil {
+		return
+	}
+	if len(b) > MaxLoggedBodyBytes {
+		b, e.Truncated = b[:MaxLoggedBodyBytes], true
+	}
+	e.Body = bytes.Clone(b)
+}
+
+// requestLog is a ring of the most recent RequestLogSize entries.
+type requestLog struct {
+	entries []Request // in arrival order once the ring has wrapped: entries[next:], entries[:next]
+	next    int
+}
+
+func (l *requestLog) add(e Request) {
+	if len(l.entries) < RequestLogSize {
+		l.entries = append(l.entries, e)
+		return
+	}
+	l.entries[l.next] = e
+	l.next = (l.next + 1) % RequestLogSize
+}
+
+func (l *requestLog) all() []Request {
+	out := make([]Request, 0, len(l.entries))
+	out = append(out, l.entries[l.next:]...)
+	return append(out, l.entries[:l.next]...)
 }
 
 func (s *Server) record(e *Request, status int) {
 	e.Status = status
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.log = append(s.log, *e)
+	s.log.add(*e)
 }
 
-// Requests returns the requests served so far, in arrival order of completion.
+// Requests returns the most recent requests served (at most RequestLogSize), oldest
+// first, in the order their responses started. Each entry is cut to the MaxLogged*
+// bounds.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.log...)
+	return s.log.all()
 }
 
 // ResetRequests clears the request log.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.log = nil
+	s.log = requestLog{}
 }

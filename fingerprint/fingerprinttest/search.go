@@ -15,10 +15,12 @@ import (
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
-// Search defaults documented for GET /events.
+// Search defaults and limits documented for GET /events.
 const (
 	defaultLimit  = 10
 	defaultWindow = 7 * 24 * time.Hour
+	// maxStartAge: the API rejects a start more than 90 days before now.
+	maxStartAge = 90 * 24 * time.Hour
 )
 
 // query is a parsed, validated search request.
@@ -55,8 +57,8 @@ func decodeCursor(key string) (*cursor, bool) {
 	return &c, true
 }
 
-func (s *Server) searchEvents(w http.ResponseWriter, r *http.Request) {
-	q, e := parseQuery(r.URL.Query(), s.cfg.now())
+func (s *Server) searchEvents(w http.ResponseWriter, v url.Values) {
+	q, e := parseQuery(v, s.cfg.now())
 	if e != nil {
 		writeError(w, e)
 		return
@@ -189,8 +191,8 @@ func parseQuery(v url.Values, now time.Time) (*query, *apiError) {
 	}
 	var ok bool
 	if s := v.Get("start"); s != "" {
-		if q.start, ok = parseTime(s); !ok {
-			return nil, badRequest("invalid start time")
+		if q.start, ok = parseTime(s); !ok || q.start < now.Add(-maxStartAge).UnixMilli() {
+			return nil, errStartTime
 		}
 	}
 	if s := v.Get("end"); s != "" {
@@ -225,6 +227,12 @@ func parseQuery(v url.Values, now time.Time) (*query, *apiError) {
 		}
 	}
 	q.visitorID = v.Get("visitor_id")
+	if q.visitorID != "" && !validID(q.visitorID) {
+		return nil, errVisitorID
+	}
+	if len(v.Get("linked_id")) > maxLinkedIDLen {
+		return nil, errLinkedID
+	}
 
 	if slices.Contains(v["source"], "edge") {
 		q.add(func(ev *gen.Event) bool { return ev.Source != nil && *ev.Source == gen.EventSourceEdge })
@@ -314,7 +322,7 @@ func (q *query) addIPFilter(s string) *apiError {
 		prefix = p.Masked()
 	} else {
 		a, err := netip.ParseAddr(s)
-		if err != nil {
+		if err != nil || a.Zone() != "" { // fe80::1%eth0 names an interface of the caller's host
 			return errIPAddress
 		}
 		prefix = netip.PrefixFrom(a, a.BitLen())

@@ -116,7 +116,7 @@ func TestSearchMatchesNaiveSearch(t *testing.T) {
 		"source=edge&limit=4", "linked_id=order-x&limit=3",
 		"limit=9&start=" + strconv.FormatInt(tie.UnixMilli(), 10) + "&end=" + strconv.FormatInt(tie.UnixMilli(), 10),
 		"limit=3&reverse=true&start=" + strconv.FormatInt(tie.UnixMilli(), 10) + "&end=" + strconv.FormatInt(tie.UnixMilli(), 10),
-		"limit=50&start=0&end=9223372036854775807&total_hits=1000",
+		"limit=50&start=" + strconv.FormatInt(fixedNow.Add(-maxStartAge).UnixMilli(), 10) + "&end=9223372036854775807&total_hits=1000",
 		"total_hits=5&start=" + strconv.FormatInt(fixedNow.UnixMilli(), 10) + "&end=" + strconv.FormatInt(tie.UnixMilli(), 10),
 		"visitor_id=nobody",
 	}

@@ -3,6 +3,7 @@ package fingerprinttest
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -16,6 +17,13 @@ import (
 // BasePath is the path under which the server serves the API, as the real hosts do
 // (https://api.fpjs.io/v4). URL() includes it.
 const BasePath = "/v4"
+
+// ReadHeaderTimeout is how long the server waits for a request's headers; a client
+// slower than that has its connection closed. After the headers, the body read timeout
+// (WithBodyReadTimeout) bounds the wait for an answer: every request, including those
+// rejected without their body being used (a wrong key, an unknown path, an injected
+// fault), is answered within it, plus WithLatency.
+const ReadHeaderTimeout = 10 * time.Second
 
 // Server is an in-memory Fingerprint Server API v4 on a loopback port. It is safe for
 // concurrent use. Create it with NewServer in tests or Start elsewhere.
@@ -32,9 +40,12 @@ type Server struct {
 	rulesets     map[string]RulesetFunc
 	faults       []*queuedFault
 	latency      time.Duration
-	log          []Request
+	log          requestLog
 	edgeRequests []gen.EdgeRequest
 	ids          *idSource
+	limiter      *tokenBucket // nil unless WithRateLimit
+	deletes      *deleteQuota // nil unless WithDeleteQuota
+	tb           testing.TB   // set by NewServer, for MustFailNext
 }
 
 // NewServer starts a server for the duration of a test and closes it in t.Cleanup.
@@ -45,6 +56,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.tb = t
 	t.Cleanup(s.Close)
 	return s
 }
@@ -71,6 +83,8 @@ func Start(opts ...Option) (*Server, error) {
 		rulesets: make(map[string]RulesetFunc),
 		latency:  cfg.latency,
 		ids:      newIDSource(cfg.now().UnixNano()),
+		limiter:  newTokenBucket(cfg.rateLimit, cfg.now()),
+		deletes:  newDeleteQuota(cfg.deleteQuota),
 	}
 	if err := s.AddEvents(cfg.events...); err != nil {
 		return nil, err
@@ -81,7 +95,7 @@ func Start(opts ...Option) (*Server, error) {
 	}
 	s.ln = ln
 	s.url = "http://" + ln.Addr().String() + BasePath
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: ReadHeaderTimeout}
 	go func() { _ = s.http.Serve(ln) }()
 	return s, nil
 }
@@ -111,18 +125,25 @@ func (s *Server) SetLatency(d time.Duration) {
 // be mounted in a server of your own.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r2 := r.Clone(r.Context())
-	entry := newRequestEntry(r)
+	// The query is parsed once: the log, the checks and the handlers all see the same
+	// values, and a query net/url cannot parse is answered with 400, never half-read.
+	query, queryErr := parseRawQuery(r.URL.RawQuery)
+	entry := newRequestEntry(r, query)
 	var once sync.Once
 	// The entry is logged when the response starts, before the client can see it, so
 	// a test that asserts on the log right after a call never misses that call.
 	logEntry := func(status int) {
 		once.Do(func() {
-			entry.Body = body(r2)
+			entry.setBody(body(r2))
 			s.record(entry, status)
 		})
 	}
 	rw := &statusWriter{ResponseWriter: w, onStatus: logEntry}
 	defer logEntry(0) // no response was written (reset, or the client went away)
+	// A body the handler did not read is discarded within the body read timeout;
+	// otherwise net/http would wait for all of it, without a deadline, before answering.
+	br := &bodyRead{}
+	defer s.discardBody(rw, r, br)
 
 	rel, ok := strings.CutPrefix(r.URL.Path, BasePath)
 	if !ok || rel == "" {
@@ -148,6 +169,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	op := route.Operation.OperationID
 	entry.Operation = op
+	req := &apiRequest{r: r2, op: op, route: route, params: params, query: query, queryErr: queryErr, entry: entry, body: br}
 
 	fault, latency := s.nextFault(op)
 	if !sleep(r.Context(), latency+fault.delay()) {
@@ -156,15 +178,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if fault != nil {
 		entry.Fault = fault.kind()
 		if fault.Reset || fault.Truncate {
+			rw.hijacked = true
 			s.serveBroken(w, fault, logEntry, func(w http.ResponseWriter) {
-				s.handle(w, r2, op, route, params)
+				s.handle(w, req)
 			})
 			return
 		}
 		fault.write(rw, op)
 		return
 	}
-	s.handle(rw, r2, op, route, params)
+	s.handle(rw, req)
+}
+
+// discardBody reads what is left of the request body, at most the body size limit and
+// within the body read timeout, so that a request answered without its body (a wrong
+// key, an unknown path, a fault) is never left waiting for net/http to drain the body
+// with no deadline. A body that stalls leaves the read deadline expired: net/http then
+// gives up on it at once and closes the connection after answering.
+func (s *Server) discardBody(w *statusWriter, r *http.Request, br *bodyRead) {
+	if w.hijacked || r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 ||
+		w.Header().Get("Connection") == "close" { // net/http will not drain it
+		return
+	}
+	deadline := br.deadline // set when readBody began; one timeout covers both reads
+	if deadline.IsZero() {
+		deadline = time.Now().Add(s.cfg.bodyTimeout)
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(deadline)
+	n, err := io.Copy(io.Discard, io.LimitReader(r.Body, s.cfg.maxBody+1))
+	if err == nil && n <= s.cfg.maxBody {
+		_ = rc.SetReadDeadline(time.Time{}) // all read: the connection can be reused
+	}
+	// Otherwise the deadline stays: expired after a stall, or bounding net/http's own
+	// drain of an oversized body.
 }
 
 // otherMethodMatches reports whether the path exists for another method (405 vs 404).
@@ -211,6 +258,7 @@ type statusWriter struct {
 	http.ResponseWriter
 	onStatus    func(int)
 	wroteHeader bool
+	hijacked    bool // the connection was taken over (injected reset or truncation)
 }
 
 // WriteHeader reports code before passing it on, once.

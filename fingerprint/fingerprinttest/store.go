@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/url"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -131,12 +134,12 @@ func (s *Server) AddRuleset(rulesetID string, fn RulesetFunc) error {
 	return nil
 }
 
-func (s *Server) getEvent(w http.ResponseWriter, r *http.Request, id string) {
+func (s *Server) getEvent(w http.ResponseWriter, query url.Values, id string) {
 	if !validID(id) {
 		writeError(w, errEventID)
 		return
 	}
-	rulesetID := r.URL.Query().Get("ruleset_id")
+	rulesetID := query.Get("ruleset_id")
 	s.mu.Lock()
 	st, ok := s.events[id]
 	fn, hasRuleset := s.rulesets[rulesetID]
@@ -178,9 +181,14 @@ func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, id string) 
 		writeError(w, errEventID)
 		return
 	}
+	b := body(r)
 	var u gen.EventUpdate
-	if err := json.Unmarshal(body(r), &u); err != nil {
+	if err := json.Unmarshal(b, &u); err != nil {
 		writeError(w, errBodyInvalid)
+		return
+	}
+	if field := unknownUpdateField(b); field != "" {
+		writeError(w, badRequest(fmt.Sprintf("request body contains an unknown field %q", field)))
 		return
 	}
 	if u.LinkedID != nil && len(*u.LinkedID) > maxLinkedIDLen {
@@ -194,15 +202,37 @@ func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, id string) 
 	w.WriteHeader(http.StatusOK)
 }
 
+// updateFields are the properties a PATCH body may have; the real API rejects others.
+var updateFields = []string{"linked_id", "suspect", "tags"}
+
+// unknownUpdateField returns the first (in sorted order) property of a PATCH body that
+// the API does not know, or "".
+func unknownUpdateField(b []byte) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return ""
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if !slices.Contains(updateFields, k) {
+			return k
+		}
+	}
+	return ""
+}
+
 // applyUpdate changes the stored event. Responses are written only after the lock is
 // released, because writing one logs the request, which takes the lock too.
 func (s *Server) applyUpdate(id string, u gen.EventUpdate) *apiError {
-	now := s.cfg.now().UnixMilli()
+	nowT := s.cfg.now()
+	now := nowT.UnixMilli()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.events[id]
 	if !ok {
 		return errEventMissing
+	}
+	if st.ev.Timestamp < nowT.AddDate(0, -1, 0).UnixMilli() {
+		return errTooOld
 	}
 	if now-st.ev.Timestamp < s.cfg.updateDelay.Milliseconds() {
 		return errNotReady
@@ -228,13 +258,19 @@ func (s *Server) applyUpdate(id string, u gen.EventUpdate) *apiError {
 	return nil
 }
 
-func (s *Server) deleteVisitor(w http.ResponseWriter, id string) {
+func (s *Server) deleteVisitor(w http.ResponseWriter, req *apiRequest, id string) {
 	if !s.cfg.deleteEnabled {
 		writeError(w, errFeature)
 		return
 	}
 	if !validID(id) {
 		writeError(w, errVisitorID)
+		return
+	}
+	// Every well-formed delete counts against the quota, whether the visitor exists.
+	if wait, limited := s.deletes.take(s.cfg.now()); limited {
+		req.entry.Fault = faultDeleteQuota
+		writeTooManyRequests(w, OpDeleteVisitorData, wait)
 		return
 	}
 	if s.deleteEvents(id) == 0 {

@@ -1,0 +1,129 @@
+package fingerprinttest
+
+// Behaviour where the fake used to differ from the real API in ways the vendor's own SDKs
+// notice (the vendor's error examples and live-API scenarios are the reference).
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fpgo/fingerprint-go/gen"
+	"github.com/stretchr/testify/require"
+)
+
+// The vendor's Node SDK sends PATCH bodies without a Content-Type, so fetch labels them
+// text/plain;charset=UTF-8; the real API reads them as JSON all the same.
+func TestUpdateReadsJSONWhateverTheContentType(t *testing.T) {
+	fresh := gen.Event{EventID: "fresh", Timestamp: fixedNow.Add(-time.Second).UnixMilli()}
+	srv := NewServer(t, WithClock(fixedClock), WithUpdateDelay(5*time.Second), WithEvents(at("e1", 10), fresh))
+	for _, ct := range []string{"", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "application/json"} {
+		t.Run("content-type "+ct, func(t *testing.T) {
+			hdr := []string{"Content-Type", ct}
+			r := call(t, srv, "PATCH", "/events/e1", `{"linked_id":"L-`+ct+`"}`, hdr...)
+			require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+			got, _ := srv.Event("e1")
+			require.Equal(t, "L-"+ct, *got.LinkedID)
+
+			wantError(t, call(t, srv, "PATCH", "/events/1700000000000.nope00", `{"suspect":true}`, hdr...),
+				http.StatusNotFound, gen.ErrorCodeEventNotFound, "event id not found")
+			wantError(t, call(t, srv, "PATCH", "/events/fresh", `{"suspect":true}`, hdr...),
+				http.StatusConflict, gen.ErrorCodeStateNotReady, "resource is not mutable yet, try again")
+			wantError(t, call(t, srv, "PATCH", "/events/e1", `{"linked_id":"`+strings.Repeat("x", 257)+`"}`, hdr...),
+				http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "linked_id can't be greater than 256 characters long")
+			wantError(t, call(t, srv, "PATCH", "/events/e1", `{not json`, hdr...),
+				http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "request body is not valid")
+
+			res := decode[gen.EdgeResponse](t, call(t, srv, "POST", "/edge", edgeBody(`,"ipv4_address":"192.0.2.10"`), hdr...))
+			require.Equal(t, gen.EventSourceEdge, *res.Source)
+		})
+	}
+	// The request log shows the Content-Type the client really sent.
+	var sent []string
+	for _, e := range srv.Requests() {
+		if e.Operation == OpUpdateEvent && e.Status == http.StatusOK {
+			sent = append(sent, e.Header.Get("Content-Type"))
+		}
+	}
+	require.Equal(t, []string{"", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "application/json"}, sent)
+}
+
+func TestUpdateRejectsUnknownFields(t *testing.T) {
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("e1", 10)))
+	for _, b := range []string{`{"invalid":"payload"}`, `{"suspect":true,"invalid":1}`} {
+		wantError(t, call(t, srv, "PATCH", "/events/e1", b), http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed,
+			`request body contains an unknown field "invalid"`)
+	}
+	got, _ := srv.Event("e1")
+	require.Nil(t, got.Suspect, "a rejected update changes nothing")
+}
+
+// Events older than one month cannot be changed; the status is an assumption (see the
+// README's "Differences from the real API").
+func TestUpdateOfAnEventOlderThanOneMonth(t *testing.T) {
+	old := gen.Event{EventID: "old", Timestamp: fixedNow.AddDate(0, -1, 0).Add(-time.Minute).UnixMilli()}
+	recent := gen.Event{EventID: "recent", Timestamp: fixedNow.AddDate(0, -1, 0).Add(time.Minute).UnixMilli()}
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(old, recent))
+	wantError(t, call(t, srv, "PATCH", "/events/old", `{"suspect":true}`), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "events older than one month can't be updated")
+	got, _ := srv.Event("old")
+	require.Nil(t, got.Suspect)
+	require.Equal(t, http.StatusOK, call(t, srv, "PATCH", "/events/recent", `{"suspect":true}`).status)
+}
+
+func TestSearchRejectsLinkedIDOver256Characters(t *testing.T) {
+	ev := at("e1", 1)
+	ev.LinkedID = ptr(strings.Repeat("x", 256))
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(ev))
+	wantError(t, call(t, srv, "GET", "/events?linked_id="+strings.Repeat("x", 257), nil), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "linked_id can't be greater than 256 characters long")
+	require.Equal(t, []string{"e1"}, ids(search(t, srv, "linked_id="+strings.Repeat("x", 256)).Events))
+}
+
+func TestSearchMalformedVisitorIDIs400(t *testing.T) {
+	ev := at("e1", 1)
+	ev.Identification = &gen.Identification{VisitorID: "known"}
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(ev))
+	for _, v := range []string{"not a visitor id", "a/b", strings.Repeat("v", 257), "tab\there"} {
+		wantError(t, call(t, srv, "GET", "/events?visitor_id="+url.QueryEscape(v), nil), http.StatusBadRequest,
+			gen.ErrorCodeRequestCannotBeParsed, "invalid visitor id")
+	}
+	wantError(t, call(t, srv, "GET", "/events?visitor_id=WellFormedButUnknown", nil), http.StatusNotFound,
+		gen.ErrorCodeVisitorNotFound, "visitor not found")
+}
+
+func TestSearchStartOlderThan90DaysIs400(t *testing.T) {
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("e1", 1)))
+	tooOld := fixedNow.Add(-90*24*time.Hour - time.Second)
+	for _, start := range []string{"0", strconv.FormatInt(tooOld.UnixMilli(), 10), url.QueryEscape(tooOld.Format(time.RFC3339))} {
+		wantError(t, call(t, srv, "GET", "/events?start="+start, nil), http.StatusBadRequest,
+			gen.ErrorCodeRequestCannotBeParsed, "invalid start time")
+	}
+	ok := fixedNow.Add(-90*24*time.Hour + time.Second)
+	require.Equal(t, []string{"e1"}, ids(search(t, srv, "start="+strconv.FormatInt(ok.UnixMilli(), 10)).Events))
+}
+
+// A value that is not URL-escaped must not vanish silently (net/url drops such pairs).
+func TestSearchUnescapedValuesAre400(t *testing.T) {
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("e1", 1), at("e2", 2)))
+	wantError(t, call(t, srv, "GET", "/events?limit=1&pagination_key=%%%%", nil), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "invalid pagination key")
+	wantError(t, call(t, srv, "GET", "/events?limit=%zz", nil), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "invalid limit")
+	wantError(t, call(t, srv, "GET", "/events?%zz=1", nil), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "request cannot be parsed")
+	wantError(t, call(t, srv, "GET", "/events/e1?ruleset_id=%G0", nil), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "invalid ruleset id")
+}
+
+func TestIPAddressWithAZoneIs400(t *testing.T) {
+	srv := NewServer(t, WithClock(fixedClock))
+	wantError(t, call(t, srv, "GET", "/events?ip_address="+url.QueryEscape("fe80::1%eth0"), nil), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "invalid ip address")
+	wantError(t, call(t, srv, "POST", "/edge", edgeBody(`,"ipv6_address":"fe80::1%eth0"`)), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "invalid ipv6_address")
+	require.Empty(t, srv.Events())
+}

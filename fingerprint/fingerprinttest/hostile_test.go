@@ -1,0 +1,138 @@
+package fingerprinttest
+
+// Hostile input: requests built to make the fake lose filters, grow without bound or
+// hang.
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fpgo/fingerprint-go/gen"
+	"github.com/stretchr/testify/require"
+)
+
+// Past 10,000 pairs url.ParseQuery returns an empty map and an error; a server that
+// ignored the error dropped every filter and served an invalid limit with 200.
+func TestTooManyQueryParametersIs400(t *testing.T) {
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("e1", 1)))
+	var b strings.Builder
+	for i := range 10_001 {
+		fmt.Fprintf(&b, "p%d=1&", i)
+	}
+	b.WriteString("limit=1000")
+	wantError(t, call(t, srv, "GET", "/events?"+b.String(), nil), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "too many query parameters")
+	wantError(t, call(t, srv, "GET", "/events/e1?"+b.String(), nil), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "too many query parameters")
+	// Below the limit the parameters are all read, so the bad limit is seen.
+	wantError(t, call(t, srv, "GET", "/events?p=1&p=2&limit=1000", nil), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "invalid limit")
+}
+
+// Unauthenticated requests with huge headers used to be kept whole, forever.
+func TestRequestLogIsBounded(t *testing.T) {
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("e1", 1)))
+	big := strings.Repeat("h", 64<<10)
+	const extra = 25
+	for i := range RequestLogSize + extra {
+		req, err := http.NewRequestWithContext(t.Context(), "GET", fmt.Sprintf("%s/events?n=%d&q=%s", srv.URL(), i, big[:10<<10]), nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer wrong-key")
+		req.Header.Set("X-Big", big)
+		for j := range 3 * MaxLoggedValues {
+			req.Header.Set(fmt.Sprintf("X-Many-%d", j), "v")
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		require.Equal(t, http.StatusForbidden, res.StatusCode)
+	}
+	log := srv.Requests()
+	require.Len(t, log, RequestLogSize, "the ring keeps the most recent entries")
+	require.Equal(t, fmt.Sprint(extra), log[0].Query.Get("n"), "the oldest entries were dropped first")
+	require.Equal(t, fmt.Sprint(RequestLogSize+extra-1), log[len(log)-1].Query.Get("n"))
+	for _, e := range log {
+		require.True(t, e.Truncated)
+		require.LessOrEqual(t, fieldBytes(e.Header), MaxLoggedHeaderBytes)
+		require.LessOrEqual(t, fieldBytes(e.Query), MaxLoggedHeaderBytes)
+		require.LessOrEqual(t, fieldCount(e.Header), MaxLoggedValues)
+	}
+
+	// Bodies are capped too; short ones are kept whole.
+	srv.ResetRequests()
+	long := `{"tags":{"pad":"` + strings.Repeat("x", 2*MaxLoggedBodyBytes) + `"}}`
+	require.Equal(t, http.StatusOK, call(t, srv, "PATCH", "/events/e1", long).status)
+	require.Equal(t, http.StatusOK, call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`).status)
+	log = srv.Requests()
+	require.Len(t, log[0].Body, MaxLoggedBodyBytes)
+	require.True(t, log[0].Truncated)
+	require.Equal(t, `{"suspect":true}`, string(log[1].Body))
+	require.False(t, log[1].Truncated)
+}
+
+func fieldBytes[M ~map[string][]string](m M) int {
+	n := 0
+	for k, vs := range m {
+		for _, v := range vs {
+			n += len(k) + len(v)
+		}
+	}
+	return n
+}
+
+func fieldCount[M ~map[string][]string](m M) int {
+	n := 0
+	for _, vs := range m {
+		n += len(vs)
+	}
+	return n
+}
+
+// A body that never arrives, on a request the fake answers without reading it, used to
+// leave the client waiting forever: net/http drained the body first, with no deadline.
+func TestRejectedRequestWithASlowBodyIsAnswered(t *testing.T) {
+	srv := NewServer(t, WithBodyReadTimeout(200*time.Millisecond))
+	hostPort := strings.TrimPrefix(strings.TrimSuffix(srv.URL(), BasePath), "http://")
+	cases := []struct {
+		name, method, path, key string
+		fault                   *Fault
+		status                  int
+	}{
+		{"wrong key", "PATCH", "/v4/events/e1", "wrong", nil, http.StatusForbidden},
+		{"no key", "POST", "/v4/edge", "", nil, http.StatusForbidden},
+		{"unknown path", "POST", "/v4/nowhere", srv.APIKey(), nil, http.StatusNotFound},
+		{"outside the base path", "POST", "/other", srv.APIKey(), nil, http.StatusNotFound},
+		{"wrong method", "PUT", "/v4/events/e1", srv.APIKey(), nil, http.StatusMethodNotAllowed},
+		{"injected fault", "PATCH", "/v4/events/e1", srv.APIKey(), &Fault{Status: http.StatusServiceUnavailable}, http.StatusServiceUnavailable},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.fault != nil {
+				srv.MustFailNext(1, *c.fault)
+			}
+			conn, err := net.Dial("tcp", hostPort)
+			require.NoError(t, err)
+			defer conn.Close()
+			auth := ""
+			if c.key != "" {
+				auth = "Authorization: Bearer " + c.key + "\r\n"
+			}
+			_, err = fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: x\r\n%sContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":", c.method, c.path, auth)
+			require.NoError(t, err)
+			// ...and the rest of the body never comes. The deadline only stops a hung
+			// test; the server answers after its 200 ms body timeout.
+			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			require.NoError(t, err, "the server must answer a rejected request whose body stalls")
+			defer res.Body.Close()
+			require.Equal(t, c.status, res.StatusCode)
+		})
+	}
+}
