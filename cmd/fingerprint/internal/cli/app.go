@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -36,7 +37,20 @@ type app struct {
 // commands is the command tree, in the order of "fingerprint help".
 var commands []*command
 
-func register(c *command) { commands = append(commands, c) }
+// order is the order of "fingerprint help"; commands not listed come last.
+var order = []string{"events get", "events search", "events update", "visitors delete",
+	"unseal", "seal", "webhooks verify", "webhooks sign", "fake", "version"}
+
+func register(c *command) {
+	commands = append(commands, c)
+	rank := func(c *command) int {
+		if i := slices.Index(order, c.path); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(commands, func(a, b *command) int { return rank(a) - rank(b) })
+}
 
 func findCommand(path string) *command {
 	for _, c := range commands {
@@ -67,10 +81,6 @@ func Run(ctx context.Context, args []string, env *Env) int {
 		if !errors.As(err, &x) || x.msg != "" {
 			fmt.Fprintln(env.Stderr, errorLine(err))
 		}
-		var u *usageError
-		if errors.As(err, &u) {
-			fmt.Fprintln(env.Stderr, "Run 'fingerprint help' for usage.")
-		}
 	}
 	return exitCode(err)
 }
@@ -81,7 +91,7 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	if len(words) == 0 || words[0] == "help" {
-		return runHelp(env, words, pre)
+		return runHelp(env, append(words, rest...), pre)
 	}
 	path := strings.Join(words, " ")
 	c := findCommand(path)
@@ -113,7 +123,7 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return nil
 	}
 	if err != nil {
-		return usagef("%s: %v", c.path, err)
+		return usagef("%s: %s (see 'fingerprint %s --help')", c.path, dashDash(err.Error()), c.path)
 	}
 	if err := a.g.check(); err != nil {
 		return err
@@ -220,4 +230,13 @@ func subcommands(group string) []string {
 		}
 	}
 	return out
+}
+
+// dashDash rewrites the flag package's "-name" in its messages as "--name", the
+// spelling the help uses.
+func dashDash(msg string) string {
+	for _, p := range []string{"flag -", "defined: -", "argument: -"} {
+		msg = strings.ReplaceAll(msg, p, p+"-")
+	}
+	return msg
 }

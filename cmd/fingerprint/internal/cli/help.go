@@ -92,8 +92,13 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 		}
 		name, usage := flag.UnquoteUsage(f)
 		line := "  --" + f.Name
-		if name != "" {
-			line += " " + name
+		switch f.Value.(type) {
+		case *triBoolValue, *optBool:
+			line += "[=true|false]"
+		default:
+			if name != "" {
+				line += " " + name
+			}
 		}
 		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
 			usage += " (default " + f.DefValue + ")"

@@ -59,7 +59,8 @@ var searchSpec = sync.OnceValues(func() (map[string]*paramSpec, error) {
 })
 
 func firstSentence(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	// Backticks would become the flag's argument name in --help (flag.UnquoteUsage).
+	s = strings.Join(strings.Fields(strings.ReplaceAll(s, "`", "")), " ")
 	if i := strings.Index(s, ". "); i > 0 {
 		s = s[:i+1]
 	}
