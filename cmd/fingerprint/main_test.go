@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -24,6 +26,7 @@ func TestMain(m *testing.M) {
 //
 //	fault N STATUS [RETRY_AFTER] [OPERATION]  queue N injected failures
 //	requests OPERATION N                      assert how many requests the server got
+//	ids JSONL CSV                             assert both hold the same event IDs, in order, once each
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
@@ -54,6 +57,7 @@ func TestScripts(t *testing.T) {
 				}
 				ts.Check(ts.Value("srv").(*fingerprinttest.Server).FailNext(n, f))
 			},
+			"ids": cmdIDs,
 			"requests": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: requests OPERATION N")
@@ -77,3 +81,35 @@ func seedEvents(n int) []fingerprint.Event {
 	return append(fingerprinttest.NewGenerator(7).Events(n), fingerprinttest.FullEvent())
 }
 
+// cmdIDs compares the event_id of each JSON line of args[0] with the first column of
+// the CSV args[1] (after its header): same IDs, same order, no duplicates.
+func cmdIDs(ts *testscript.TestScript, neg bool, args []string) {
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(ts.ReadFile(args[0])), "\n") {
+		var ev struct {
+			EventID string `json:"event_id"`
+		}
+		ts.Check(json.Unmarshal([]byte(line), &ev))
+		got = append(got, ev.EventID)
+	}
+	want := strings.Split(strings.TrimSpace(ts.ReadFile(args[1])), "\n")[1:]
+	seen := map[string]bool{}
+	for _, id := range got {
+		if seen[id] {
+			ts.Fatalf("duplicate event %s", id)
+		}
+		seen[id] = true
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		ts.Fatalf("got %d IDs, want %d; first difference near %d", len(got), len(want), firstDiff(got, want))
+	}
+}
+
+func firstDiff(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}

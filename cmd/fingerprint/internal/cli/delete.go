@@ -188,9 +188,7 @@ func runDelete(ctx context.Context, a *app, opts any, args []string) error {
 	defer closeFn()
 
 	d := &deleter{env: a.env, client: client, journal: jr, pacer: newPacer(quotas), prog: newProgress(a.env, "IDs"), total: len(todo)}
-	for _, t := range recent {
-		d.pacer.seed(t)
-	}
+	d.pacer.seed(recent)
 	runErr := d.run(ctx, todo, &c)
 	d.prog.done()
 	fmt.Fprintln(a.env.Stdout, c)

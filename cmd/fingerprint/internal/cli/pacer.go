@@ -74,11 +74,17 @@ func newPacer(quotas []quota) *pacer {
 	return p
 }
 
-// seed accounts for a request made at t by an earlier run (from the journal), so a
-// restarted run does not exceed the quota. Call it in chronological order.
-func (p *pacer) seed(t time.Time) {
-	p.limiter.ReserveN(t, 1)
-	p.record(t)
+// seed accounts for the requests an earlier run made at times (from the journal, in
+// chronological order), so a restarted run does not exceed the quota. With a burst of
+// one, only the latest request matters to the limiter; the windows count them all.
+func (p *pacer) seed(times []time.Time) {
+	if len(times) == 0 {
+		return
+	}
+	for _, t := range times {
+		p.record(t)
+	}
+	p.limiter.ReserveN(times[len(times)-1], 1)
 }
 
 // next returns the earliest time at or after now when a request may start, and
@@ -124,9 +130,7 @@ func (p *pacer) String() string {
 // fresh copy of p (already seeded).
 func estimate(quotas []quota, seeded []time.Time, now time.Time, n int) time.Duration {
 	p := newPacer(quotas)
-	for _, t := range seeded {
-		p.seed(t)
-	}
+	p.seed(seeded)
 	t := now
 	for range n {
 		t = p.next(t)
