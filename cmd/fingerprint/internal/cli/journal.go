@@ -32,37 +32,41 @@ type journal struct {
 }
 
 // openJournal reads the entries of path (creating it if needed) and opens it for
-// appending. A torn last line, from a crash in the middle of a write, is ignored.
+// appending. A torn last line, from a crash in the middle of a write, is removed: its
+// ID was not journaled, so it is tried again.
 func openJournal(path string) (*journal, []journalEntry, error) {
 	data, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return nil, nil, fmt.Errorf("--journal: %w", err)
 	}
 	var entries []journalEntry
-	lines := bytes.Split(data, []byte("\n"))
-	for i, line := range lines {
+	good := 0 // length of the prefix made of complete lines
+	for off := 0; off < len(data); {
+		end := bytes.IndexByte(data[off:], '\n')
+		if end < 0 {
+			break // no newline after it: a torn final write, dropped below
+		}
+		line := data[off : off+end]
+		off += end + 1
+		good = off
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 		var e journalEntry
 		if err := json.Unmarshal(line, &e); err != nil || e.VisitorID == "" || e.Outcome == "" {
-			if i == len(lines)-1 { // no newline after it: a torn final write
-				break
-			}
-			return nil, nil, fmt.Errorf("--journal: %s line %d is not a journal entry; is this the right file?", path, i+1)
+			return nil, nil, fmt.Errorf("--journal: %s line %d is not a journal entry; is this the right file?", path, bytes.Count(data[:off], []byte("\n")))
 		}
 		entries = append(entries, e)
+	}
+	if good < len(data) {
+		// Cut the torn line, so the next entry does not end up glued to it.
+		if err := os.Truncate(path, int64(good)); err != nil {
+			return nil, nil, fmt.Errorf("--journal: %w", err)
+		}
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--journal: %w", err)
-	}
-	if len(data) > 0 && data[len(data)-1] != '\n' {
-		// Start on a fresh line after a torn write.
-		if _, err := f.Write([]byte("\n")); err != nil {
-			f.Close()
-			return nil, nil, fmt.Errorf("--journal: %w", err)
-		}
 	}
 	return &journal{f: f}, entries, nil
 }
