@@ -161,51 +161,47 @@ type exporter struct {
 	totalHit bool
 }
 
+// fetched is one page read by the prefetching goroutine.
+type fetched struct {
+	events    []fingerprint.Event
+	next      string // pagination key for the page after this one; "" on the last
+	totalHits *int64
+	err       error
+}
+
+// run pages through the search. One goroutine fetches the next page while the current
+// one is written, so encoding costs no extra wall time; at most two pages are held.
+// The key of a page is saved only after the page is written.
 func (ex *exporter) run(ctx context.Context, params *fingerprint.SearchEventsParams) error {
-	p := *params
-	limit := p.Limit
 	if err := ex.w.Begin(); err != nil {
 		return err
 	}
-	for {
-		if ex.max > 0 {
-			// The last page asks only for what is left, so the saved key points just
-			// past the last event written and a resumed run has neither gap nor overlap.
-			p.Limit = min(limit, ex.max-ex.written)
-		}
-		page, err := ex.client.SearchEvents(ctx, &p)
-		if err != nil {
-			return err
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan fetched)
+	go ex.fetch(fctx, *params, pages)
+	for f := range pages {
+		if f.err != nil {
+			return f.err
 		}
 		ex.pages++
-		if page.TotalHits != nil && !ex.totalHit {
+		if f.totalHits != nil && !ex.totalHit {
 			ex.totalHit = true
-			fmt.Fprintf(ex.stderr.Stderr, "total hits: %d\n", *page.TotalHits)
+			fmt.Fprintf(ex.stderr.Stderr, "total hits: %d\n", *f.totalHits)
 		}
-		events := page.Events
-		if len(events) > p.Limit { // never more than asked, even from a misbehaving server
-			events = events[:p.Limit]
-		}
-		for i := range events {
-			if err := ex.w.Write(&events[i]); err != nil {
+		for i := range f.events {
+			if err := ex.w.Write(&f.events[i]); err != nil {
 				return err
 			}
 		}
 		if err := ex.w.Flush(); err != nil {
 			return err
 		}
-		ex.written += len(events)
-		next := ""
-		if page.PaginationKey != nil {
-			next = *page.PaginationKey
-		}
-		if next != "" && next == p.PaginationKey {
-			return errors.New("the API returned the pagination key it was given; stopping to avoid a loop")
-		}
-		done := next == ""
+		ex.written += len(f.events)
+		done := f.next == ""
 		if ex.state != nil {
-			ex.state.PaginationKey, ex.state.Done = next, done
-			ex.state.Events += len(events)
+			ex.state.PaginationKey, ex.state.Done = f.next, done
+			ex.state.Events += len(f.events)
 			ex.state.Pages++
 			if err := ex.state.save(ex.stateFile); err != nil {
 				return err
@@ -216,7 +212,54 @@ func (ex *exporter) run(ctx context.Context, params *fingerprint.SearchEventsPar
 			return ex.w.End()
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return err // interrupted between pages: the saved key is exact
+		}
+	}
+	return ctx.Err()
+}
+
+// fetch requests the pages in order and sends them to out, stopping after the last
+// page, after --max events, on the first error, or when ctx is done.
+func (ex *exporter) fetch(ctx context.Context, p fingerprint.SearchEventsParams, out chan<- fetched) {
+	defer close(out)
+	limit, got := p.Limit, 0
+	send := func(f fetched) bool {
+		select {
+		case out <- f:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		if ex.max > 0 {
+			// The last page asks only for what is left, so the saved key points just
+			// past the last event written and a resumed run has neither gap nor overlap.
+			p.Limit = min(limit, ex.max-got)
+		}
+		page, err := ex.client.SearchEvents(ctx, &p)
+		if err != nil {
+			send(fetched{err: err})
+			return
+		}
+		events := page.Events
+		if len(events) > p.Limit { // never more than asked, even from a misbehaving server
+			events = events[:p.Limit]
+		}
+		got += len(events)
+		next := ""
+		if page.PaginationKey != nil {
+			next = *page.PaginationKey
+		}
+		if next != "" && next == p.PaginationKey {
+			send(fetched{err: errors.New("the API returned the pagination key it was given; stopping to avoid a loop")})
+			return
+		}
+		if !send(fetched{events: events, next: next, totalHits: page.TotalHits}) {
+			return
+		}
+		if next == "" || (ex.max > 0 && got >= ex.max) {
+			return
 		}
 		p.PaginationKey = next
 	}
