@@ -55,6 +55,7 @@ fuzz:
 ## bench: the benchmarks quoted in BENCHMARKS.md (benchstat-friendly)
 bench:
 	$(GO) test ./fingerprint -run '^$$' -bench 'DecodeEvent|GetEventRoundTrip|SearchEventsIter|Unseal|VerifyWebhook' -count=6 -timeout 30m
+	$(GO) test ./cmd/fingerprint/internal/cli -run '^$$' -bench Export -count=6 -timeout 30m
 
 ## ci: everything CI runs
 ci: check-generated lint tidy-check test fuzz
