@@ -149,7 +149,7 @@ func TestMaxUsesCeilNOver100Requests(t *testing.T) {
 func startAndWait(t *testing.T, cmd *exec.Cmd, out *os.File, cond func() bool) {
 	t.Helper()
 	cmd.Stdout = out
-	var errb bytes.Buffer
+	var errb syncBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -197,7 +197,7 @@ func TestResumeAfterInterruption(t *testing.T) {
 			if !errors.As(err, &ee) || (sig == os.Interrupt && ee.ExitCode() != 1) {
 				t.Fatalf("interrupted run: %v", err)
 			}
-			if sig == os.Interrupt && !strings.Contains(cmd.Stderr.(*bytes.Buffer).String(), "run the same command again to continue") {
+			if sig == os.Interrupt && !strings.Contains(cmd.Stderr.(*syncBuffer).String(), "run the same command again to continue") {
 				t.Errorf("stderr: %s", cmd.Stderr)
 			}
 			first, _ := readState(state)

@@ -7,7 +7,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,7 +49,7 @@ func TestDeleteWaitsForTheFakesQuota(t *testing.T) {
 	srv := newFake(t, nil, fingerprinttest.WithDeleteQuota(2, 100))
 	journal := filepath.Join(t.TempDir(), "journal")
 	cmd := command(t, "visitors", "delete", "--base-url", srv.URL(), "--rate", "100/s", "--retries", "0", "--journal", journal, "v1", "v2", "v3")
-	var out, errb bytes.Buffer
+	var out, errb syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -84,7 +84,7 @@ func TestKeyNeverInAnyOutput(t *testing.T) {
 
 	// The fake command prints its own (public) test key, never the caller's.
 	cmd := command(t, "fake", "--seed", "5")
-	var out bytes.Buffer
+	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -9,10 +9,9 @@ import (
 )
 
 type fakeOpts struct {
-	addr  string
-	seed  int
-	rand  uint64
-	ready func(url string) // tests learn the address here
+	addr string
+	seed int
+	rand uint64
 }
 
 func init() {
@@ -64,9 +63,6 @@ func runFake(ctx context.Context, a *app, opts any, args []string) error {
 	fmt.Fprintf(w, "Press Ctrl+C to stop.\n")
 	if f, ok := w.(interface{ Sync() error }); ok {
 		_ = f.Sync()
-	}
-	if o.ready != nil {
-		o.ready(srv.URL())
 	}
 	<-ctx.Done()
 	return nil
