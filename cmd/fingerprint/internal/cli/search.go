@@ -40,7 +40,8 @@ arrive, so memory stays the same for any export size. --max N stops after N even
 (0 = all), in ceil(N/100) requests. --format is table on a terminal and jsonl otherwise;
 csv and table take --fields, dotted paths into the event JSON. --resume FILE stores the
 pagination key after each page (written atomically) and, when FILE exists, continues the
-same search from it; the CSV header is not repeated on a continued run.
+same search from it; the CSV header is not repeated on a continued run, and with
+--format json each run writes a complete array of its own.
 
 Examples:
   fingerprint --fake events search --since 24h --bot bad --format table
