@@ -186,6 +186,9 @@ func runDelete(ctx context.Context, a *app, opts any, args []string) error {
 		return err
 	}
 	defer closeFn()
+	if jr == nil && len(todo) > 1 {
+		fmt.Fprintln(a.env.Stderr, "fingerprint: no --journal: if this run is interrupted, the next one cannot tell which IDs are done")
+	}
 
 	d := &deleter{env: a.env, client: client, journal: jr, pacer: newPacer(quotas), prog: newProgress(a.env, "IDs"), total: len(todo)}
 	d.pacer.seed(recent)
