@@ -10,7 +10,7 @@ STATICCHECK_VERSION := v0.8.2
 # also reports wire drift against it. Override with UPSTREAM=path or UPSTREAM=.
 UPSTREAM ?= $(wildcard ../shared/reference/fingerprint-server-api-v4.yaml)
 
-.PHONY: all generate check-generated test lint fmt-check vet staticcheck tidy-check fuzz bench conformance ci
+.PHONY: all generate check-generated test lint fmt-check vet staticcheck tidy-check fuzz bench bench-smoke conformance ci
 
 all: ci
 
@@ -55,6 +55,12 @@ fuzz:
 ## bench: the benchmarks quoted in BENCHMARKS.md (benchstat-friendly)
 bench:
 	$(GO) test ./fingerprint -run '^$$' -bench 'DecodeEvent|GetEventRoundTrip|SearchEventsIter|Unseal|VerifyWebhook' -count=6 -timeout 30m
+	$(GO) test ./cmd/fingerprint/internal/cli -run '^$$' -bench Export -count=6 -timeout 30m
+
+## bench-smoke: run the CLI export benchmark once, so CI keeps it compiling and passing
+## (it fails if an export is incomplete); the numbers in BENCHMARKS.md come from make bench
+bench-smoke:
+	$(GO) test ./cmd/fingerprint/internal/cli -run '^$$' -bench Export -benchtime 1x
 
 ## conformance: the vendor's Node SDK against cmd/fingerprint-fake, one line per call
 ## (needs Node and the SDK in .cache/node-conformance; .ci/run installs it, else it skips)
@@ -62,4 +68,4 @@ conformance:
 	$(GO) test -count=1 -v -run '^TestNodeSDKConformance$$' ./conformance/node
 
 ## ci: everything CI runs
-ci: check-generated lint tidy-check test fuzz
+ci: check-generated lint tidy-check test fuzz bench-smoke

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+// Environment variables read by the commands.
+const (
+	envSecretKey     = "FINGERPRINT_SECRET_API_KEY"
+	envRegion        = "FINGERPRINT_REGION"
+	envSealedKeys    = "FINGERPRINT_SEALED_KEYS"
+	envWebhookSecret = "FINGERPRINT_WEBHOOK_SECRET"
+)
+
+// maxSecretFile bounds how much of a key or secret file is read.
+const maxSecretFile = 4 << 10
+
+// newClient builds the API client from the global flags. With --fake it starts the
+// in-memory server first; close stops it.
+func (a *app) newClient() (c *fingerprint.Client, close func(), err error) {
+	g := a.g
+	opts := []fingerprint.Option{fingerprint.WithTimeout(g.timeout), fingerprint.WithMaxRetries(g.retries)}
+	if g.verbose {
+		opts = append(opts, fingerprint.WithLogger(slog.New(slog.NewTextHandler(a.env.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	}
+	close = func() {}
+	var key string
+	switch {
+	case g.fake:
+		srv, err := startFake(defaultFakeEvents, 1)
+		if err != nil {
+			return nil, nil, fmt.Errorf("start fake server: %w", err)
+		}
+		close = srv.Close
+		key = srv.APIKey()
+		opts = append(opts, fingerprint.WithBaseURL(srv.URL()))
+	default:
+		if key, err = a.secretKey(); err != nil {
+			return nil, nil, err
+		}
+		if g.baseURL != "" {
+			opts = append(opts, fingerprint.WithBaseURL(g.baseURL))
+		} else if region := a.region(); region != "" {
+			if !validRegion(region) {
+				return nil, nil, usagef("%s must be us, eu or asia, got %q", envRegion, region)
+			}
+			opts = append(opts, fingerprint.WithRegion(fingerprint.Region(region)))
+		}
+	}
+	c, err = fingerprint.NewClient(key, opts...)
+	if err != nil {
+		close()
+		// Invalid base URL or malformed key: a configuration mistake (the key is never quoted).
+		return nil, nil, &usageError{msg: err.Error()}
+	}
+	return c, close, nil
+}
+
+func (a *app) region() string {
+	if a.g.region != "" {
+		return a.g.region
+	}
+	return strings.TrimSpace(a.env.Getenv(envRegion))
+}
+
+// secretKey reads the key from --api-key-file or the environment, never from argv,
+// which other users can see and shells keep in their history.
+func (a *app) secretKey() (string, error) {
+	if f := a.g.apiKeyFile; f != "" {
+		b, err := readSecretFile(f)
+		if err != nil {
+			return "", fmt.Errorf("--api-key-file: %w", err)
+		}
+		return b, nil
+	}
+	if k := strings.TrimSpace(a.env.Getenv(envSecretKey)); k != "" {
+		return k, nil
+	}
+	return "", usagef("no secret API key: set %s or pass --api-key-file FILE (or try --fake)", envSecretKey)
+}
+
+// readSecretFile returns the trimmed content of a small file holding a key or secret.
+// Errors name the file, never its content.
+func readSecretFile(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(b) > maxSecretFile {
+		return "", fmt.Errorf("%s is larger than %d bytes: not a key file", name, maxSecretFile)
+	}
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		return "", fmt.Errorf("%s is empty", name)
+	}
+	return s, nil
+}

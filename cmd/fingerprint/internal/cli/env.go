@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// Env is everything a command touches outside its arguments, so that tests can run
+// commands in-process with their own streams, environment and clock.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads an environment variable (FINGERPRINT_SECRET_API_KEY, ...).
+	Getenv func(string) string
+	// Now and Sleep drive pacing and progress; Sleep returns early with ctx's error.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+	// IsTerminal reports whether w is an interactive terminal: it picks the default
+	// output format and turns progress on.
+	IsTerminal func(w io.Writer) bool
+}
+
+// OSEnv is the Env of a real process.
+func OSEnv() *Env {
+	return &Env{
+		Stdin:      os.Stdin,
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		Getenv:     os.Getenv,
+		Now:        time.Now,
+		Sleep:      sleepContext,
+		IsTerminal: isTerminal,
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// withDefaults fills unset fields of e from the process, so tests set only what they need.
+func (e *Env) withDefaults() *Env {
+	c := *e
+	o := OSEnv()
+	if c.Stdin == nil {
+		c.Stdin = eofReader{}
+	}
+	if c.Stdout == nil {
+		c.Stdout = io.Discard
+	}
+	if c.Stderr == nil {
+		c.Stderr = io.Discard
+	}
+	if c.Getenv == nil {
+		c.Getenv = func(string) string { return "" }
+	}
+	if c.Now == nil {
+		c.Now = o.Now
+	}
+	if c.Sleep == nil {
+		c.Sleep = o.Sleep
+	}
+	if c.IsTerminal == nil {
+		c.IsTerminal = func(io.Writer) bool { return false }
+	}
+	return &c
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }

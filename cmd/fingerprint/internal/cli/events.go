@@ -1,0 +1,208 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"reflect"
+	"strings"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+type getOpts struct{ ruleset string }
+
+type updateOpts struct {
+	linkedID optString
+	suspect  optBool
+	tags     tagList
+}
+
+func init() {
+	register(&command{
+		path:    "events get",
+		summary: "print one event as JSON",
+		usage:   "events get EVENT_ID [--ruleset ID]",
+		help: `Prints the event with the given ID (the event_id / requestId your frontend received) as
+indented JSON. --ruleset evaluates a ruleset at the same time (see rule_action).
+
+Examples:
+  fingerprint --fake events get ` + DemoEventID + `
+  fingerprint events get 1708102555327.NLOjmg --ruleset rs_1 | jq .rule_action`,
+		flags: func(fs *flag.FlagSet) (any, error) {
+			o := &getOpts{}
+			fs.StringVar(&o.ruleset, "ruleset", "", "evaluate this ruleset and include its rule_action")
+			return o, nil
+		},
+		run: runGet,
+	})
+	register(&command{
+		path:    "events update",
+		summary: "set an event's linked ID, tags or suspect flag",
+		usage:   "events update EVENT_ID [--linked-id S] [--tag k=v]... [--suspect=true|false]",
+		help: `Changes an event. Only what you pass is sent; at least one flag is needed. The tags you
+pass replace the event's tags (values are strings). Right after identification the API
+can answer 409 state_not_ready; the command retries that.
+
+Examples:
+  fingerprint --fake events update ` + DemoEventID + ` --suspect=true --tag reviewed_by=alice
+  fingerprint events update 1708102555327.NLOjmg --linked-id order-1042`,
+		flags: func(fs *flag.FlagSet) (any, error) {
+			o := &updateOpts{}
+			fs.Var(&o.linkedID, "linked-id", "new linked ID, your own identifier such as an order or account ID")
+			fs.Var(&o.suspect, "suspect", "mark the event as suspicious (true) or clear the mark (false)")
+			fs.Var(&o.tags, "tag", "a tag as key=value; repeat for several (they replace the event's tags)")
+			return o, nil
+		},
+		run: runUpdate,
+	})
+}
+
+func oneID(cmd string, args []string) (string, error) {
+	if len(args) != 1 {
+		return "", usagef("%s takes exactly one event ID, got %d arguments", cmd, len(args))
+	}
+	if id := args[0]; strings.TrimSpace(id) == "" || id == "." || id == ".." {
+		return "", usagef("%s: %q is not a valid event ID", cmd, id)
+	}
+	return args[0], nil
+}
+
+func runGet(ctx context.Context, a *app, opts any, args []string) error {
+	o := opts.(*getOpts)
+	id, err := oneID("events get", args)
+	if err != nil {
+		return err
+	}
+	client, closeFn, err := a.newClient()
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	var gopts *fingerprint.GetEventOptions
+	if o.ruleset != "" {
+		gopts = &fingerprint.GetEventOptions{RulesetID: o.ruleset}
+	}
+	ev, err := client.GetEvent(ctx, id, gopts)
+	if err != nil {
+		return err
+	}
+	return writeIndented(a.env, ev)
+}
+
+func writeIndented(env *Env, v any) error {
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func runUpdate(ctx context.Context, a *app, opts any, args []string) error {
+	o := opts.(*updateOpts)
+	id, err := oneID("events update", args)
+	if err != nil {
+		return err
+	}
+	var u fingerprint.EventUpdate
+	if o.linkedID.set {
+		u.LinkedID = &o.linkedID.v
+	}
+	if o.suspect.set {
+		u.Suspect = &o.suspect.v
+	}
+	if len(o.tags) > 0 {
+		setTags(&u, o.tags.m())
+	}
+	if !o.linkedID.set && !o.suspect.set && len(o.tags) == 0 {
+		return usagef("events update: nothing to change: pass --linked-id, --tag or --suspect")
+	}
+	client, closeFn, err := a.newClient()
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	if err := client.UpdateEvent(ctx, id, u); err != nil {
+		return err
+	}
+	_, err = a.env.Stdout.Write([]byte("updated " + id + "\n"))
+	return err
+}
+
+// setTags stores tags in u.Tags whatever map type the field has (*map[string]any today).
+func setTags(u *fingerprint.EventUpdate, tags map[string]any) {
+	f := reflect.ValueOf(u).Elem().FieldByName("Tags")
+	p := reflect.New(f.Type().Elem())
+	p.Elem().Set(reflect.ValueOf(tags).Convert(f.Type().Elem()))
+	f.Set(p)
+}
+
+type optString struct {
+	v   string
+	set bool
+}
+
+func (o *optString) String() string { return o.v }
+func (o *optString) Set(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errEmpty
+	}
+	o.v, o.set = s, true
+	return nil
+}
+
+type optBool struct {
+	v, set bool
+}
+
+func (o *optBool) IsBoolFlag() bool { return true }
+func (o *optBool) String() string {
+	if !o.set {
+		return ""
+	}
+	if o.v {
+		return "true"
+	}
+	return "false"
+}
+func (o *optBool) Set(s string) error {
+	switch s {
+	case "true", "1":
+		o.v = true
+	case "false", "0":
+		o.v = false
+	default:
+		return errBool
+	}
+	o.set = true
+	return nil
+}
+
+type tagList [][2]string
+
+func (t *tagList) String() string { return "" }
+func (t *tagList) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(k) == "" {
+		return errTag
+	}
+	*t = append(*t, [2]string{k, v})
+	return nil
+}
+
+func (t tagList) m() map[string]any {
+	m := make(map[string]any, len(t))
+	for _, kv := range t {
+		m[kv[0]] = kv[1]
+	}
+	return m
+}
+
+type flagErr string
+
+func (e flagErr) Error() string { return string(e) }
+
+const (
+	errEmpty flagErr = "empty value"
+	errBool  flagErr = "want true or false"
+	errTag   flagErr = "want key=value"
+)

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+const topHelp = `fingerprint: the Fingerprint Server API v4 from the command line.
+
+Usage:
+  fingerprint [global flags] COMMAND [flags] [arguments]
+
+Commands:
+%s
+Global flags (before or after the command name):
+  --region us|eu|asia    API region (default $FINGERPRINT_REGION, else us)
+  --base-url URL         another API base URL: a proxy, or "fingerprint fake"
+  --timeout D            time limit of each attempt (default 30s)
+  --retries N            retries after a failed attempt (default 2)
+  --verbose              log each request attempt on stderr (the key never appears)
+  --fake                 use an in-memory fake server with realistic data; no key needed
+  --api-key-file FILE    read the secret API key from FILE
+
+The secret API key comes from $FINGERPRINT_SECRET_API_KEY or --api-key-file, never from
+a flag value (other users can see a process's arguments, and shells keep them).
+Exit status: 0 success, 1 failure (API, network, invalid signature), 2 usage error.
+
+Try it without an account:
+  fingerprint --fake events search --since 24h --bot bad --format table
+  fingerprint --fake events get %s
+
+Run "fingerprint COMMAND --help" for a command's flags and examples.
+`
+
+func runHelp(env *Env, words, pre []string) error {
+	if len(words) <= 1 {
+		if len(words) == 0 && !hasHelpFlag(pre) && len(pre) > 0 {
+			return usagef("missing command")
+		}
+		printTopHelp(env.Stdout)
+		return nil
+	}
+	path := strings.Join(words[1:], " ")
+	if c := findCommand(path); c != nil {
+		fs := flag.NewFlagSet(c.path, flag.ContinueOnError)
+		(&globals{}).register(fs)
+		if c.flags != nil {
+			if _, err := c.flags(fs); err != nil {
+				return err
+			}
+		}
+		printCommandHelp(env.Stdout, c, fs)
+		return nil
+	}
+	if isGroup(words[1]) {
+		printGroupHelp(env.Stdout, words[1])
+		return nil
+	}
+	return usagef("unknown command %q", path)
+}
+
+func printTopHelp(w io.Writer) {
+	var b strings.Builder
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-16s %s\n", c.path, c.summary)
+	}
+	fmt.Fprintf(w, topHelp, b.String(), DemoEventID)
+}
+
+func printGroupHelp(w io.Writer, group string) {
+	fmt.Fprintf(w, "Usage:\n  fingerprint %s COMMAND [flags]\n\nCommands:\n", group)
+	for _, c := range commands {
+		if strings.HasPrefix(c.path, group+" ") {
+			fmt.Fprintf(w, "  %-16s %s\n", c.path, c.summary)
+		}
+	}
+	fmt.Fprintf(w, "\nRun \"fingerprint %s COMMAND --help\" for a command's flags and examples.\n", group)
+}
+
+// printCommandHelp prints the synopsis, description with examples, and the command's
+// own flags (the global ones are listed by "fingerprint help").
+func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage:\n  fingerprint %s\n\n%s\n\nFlags:\n", c.usage, c.help)
+	fs.VisitAll(func(f *flag.Flag) {
+		if isGlobal(f.Name) {
+			return
+		}
+		name, usage := flag.UnquoteUsage(f)
+		line := "  --" + f.Name
+		switch f.Value.(type) {
+		case *triBoolValue, *optBool:
+			line += "[=true|false]"
+		default:
+			if name != "" {
+				line += " " + name
+			}
+		}
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
+			usage += " (default " + f.DefValue + ")"
+		}
+		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
+	})
+	fmt.Fprintf(w, "\nGlobal flags (--region, --base-url, --timeout, --retries, --verbose, --fake, --api-key-file): see \"fingerprint help\".\n")
+}
+
+func init() {
+	register(&command{
+		path:    "version",
+		summary: "print the SDK version this tool is built with",
+		usage:   "version",
+		help:    "Prints the version of the fingerprint-go SDK the tool is built with.\n\nExample:\n  fingerprint version",
+		run: func(_ context.Context, a *app, _ any, args []string) error {
+			if len(args) > 0 {
+				return usagef("version takes no arguments")
+			}
+			_, err := fmt.Fprintln(a.env.Stdout, "fingerprint-go", fingerprint.Version)
+			return err
+		},
+		offline: true,
+	})
+}

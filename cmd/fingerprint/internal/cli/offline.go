@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+// maxInput bounds what unseal, seal and webhooks read from a file or stdin: sealed
+// results and webhook bodies are a few KiB.
+const maxInput = 16 << 20
+
+type unsealOpts struct{ keyFiles stringList }
+
+type webhookOpts struct {
+	secretFile string
+	signature  string
+}
+
+type sealOpts struct{ keyFile string }
+
+func init() {
+	register(&command{
+		path:    "unseal",
+		summary: "open a sealed client result (base64) and print the event JSON",
+		usage:   "unseal --key-file FILE [--key-file FILE]... [FILE|-]",
+		help: `Decrypts a sealed client result, the base64 string the JavaScript agent returns when
+sealed results are on, and prints the event as JSON. Each --key-file holds one base64 key
+from the dashboard; give several during a key rotation (they are tried in order), or set
+` + envSealedKeys + ` to keys separated by commas or spaces. The input is FILE, or stdin
+when FILE is "-" or absent.
+
+Examples:
+  head -c 32 /dev/urandom | base64 > sealed.key
+  fingerprint --fake events get ` + DemoEventID + ` | fingerprint seal --key-file sealed.key > sealed.txt
+  fingerprint unseal --key-file sealed.key sealed.txt
+  FINGERPRINT_SEALED_KEYS="$NEW_KEY,$OLD_KEY" fingerprint unseal - < sealed.txt`,
+		flags: func(fs *flag.FlagSet) (any, error) {
+			o := &unsealOpts{}
+			fs.Var(&o.keyFiles, "key-file", "file holding a base64 decryption key; repeat for key rotation")
+			return o, nil
+		},
+		run:     runUnseal,
+		offline: true,
+	})
+	register(&command{
+		path:    "seal",
+		summary: "seal event JSON as the API does, to test unseal and your backend",
+		usage:   "seal --key-file FILE [FILE|-]",
+		help: `Encrypts event JSON into a base64 sealed result, the format the JavaScript agent returns,
+so you can test "fingerprint unseal" and your own backend without a browser.
+
+Example:
+  head -c 32 /dev/urandom | base64 > sealed.key
+  fingerprint --fake events get ` + DemoEventID + ` | fingerprint seal --key-file sealed.key`,
+		flags: func(fs *flag.FlagSet) (any, error) {
+			o := &sealOpts{}
+			fs.StringVar(&o.keyFile, "key-file", "", "file holding a base64 key (32 bytes)")
+			return o, nil
+		},
+		run:     runSeal,
+		offline: true,
+	})
+	webhookFlags := func(fs *flag.FlagSet, withSig bool) *webhookOpts {
+		o := &webhookOpts{}
+		fs.StringVar(&o.secretFile, "secret-file", "", "file holding the webhook secret (default $"+envWebhookSecret+")")
+		if withSig {
+			fs.StringVar(&o.signature, "signature", "", "value of the "+fingerprint.WebhookSignatureHeader+" header")
+		}
+		return o
+	}
+	register(&command{
+		path:    "webhooks verify",
+		summary: "check a webhook body against its signature header (exit 0 valid, 1 invalid)",
+		usage:   "webhooks verify --secret-file FILE --signature HEADER [FILE|-]",
+		help: `Checks that the raw webhook body (FILE, or stdin) was signed with your webhook secret:
+exit status 0 for a valid signature, 1 otherwise. --signature is the value of the
+` + fingerprint.WebhookSignatureHeader + ` header. The secret comes from --secret-file (trailing
+newlines ignored) or ` + envWebhookSecret + `.
+
+Examples:
+  printf 'my-webhook-secret' > webhook.secret
+  fingerprint --fake events get ` + DemoEventID + ` > body.json
+  sig=$(fingerprint webhooks sign --secret-file webhook.secret body.json)
+  fingerprint webhooks verify --secret-file webhook.secret --signature "$sig" body.json && echo valid`,
+		flags: func(fs *flag.FlagSet) (any, error) { return webhookFlags(fs, true), nil },
+		run:   runVerify, offline: true,
+	})
+	register(&command{
+		path:    "webhooks sign",
+		summary: "print the signature header value for a webhook body",
+		usage:   "webhooks sign --secret-file FILE [FILE|-]",
+		help: `Prints the ` + fingerprint.WebhookSignatureHeader + ` header value ("v1=<hex>") that Fingerprint would send
+with this body, to test your webhook endpoint.
+
+Example:
+  curl -X POST -H "` + fingerprint.WebhookSignatureHeader + `: $(fingerprint webhooks sign --secret-file webhook.secret body.json)" \
+      --data-binary @body.json http://localhost:8080/webhooks/fingerprint`,
+		flags: func(fs *flag.FlagSet) (any, error) { return webhookFlags(fs, false), nil },
+		run:   runSign, offline: true,
+	})
+}
+
+// readInput reads FILE, or stdin for "-" or no argument, up to maxInput bytes.
+func readInput(env *Env, cmd string, args []string) ([]byte, error) {
+	if len(args) > 1 {
+		return nil, usagef("%s takes at most one input file, got %d", cmd, len(args))
+	}
+	r := env.Stdin
+	name := "stdin"
+	if len(args) == 1 && args[0] != "-" {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return nil, usagef("%s: %v", cmd, err)
+		}
+		defer f.Close()
+		r, name = f, args[0]
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(b) > maxInput {
+		return nil, fmt.Errorf("%s is larger than %d MiB", name, maxInput>>20)
+	}
+	return b, nil
+}
+
+func runUnseal(ctx context.Context, a *app, opts any, args []string) error {
+	o := opts.(*unsealOpts)
+	var raw []string
+	for _, f := range o.keyFiles {
+		k, err := readSecretFile(f)
+		if err != nil {
+			return usagef("--key-file: %v", err)
+		}
+		raw = append(raw, k)
+	}
+	if len(raw) == 0 {
+		raw = strings.FieldsFunc(a.env.Getenv(envSealedKeys), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
+	}
+	if len(raw) == 0 {
+		return usagef("unseal: no key: pass --key-file FILE or set %s", envSealedKeys)
+	}
+	keys := make([]fingerprint.DecryptionKey, len(raw))
+	for i, s := range raw {
+		k, err := fingerprint.ParseDecryptionKey(s)
+		if err != nil {
+			return usagef("unseal: key %d: %v", i+1, err)
+		}
+		keys[i] = k
+	}
+	in, err := readInput(a.env, "unseal", args)
+	if err != nil {
+		return err
+	}
+	ev, err := fingerprint.UnsealEventBase64(strings.TrimSpace(string(in)), keys...)
+	if err != nil {
+		return err
+	}
+	return writeIndented(a.env, ev)
+}
+
+func runSeal(ctx context.Context, a *app, opts any, args []string) error {
+	o := opts.(*sealOpts)
+	if o.keyFile == "" {
+		return usagef("seal: --key-file is required")
+	}
+	s, err := readSecretFile(o.keyFile)
+	if err != nil {
+		return usagef("--key-file: %v", err)
+	}
+	key, err := fingerprint.ParseDecryptionKey(s)
+	if err != nil {
+		return usagef("seal: %v", err)
+	}
+	in, err := readInput(a.env, "seal", args)
+	if err != nil {
+		return err
+	}
+	sealed, err := fingerprint.SealEvent(in, key)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(a.env.Stdout, base64.StdEncoding.EncodeToString(sealed))
+	return err
+}
+
+// webhookSecret reads --secret-file (only trailing newlines are dropped: the secret is
+// used byte for byte) or the environment.
+func (a *app) webhookSecret(o *webhookOpts) (string, error) {
+	if o.secretFile != "" {
+		b, err := os.ReadFile(o.secretFile)
+		if err != nil {
+			return "", usagef("--secret-file: %v", err)
+		}
+		if len(b) > maxSecretFile {
+			return "", usagef("--secret-file: %s is larger than %d bytes: not a secret file", o.secretFile, maxSecretFile)
+		}
+		s := strings.TrimRight(string(b), "\r\n")
+		if s == "" {
+			return "", usagef("--secret-file: %s is empty", o.secretFile)
+		}
+		return s, nil
+	}
+	if s := a.env.Getenv(envWebhookSecret); s != "" {
+		return s, nil
+	}
+	return "", usagef("no webhook secret: pass --secret-file FILE or set %s", envWebhookSecret)
+}
+
+func runVerify(ctx context.Context, a *app, opts any, args []string) error {
+	o := opts.(*webhookOpts)
+	secret, err := a.webhookSecret(o)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(o.signature) == "" {
+		return usagef("webhooks verify: --signature is required (the %s header value)", fingerprint.WebhookSignatureHeader)
+	}
+	body, err := readInput(a.env, "webhooks verify", args)
+	if err != nil {
+		return err
+	}
+	if err := fingerprint.VerifyWebhookSignature(o.signature, body, secret); err != nil {
+		if errors.Is(err, fingerprint.ErrMissingSecret) {
+			return usagef("%v", err)
+		}
+		return &exitError{code: exitFailure, msg: err.Error()}
+	}
+	_, err = fmt.Fprintln(a.env.Stdout, "valid signature")
+	return err
+}
+
+func runSign(ctx context.Context, a *app, opts any, args []string) error {
+	o := opts.(*webhookOpts)
+	secret, err := a.webhookSecret(o)
+	if err != nil {
+		return err
+	}
+	body, err := readInput(a.env, "webhooks sign", args)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(a.env.Stdout, fingerprint.SignWebhookPayload(body, secret))
+	return err
+}

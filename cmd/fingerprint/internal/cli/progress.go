@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+)
+
+// progress prints one status line on stderr, rewritten in place, only when stderr is a
+// terminal: scripts and logs get no progress noise.
+type progress struct {
+	env   *Env
+	on    bool
+	start time.Time
+	unit  string
+	shown bool
+}
+
+func newProgress(env *Env, unit string) *progress {
+	return &progress{env: env, on: env.IsTerminal(env.Stderr), start: env.Now(), unit: unit}
+}
+
+// page reports an export's progress after each page.
+func (p *progress) page(done, pages int) {
+	if !p.on {
+		return
+	}
+	el := p.env.Now().Sub(p.start)
+	rate := 0.0
+	if s := el.Seconds(); s > 0 {
+		rate = float64(done) / s
+	}
+	p.line(fmt.Sprintf("%d %s, %d pages, %.0f %s/s, %s elapsed", done, p.unit, pages, rate, p.unit, el.Round(time.Second)))
+}
+
+// line rewrites the status line.
+func (p *progress) line(s string) {
+	if !p.on {
+		return
+	}
+	p.shown = true
+	fmt.Fprintf(p.env.Stderr, "\r\033[K%s", s)
+}
+
+// done ends the status line so later output starts on a fresh line.
+func (p *progress) done() {
+	if p.on && p.shown {
+		fmt.Fprintln(p.env.Stderr)
+		p.shown = false
+	}
+}

@@ -1,0 +1,267 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+// pageSize is the largest page the API serves; exports use full pages.
+const pageSize = 100
+
+type searchOpts struct {
+	params fingerprint.SearchEventsParams
+	sf     *searchFlags
+	fs     *flag.FlagSet
+	since  time.Duration
+	max    int
+	format string
+	fields string
+	resume string
+}
+
+func init() {
+	register(&command{
+		path:    "events search",
+		summary: "export the events that match filters, as JSON Lines, JSON, CSV or a table",
+		usage:   "events search [filters] [--since 24h | --start T --end T] [--max N] [--format F] [--fields F] [--resume FILE]",
+		help: `Every search parameter of the API is a flag named after it with dashes (--visitor-id,
+--linked-id, --bot bad, --vpn=true, repeatable --bot-info-category, ...); values are
+checked against the API's documented bounds before any request. Times are RFC 3339 or
+Unix milliseconds. Without --start/--end/--since the API's default applies: the last 7 days.
+
+Pages are requested 100 events at a time (--limit changes that) and written as they
+arrive, so memory stays the same for any export size. --max N stops after N events
+(0 = all), in ceil(N/100) requests. --format is table on a terminal and jsonl otherwise;
+csv and table take --fields, dotted paths into the event JSON. --resume FILE stores the
+pagination key after each page (written atomically) and, when FILE exists, continues the
+same search from it; the CSV header is not repeated on a continued run, and with
+--format json each run writes a complete array of its own.
+
+Examples:
+  fingerprint --fake events search --since 24h --bot bad --format table
+  fingerprint events search --since 72h --visitor-id Ibk1527CUFmcnjLwIs4A9 > visitor.jsonl
+  fingerprint events search --start 2026-01-01T00:00:00Z --end 2026-01-31T23:59:59Z \
+      --resume january.state >> january.jsonl
+  fingerprint events search --since 1h --format csv --fields event_id,timestamp,identification.visitor_id,ip_address
+  fingerprint events search --source edge --bot-info-category ai_agent --max 50 --format json`,
+		flags: func(fs *flag.FlagSet) (any, error) {
+			o := &searchOpts{fs: fs}
+			spec, err := searchSpec()
+			if err != nil {
+				return nil, err
+			}
+			if o.sf, err = newSearchFlags(fs, &o.params, spec); err != nil {
+				return nil, err
+			}
+			fs.DurationVar(&o.since, "since", 0, "search the window that ends now and began this long ago, such as 24h or 90m (fixed when the export starts)")
+			fs.IntVar(&o.max, "max", 0, "stop after this many events (0 = all)")
+			fs.StringVar(&o.format, "format", "", "output format: jsonl, json, csv or table (default table on a terminal, jsonl otherwise)")
+			fs.StringVar(&o.fields, "fields", "", "comma-separated dotted paths for csv and table, such as event_id,identification.visitor_id (default "+strings.Join(defaultFields, ",")+")")
+			fs.StringVar(&o.resume, "resume", "", "store the pagination key in this file after each page and continue from it")
+			return o, nil
+		},
+		run: runSearch,
+	})
+}
+
+func runSearch(ctx context.Context, a *app, opts any, args []string) error {
+	o := opts.(*searchOpts)
+	if len(args) > 0 {
+		return usagef("events search takes no arguments, got %q (filters are flags, such as --visitor-id %s)", args[0], args[0])
+	}
+	set := map[string]bool{}
+	o.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	p := &o.params
+	switch {
+	case o.max < 0:
+		return usagef("--max must not be negative")
+	case o.since < 0:
+		return usagef("--since must be positive, such as 24h")
+	case set["since"] && (set["start"] || set["end"]):
+		return usagef("--since cannot be combined with --start or --end")
+	case set["resume"] && set["pagination-key"]:
+		return usagef("--resume and --pagination-key cannot be combined: the resume file holds the key")
+	case !p.Start.IsZero() && !p.End.IsZero() && p.Start.After(p.End):
+		return usagef("--start is after --end")
+	}
+	if p.Limit == 0 {
+		p.Limit = pageSize
+	}
+	format := o.format
+	if format == "" {
+		format = "jsonl"
+		if a.env.IsTerminal(a.env.Stdout) {
+			format = "table"
+		}
+	}
+	fields, err := parseFields(o.fields)
+	if err != nil {
+		return err
+	}
+	if o.fields != "" && format != "csv" && format != "table" {
+		return usagef("--fields applies to --format csv and table only")
+	}
+	if o.since > 0 {
+		end := a.env.Now()
+		p.Start, p.End = end.Add(-o.since), end
+	}
+
+	var st *resumeState
+	var resumed bool
+	if o.resume != "" {
+		filters := o.sf.query(set, "start", "end", "limit", "pagination_key")
+		if st, resumed, err = loadResume(o.resume, filters, p, set["since"], o.since); err != nil {
+			return err
+		}
+		if st.Done {
+			fmt.Fprintf(a.env.Stderr, "fingerprint: %s: this export is already complete (%d events); delete the file to export again\n", o.resume, st.Events)
+			return nil
+		}
+		p.PaginationKey = st.PaginationKey
+	}
+
+	w, err := newEventWriter(format, a.env.Stdout, fields, resumed)
+	if err != nil {
+		return err
+	}
+	client, closeFn, err := a.newClient()
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+
+	prog := newProgress(a.env, "events")
+	defer prog.done()
+	ex := &exporter{client: client, w: w, max: o.max, state: st, stateFile: o.resume, prog: prog, stderr: a.env}
+	err = ex.run(ctx, p)
+	if errors.Is(err, context.Canceled) && o.resume != "" {
+		return fmt.Errorf("interrupted after %d events; run the same command again to continue from %s", ex.written, o.resume)
+	}
+	return err
+}
+
+// exporter pages through a search and writes every event, saving the pagination key
+// after each page.
+type exporter struct {
+	client    *fingerprint.Client
+	w         eventWriter
+	max       int
+	state     *resumeState
+	stateFile string
+	prog      *progress
+	stderr    *Env
+
+	written  int
+	pages    int
+	totalHit bool
+}
+
+// fetched is one page read by the prefetching goroutine.
+type fetched struct {
+	events    []fingerprint.Event
+	next      string // pagination key for the page after this one; "" on the last
+	totalHits *int64
+	err       error
+}
+
+// run pages through the search. One goroutine fetches the next page while the current
+// one is written, so encoding costs no extra wall time; at most two pages are held.
+// The key of a page is saved only after the page is written.
+func (ex *exporter) run(ctx context.Context, params *fingerprint.SearchEventsParams) error {
+	if err := ex.w.Begin(); err != nil {
+		return err
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan fetched)
+	go ex.fetch(fctx, *params, pages)
+	for f := range pages {
+		if f.err != nil {
+			return f.err
+		}
+		ex.pages++
+		if f.totalHits != nil && !ex.totalHit {
+			ex.totalHit = true
+			fmt.Fprintf(ex.stderr.Stderr, "total hits: %d\n", *f.totalHits)
+		}
+		for i := range f.events {
+			if err := ex.w.Write(&f.events[i]); err != nil {
+				return err
+			}
+		}
+		if err := ex.w.Flush(); err != nil {
+			return err
+		}
+		ex.written += len(f.events)
+		done := f.next == ""
+		if ex.state != nil {
+			ex.state.PaginationKey, ex.state.Done = f.next, done
+			ex.state.Events += len(f.events)
+			ex.state.Pages++
+			if err := ex.state.save(ex.stateFile); err != nil {
+				return err
+			}
+		}
+		ex.prog.page(ex.written, ex.pages)
+		if done || (ex.max > 0 && ex.written >= ex.max) {
+			return ex.w.End()
+		}
+		if err := ctx.Err(); err != nil {
+			return err // interrupted between pages: the saved key is exact
+		}
+	}
+	return ctx.Err()
+}
+
+// fetch requests the pages in order and sends them to out, stopping after the last
+// page, after --max events, on the first error, or when ctx is done.
+func (ex *exporter) fetch(ctx context.Context, p fingerprint.SearchEventsParams, out chan<- fetched) {
+	defer close(out)
+	limit, got := p.Limit, 0
+	send := func(f fetched) bool {
+		select {
+		case out <- f:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		if ex.max > 0 {
+			// The last page asks only for what is left, so the saved key points just
+			// past the last event written and a resumed run has neither gap nor overlap.
+			p.Limit = min(limit, ex.max-got)
+		}
+		page, err := ex.client.SearchEvents(ctx, &p)
+		if err != nil {
+			send(fetched{err: err})
+			return
+		}
+		events := page.Events
+		if len(events) > p.Limit { // never more than asked, even from a misbehaving server
+			events = events[:p.Limit]
+		}
+		got += len(events)
+		next := ""
+		if page.PaginationKey != nil {
+			next = *page.PaginationKey
+		}
+		if next != "" && next == p.PaginationKey {
+			send(fetched{err: errors.New("the API returned the pagination key it was given; stopping to avoid a loop")})
+			return
+		}
+		if !send(fetched{events: events, next: next, totalHits: page.TotalHits}) {
+			return
+		}
+		if next == "" || (ex.max > 0 && got >= ex.max) {
+			return
+		}
+		p.PaginationKey = next
+	}
+}
