@@ -11,7 +11,13 @@
 //
 // The model types (Event, EventSearch, EventUpdate, EdgeRequest, ...) are aliases of the
 // types generated from the API description in package gen, so there is exactly one Go
-// type per API concept. Optional fields are pointers; Ptr helps to set them.
+// type per API concept: fingerprint.Event is gen.Event, and a search filter has the type
+// of the event field it filters (SDKPlatform, EventSource, ...). Optional fields are
+// pointers; Ptr helps to set them.
+//
+// Each alias here carries the description of its type; the fields are documented where
+// they are declared, on the struct types of package gen (`go doc gen.Event`, or follow the
+// [gen.Event] link on pkg.go.dev). Both come from the descriptions in api/openapi.yaml.
 //
 // Configuration follows one convention: NewClient takes functional options (WithRegion,
 // WithTimeout, ...), validated when the Client is built; per-call settings are structs
