@@ -69,14 +69,20 @@
 //
 // SearchEvents returns one page and a PaginationKey when more results exist.
 // SearchEventsIter follows the keys for you and yields the events one by one, holding a
-// single page in memory:
+// single page in memory, with pages of 100 events unless Limit says otherwise:
 //
-//	for ev, err := range client.SearchEventsIter(ctx, &fingerprint.SearchEventsParams{Limit: 100}) {
+//	for ev, err := range client.SearchEventsIter(ctx, nil) {
 //		if err != nil {
 //			return err
 //		}
 //		fmt.Println(ev.EventID)
 //	}
+//
+// SearchEventsPages yields whole pages instead, each with the PaginationKey of the next
+// one, so a long export can store the key and resume later from it. Both iterators stop
+// with an error wrapping ErrPaginationLoop if the API ever sends a key already used in
+// the same iteration. Searching for a VisitorID the workspace does not know is a 404
+// (ErrNotFound), not an empty result.
 //
 // # Sealed results
 //
