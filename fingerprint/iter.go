@@ -64,17 +64,9 @@ func (c *Client) searchPages(ctx context.Context, params *SearchEventsParams, ma
 	}
 	return func(yield func(*EventSearch, error) bool) {
 		p := base.clone() // each range over the iterator starts from the same params
-		// Digests of the keys used so far, with the page each one fetched (1-based), so a
-		// cycle is reported with where it closed. A digest keeps the memory per page fixed
-		// whatever the length of the keys a server sends.
-		used := make(map[[sha256.Size / 2]byte]int32)
-		digest := func(key string) (d [sha256.Size / 2]byte) {
-			sum := sha256.Sum256([]byte(key))
-			copy(d[:], sum[:])
-			return d
-		}
+		used := newKeySet()
 		if p.PaginationKey != "" {
-			used[digest(p.PaginationKey)] = 1
+			used.add(p.PaginationKey, 1)
 		}
 		for n := int32(1); ; n++ {
 			page, err := c.SearchEvents(ctx, p)
@@ -93,8 +85,7 @@ func (c *Client) searchPages(ctx context.Context, params *SearchEventsParams, ma
 				yield(nil, contextError(err, nil))
 				return
 			}
-			d := digest(next)
-			if first, ok := used[d]; ok {
+			if first, ok := used.page(next); ok {
 				yield(nil, fmt.Errorf("%w: page %d sent the key that fetched page %d; stopping to avoid a loop", ErrPaginationLoop, n, first))
 				return
 			}
@@ -102,7 +93,7 @@ func (c *Client) searchPages(ctx context.Context, params *SearchEventsParams, ma
 				yield(nil, fmt.Errorf("fingerprint: search iteration stopped after %d pages, the most one iteration follows; continue with a new iteration from the last page's PaginationKey", n))
 				return
 			}
-			used[d] = int32(n + 1)
+			used.add(next, n+1)
 			p.PaginationKey = next
 		}
 	}
@@ -145,4 +136,27 @@ func (c *Client) SearchEventsIter(ctx context.Context, params *SearchEventsParam
 			}
 		}
 	}
+}
+
+// keySet remembers the pagination keys an iteration has used, with the page each one
+// fetched (1-based), so a cycle is reported with where it closed. It stores a 16-byte
+// SHA-256 prefix per key, so its memory per page is fixed whatever the length of the keys
+// a server sends (BenchmarkKeySet reports it).
+type keySet map[[16]byte]int32
+
+func newKeySet() keySet { return make(keySet) }
+
+func keyDigest(key string) (d [16]byte) {
+	sum := sha256.Sum256([]byte(key))
+	copy(d[:], sum[:])
+	return d
+}
+
+// add records that key fetched page.
+func (s keySet) add(key string, page int32) { s[keyDigest(key)] = page }
+
+// page returns the page key fetched, if it was used before.
+func (s keySet) page(key string) (int32, bool) {
+	p, ok := s[keyDigest(key)]
+	return p, ok
 }

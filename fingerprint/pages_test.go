@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -242,5 +243,46 @@ func TestSearchUnknownVisitorIsNotFound(t *testing.T) {
 	}
 	if q := srv.Requests()[0].Query; q.Get("visitor_id") != "Ibk1527CUFmcnjLwIs4A9" {
 		t.Errorf("query = %v", url.Values(q))
+	}
+}
+
+// BenchmarkKeySet reports the memory the iterator's seen-set takes per page, for keys as
+// long as the API's (about 150 characters): the bytes/page metric is what README and
+// MaxIterPages quote.
+func BenchmarkKeySet(b *testing.B) {
+	const pages = 1 << 16
+	keys := make([]string, pages)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("%0150d", i)
+	}
+	var perPage float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		s := newKeySet()
+		for i, k := range keys {
+			s.add(k, int32(i+1))
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perPage = float64(after.HeapAlloc-before.HeapAlloc) / pages
+		runtime.KeepAlive(s)
+	}
+	b.ReportMetric(perPage, "bytes/page")
+}
+
+func TestKeySet(t *testing.T) {
+	t.Parallel()
+	s := newKeySet()
+	s.add("A", 2)
+	if p, ok := s.page("A"); !ok || p != 2 {
+		t.Errorf("page(A) = %d, %v", p, ok)
+	}
+	if _, ok := s.page("B"); ok {
+		t.Error("unknown key reported as used")
+	}
+	if _, ok := s.page("a"); ok {
+		t.Error("keys must compare exactly (case matters)")
 	}
 }
