@@ -119,5 +119,6 @@ func TestSearchFilterTypesAreEventTypes(t *testing.T) {
 			t.Errorf("request %d query = %v, want %v", i, r.Query, want)
 		}
 	}
-	var _ gen.SearchEventsParamsSDKPlatform = gen.SDKPlatformIOS // gen's former names compile too
+	//lint:ignore SA1019 the former names must keep compiling
+	var _ gen.SearchEventsParamsSDKPlatform = gen.SDKPlatformIOS
 }
