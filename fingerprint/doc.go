@@ -11,7 +11,13 @@
 //
 // The model types (Event, EventSearch, EventUpdate, EdgeRequest, ...) are aliases of the
 // types generated from the API description in package gen, so there is exactly one Go
-// type per API concept. Optional fields are pointers; Ptr helps to set them.
+// type per API concept: fingerprint.Event is gen.Event, and a search filter has the type
+// of the event field it filters (SDKPlatform, EventSource, ...). Optional fields are
+// pointers; Ptr helps to set them.
+//
+// Each alias here carries the description of its type; the fields are documented where
+// they are declared, on the struct types of package gen (`go doc gen.Event`, or follow the
+// [gen.Event] link on pkg.go.dev). Both come from the descriptions in api/openapi.yaml.
 //
 // Configuration follows one convention: NewClient takes functional options (WithRegion,
 // WithTimeout, ...), validated when the Client is built; per-call settings are structs
@@ -63,14 +69,20 @@
 //
 // SearchEvents returns one page and a PaginationKey when more results exist.
 // SearchEventsIter follows the keys for you and yields the events one by one, holding a
-// single page in memory:
+// single page in memory, with pages of 100 events unless Limit says otherwise:
 //
-//	for ev, err := range client.SearchEventsIter(ctx, &fingerprint.SearchEventsParams{Limit: 100}) {
+//	for ev, err := range client.SearchEventsIter(ctx, nil) {
 //		if err != nil {
 //			return err
 //		}
 //		fmt.Println(ev.EventID)
 //	}
+//
+// SearchEventsPages yields whole pages instead, each with the PaginationKey of the next
+// one, so a long export can store the key and resume later from it. Both iterators stop
+// with an error wrapping ErrPaginationLoop if the API ever sends a key already used in
+// the same iteration. Searching for a VisitorID the workspace does not know is a 404
+// (ErrNotFound), not an empty result.
 //
 // # Sealed results
 //

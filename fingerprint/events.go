@@ -43,8 +43,14 @@ func (c *Client) GetEvent(ctx context.Context, eventID string, opts *GetEventOpt
 }
 
 // SearchEvents returns one page of events matching params (nil means no filter). Pass
-// the returned PaginationKey back in params for the next page, or use SearchEventsIter.
-// Invalid params (such as Limit outside 1..100) are reported before any request.
+// the returned PaginationKey back in params for the next page, or use SearchEventsIter
+// (events) or SearchEventsPages (pages with their keys, to resume later). Without Limit
+// the API returns pages of 10. Invalid params (such as Limit outside 1..100) are
+// reported before any request.
+//
+// A VisitorID the workspace does not know (never seen, or deleted) is not an empty
+// result: the API answers 404 visitor_not_found, an *APIError matching ErrNotFound.
+// Other filters that match nothing give an empty page.
 func (c *Client) SearchEvents(ctx context.Context, params *SearchEventsParams) (*EventSearch, error) {
 	if err := c.usable(); err != nil {
 		return nil, err

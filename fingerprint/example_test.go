@@ -1,62 +1,24 @@
 package fingerprint_test
 
+// The examples run against fingerprinttest, the in-memory Fingerprint server of this
+// module, so each one can be copied as it is. In your own tests use
+// fingerprinttest.NewServer(t), which closes the server when the test ends; with a real
+// key, drop the server and pass WithRegion instead of WithBaseURL.
+
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
-
-// startFakeAPI serves a tiny in-memory imitation of the Server API for the examples.
-// Real code talks to the region's API host instead (see ExampleNewClient).
-func startFakeAPI() *httptest.Server {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /events/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if r.PathValue("id") != "1708102555327.NLOjmg" {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusNotFound)
-			fmt.Fprint(w, `{"error":{"code":"event_not_found","message":"event id not found"}}`)
-			return
-		}
-		fmt.Fprint(w, `{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327,
-			"identification":{"visitor_id":"Ibk1527CUFmcnjLwIs4A9","confidence":{"score":0.97}},"suspect":false}`)
-	})
-	mux.HandleFunc("GET /events", func(w http.ResponseWriter, r *http.Request) {
-		// Two pages of one event each.
-		if r.URL.Query().Get("pagination_key") == "" {
-			fmt.Fprint(w, `{"events":[{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}],"pagination_key":"page2"}`)
-			return
-		}
-		fmt.Fprint(w, `{"events":[{"event_id":"1708102599999.Abcdef","timestamp":1708102599999}]}`)
-	})
-	mux.HandleFunc("PATCH /events/{id}", func(w http.ResponseWriter, r *http.Request) {})
-	mux.HandleFunc("DELETE /visitors/{id}", func(w http.ResponseWriter, r *http.Request) {})
-	mux.HandleFunc("POST /edge", func(w http.ResponseWriter, r *http.Request) {
-		var req fingerprint.EdgeRequest
-		_ = json.NewDecoder(r.Body).Decode(&req)
-		fmt.Fprintf(w, `{"event_id":"1708102600000.Edge01","timestamp":1708102600000,"source":"edge",
-			"bot_info":{"category":"ai_agent","provider":"OpenAI","name":"ChatGPT Agent","identity":"signed","confidence":"high"},
-			"ip_info":{"v4":{"address":%q}}}`, *req.IPv4Address)
-	})
-	return httptest.NewServer(mux)
-}
-
-// newExampleClient returns a client for the fake API.
-func newExampleClient(srv *httptest.Server) *fingerprint.Client {
-	client, err := fingerprint.NewClient("example-secret-key", fingerprint.WithBaseURL(srv.URL))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return client
-}
 
 func ExampleNewClient() {
 	client, err := fingerprint.NewClient("your-secret-api-key",
@@ -80,29 +42,97 @@ func ExampleNewClient() {
 	// fingerprint: unknown region "moon" (use RegionUS, RegionEU or RegionAsia)
 }
 
-func ExampleClient_GetEvent() {
-	srv := startFakeAPI()
+// Point the client at any server that serves the API paths: here the in-memory fake,
+// in production perhaps a proxy with a path prefix.
+func ExampleWithBaseURL() {
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(fingerprinttest.FullEvent()))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
-	client := newExampleClient(srv)
 
-	event, err := client.GetEvent(context.Background(), "1708102555327.NLOjmg", nil)
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ev, err := client.GetEvent(context.Background(), fingerprinttest.FullEvent().EventID, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ev.EventID)
+
+	proxied, err := fingerprint.NewClient("your-secret-api-key", fingerprint.WithBaseURL("https://fp-proxy.example/v4"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(proxied.BaseURL())
+	// Output:
+	// 1768478400000.8sVz6Q
+	// https://fp-proxy.example/v4
+}
+
+// Bring your own *http.Client for proxies, TLS settings or instrumentation. It is
+// copied; the key, User-Agent and ii parameter are added to every request.
+func ExampleWithHTTPClient() {
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(fingerprinttest.FullEvent()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: 16}}
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()), fingerprint.WithHTTPClient(hc))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.GetEvent(context.Background(), fingerprinttest.FullEvent().EventID, nil); err != nil {
+		log.Fatal(err)
+	}
+	seen := srv.Requests()[0]
+	fmt.Println(seen.Method, seen.Path, strings.HasPrefix(seen.Header.Get("User-Agent"), "fingerprint-go/"))
+	// Output:
+	// GET /v4/events/1768478400000.8sVz6Q true
+}
+
+func ExampleClient_GetEvent() {
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(fingerprinttest.FullEvent()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	event, err := client.GetEvent(context.Background(), "1768478400000.8sVz6Q", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(event.EventID, event.Identification.VisitorID)
-	// Output: 1708102555327.NLOjmg Ibk1527CUFmcnjLwIs4A9
+	// Output: 1768478400000.8sVz6Q Xk3pR8vQ2mN7bL5tY9wZ
 }
 
 func ExampleClient_SearchEvents() {
-	srv := startFakeAPI()
+	now := time.Date(2026, 1, 16, 0, 0, 0, 0, time.UTC) // the fake server's clock
+	srv, err := fingerprinttest.Start(
+		fingerprinttest.WithClock(func() time.Time { return now }),
+		fingerprinttest.WithEvents(fingerprinttest.FullEvent()), // visitor Xk3pR8vQ2mN7bL5tY9wZ
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
-	client := newExampleClient(srv)
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	page, err := client.SearchEvents(context.Background(), &fingerprint.SearchEventsParams{
-		VisitorID: "Ibk1527CUFmcnjLwIs4A9",
-		Limit:     1,
-		Start:     time.Now().Add(-24 * time.Hour),
-		Suspect:   fingerprint.Ptr(false),
+		VisitorID: "Xk3pR8vQ2mN7bL5tY9wZ",
+		Limit:     100,
+		Start:     now.Add(-24 * time.Hour),
+		Suspect:   fingerprint.Ptr(true),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -110,67 +140,152 @@ func ExampleClient_SearchEvents() {
 	for _, ev := range page.Events {
 		fmt.Println(ev.EventID)
 	}
-	if page.PaginationKey != nil {
-		fmt.Println("more results after", *page.PaginationKey)
-	}
+	fmt.Println("more pages:", page.PaginationKey != nil)
+
+	// A visitor ID the workspace does not know is a 404, not an empty page.
+	_, err = client.SearchEvents(context.Background(), &fingerprint.SearchEventsParams{VisitorID: "Ibk1527CUFmcnjLwIs4A9"})
+	fmt.Println(errors.Is(err, fingerprint.ErrNotFound))
 	// Output:
-	// 1708102555327.NLOjmg
-	// more results after page2
+	// 1768478400000.8sVz6Q
+	// more pages: false
+	// true
 }
 
 func ExampleClient_SearchEventsIter() {
-	srv := startFakeAPI()
+	g := fingerprinttest.NewGenerator(1)
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(g.Events(250)...))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
-	client := newExampleClient(srv)
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	params := &fingerprint.SearchEventsParams{Limit: 100, Bot: fingerprint.SearchEventsParamsBotNone}
-	for ev, err := range client.SearchEventsIter(context.Background(), params) {
+	// Without a Limit the iterator asks for full pages of 100 events.
+	n := 0
+	for ev, err := range client.SearchEventsIter(context.Background(), nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(ev.EventID)
+		_ = ev.EventID // use the event
+		n++
+	}
+	fmt.Println(n, "events in", len(srv.Requests()), "requests")
+	// Output: 250 events in 3 requests
+}
+
+// Stop a long export and resume it later from the stored pagination key.
+func ExampleClient_SearchEventsPages() {
+	g := fingerprinttest.NewGenerator(1)
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(g.Events(250)...))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	params := &fingerprint.SearchEventsParams{Limit: 100}
+
+	var checkpoint string // in real code: a database row or a file
+	for page, err := range client.SearchEventsPages(ctx, params) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("exported", len(page.Events))
+		if page.PaginationKey != nil {
+			checkpoint = *page.PaginationKey
+		}
+		break // interrupted after the first page
+	}
+
+	// Later, perhaps in another process: the same filters and the stored key.
+	resume := *params
+	resume.PaginationKey = checkpoint
+	for page, err := range client.SearchEventsPages(ctx, &resume) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("exported", len(page.Events), "last page:", page.PaginationKey == nil)
 	}
 	// Output:
-	// 1708102555327.NLOjmg
-	// 1708102599999.Abcdef
+	// exported 100
+	// exported 100 last page: false
+	// exported 50 last page: true
 }
 
 func ExampleClient_UpdateEvent() {
-	srv := startFakeAPI()
+	full := fingerprinttest.FullEvent()
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(full))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
-	client := newExampleClient(srv)
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
 
-	tags := map[string]any{"order_id": "o-123"}
-	err := client.UpdateEvent(context.Background(), "1708102555327.NLOjmg", fingerprint.EventUpdate{
+	tags := fingerprint.Tags{"order_id": "o-123"} // a plain map[string]any works too
+	err = client.UpdateEvent(ctx, full.EventID, fingerprint.EventUpdate{
 		LinkedID: fingerprint.Ptr("user-42"),
 		Tags:     &tags,
 		Suspect:  fingerprint.Ptr(false), // false is sent, not dropped
 	})
-	fmt.Println(err)
-	// Output: <nil>
+	if err != nil {
+		log.Fatal(err)
+	}
+	ev, err := client.GetEvent(ctx, full.EventID, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(*ev.LinkedID, (*ev.Tags)["order_id"], *ev.Suspect)
+	// Output: user-42 o-123 false
 }
 
 func ExampleClient_DeleteVisitorData() {
-	srv := startFakeAPI()
+	full := fingerprinttest.FullEvent()
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(full))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
-	client := newExampleClient(srv)
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	err := client.DeleteVisitorData(context.Background(), "Ibk1527CUFmcnjLwIs4A9")
+	err = client.DeleteVisitorData(context.Background(), full.Identification.VisitorID)
 	fmt.Println(err)
-	// Output: <nil>
+	_, err = client.GetEvent(context.Background(), full.EventID, nil)
+	fmt.Println(errors.Is(err, fingerprint.ErrNotFound))
+	// Output:
+	// <nil>
+	// true
 }
 
 func ExampleClient_AnalyzeRequest() {
-	srv := startFakeAPI()
+	srv, err := fingerprinttest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
-	client := newExampleClient(srv)
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	res, err := client.AnalyzeRequest(context.Background(), &fingerprint.EdgeRequest{
 		Method: "GET",
 		URL:    "https://shop.example/checkout",
 		Headers: []fingerprint.EdgeRequestHeader{
 			{Name: "Host", Value: "shop.example"},
-			{Name: "User-Agent", Value: "Mozilla/5.0"},
+			{Name: "User-Agent", Value: "Mozilla/5.0 (compatible; GPTBot/1.2; +https://openai.com/gptbot)"},
 			{Name: "Cookie", Value: ""}, // credential headers: present, but empty
 		},
 		IPv4Address: fingerprint.Ptr("203.0.113.7"),
@@ -178,16 +293,22 @@ func ExampleClient_AnalyzeRequest() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.EventID, res.BotInfo.Category, res.IPInfo.V4.Address)
-	// Output: 1708102600000.Edge01 ai_agent 203.0.113.7
+	fmt.Println(res.BotInfo.Category, res.BotInfo.Name, res.IPInfo.V4.Address)
+	// Output: ai_crawler GPTBot 203.0.113.7
 }
 
 func ExampleAPIError() {
-	srv := startFakeAPI()
+	srv, err := fingerprinttest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
-	client := newExampleClient(srv)
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	_, err := client.GetEvent(context.Background(), "no-such-event", nil)
+	_, err = client.GetEvent(context.Background(), "1768478400000.NoSuch", nil)
 	fmt.Println(errors.Is(err, fingerprint.ErrNotFound))
 	var apiErr *fingerprint.APIError
 	if errors.As(err, &apiErr) {
@@ -198,6 +319,31 @@ func ExampleAPIError() {
 	// true
 	// 404 event_not_found
 	// fingerprint: GET /events/{event_id}: 404 event_not_found: event id not found
+}
+
+// A 2xx answer whose body is not what the API sends, such as a captive portal's page, is
+// a *DecodeError that keeps the status and the start of the body.
+func ExampleDecodeError() {
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(fingerprinttest.FullEvent()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The next answer is a 200 with an HTML page instead of the event.
+	if err := srv.FailNext(1, fingerprinttest.Fault{Status: http.StatusOK, Body: []byte("<html>Sign in to the Wi-Fi</html>")}); err != nil {
+		log.Fatal(err)
+	}
+
+	_, err = client.GetEvent(context.Background(), fingerprinttest.FullEvent().EventID, nil)
+	var de *fingerprint.DecodeError
+	if errors.As(err, &de) {
+		fmt.Println(de.StatusCode, string(de.Body))
+	}
+	// Output: 200 <html>Sign in to the Wi-Fi</html>
 }
 
 func ExampleValidationError() {
@@ -222,10 +368,13 @@ func ExamplePtr() {
 }
 
 func ExampleWithLogger() {
-	srv := startFakeAPI()
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(fingerprinttest.FullEvent()))
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
 
-	// Drop the attributes that change from run to run (time, duration, the test server's port).
+	// Drop the attributes that change from run to run (time, duration, the server's port).
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{
 		Level: slog.LevelDebug,
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
@@ -236,11 +385,11 @@ func ExampleWithLogger() {
 			return a
 		},
 	}))
-	client, err := fingerprint.NewClient("example-secret-key", fingerprint.WithBaseURL(srv.URL), fingerprint.WithLogger(logger))
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()), fingerprint.WithLogger(logger))
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, _ = client.GetEvent(context.Background(), "1708102555327.NLOjmg", nil)
+	_, _ = client.GetEvent(context.Background(), fingerprinttest.FullEvent().EventID, nil)
 	// Output:
 	// level=DEBUG msg="fingerprint: request" method=GET path=/events/{event_id} attempt=1 status=200
 }

@@ -56,6 +56,7 @@ type (
 	BotType = gen.BotType
 
 	// BrowserDetails aliases [gen.BrowserDetails].
+	// Browser and operating system names and versions, and the device type, of a web request. Versions are strings, as the browser reports them.
 	BrowserDetails = gen.BrowserDetails
 
 	// BundleID aliases [gen.BundleID].
@@ -111,6 +112,7 @@ type (
 	EdgeRequest = gen.EdgeRequest
 
 	// EdgeRequestHeader aliases [gen.EdgeRequestHeader].
+	// One header line of the original request.
 	EdgeRequestHeader = gen.EdgeRequestHeader
 
 	// EdgeResponse aliases [gen.EdgeResponse].
@@ -130,6 +132,7 @@ type (
 	EnvironmentID = gen.EnvironmentID
 
 	// Error aliases [gen.Error].
+	// The error of a failed call: a stable machine-readable code to branch on and a message meant for people.
 	Error = gen.Error
 
 	// ErrorCode aliases [gen.ErrorCode].
@@ -153,6 +156,7 @@ type (
 	ErrorCode = gen.ErrorCode
 
 	// ErrorResponse aliases [gen.ErrorResponse].
+	// JSON body of every error status the API answers with; it holds one error object.
 	ErrorResponse = gen.ErrorResponse
 
 	// Event aliases [gen.Event].
@@ -184,6 +188,7 @@ type (
 	EventSource = gen.EventSource
 
 	// EventUpdate aliases [gen.EventUpdate].
+	// Changes to one event, sent with updateEvent. Only the properties present are changed; give at least one.
 	EventUpdate = gen.EventUpdate
 
 	// FactoryReset aliases [gen.FactoryReset].
@@ -207,9 +212,11 @@ type (
 	Frida = gen.Frida
 
 	// Geolocation aliases [gen.Geolocation].
+	// Approximate location of an IP address: coordinates with an accuracy radius, postal code, city, subdivisions, country, continent and time zone. Any property may be missing.
 	Geolocation = gen.Geolocation
 
 	// GeolocationSubdivision aliases [gen.GeolocationSubdivision].
+	// A region of the country that contains the location, such as a state or province, by ISO code and name.
 	GeolocationSubdivision = gen.GeolocationSubdivision
 
 	// HardwareConcurrency aliases [gen.HardwareConcurrency].
@@ -221,6 +228,7 @@ type (
 	HighActivity = gen.HighActivity
 
 	// IPBlocklist aliases [gen.IPBlocklist].
+	// Whether the IP address is on lists of spam senders, attack sources or Tor nodes.
 	IPBlocklist = gen.IPBlocklist
 
 	// IPInfo aliases [gen.IPInfo].
@@ -228,12 +236,15 @@ type (
 	IPInfo = gen.IPInfo
 
 	// IPInfoV4 aliases [gen.IPInfoV4].
+	// What is known about the client's IPv4 address: its location, the network (autonomous system) it belongs to, and whether a data center hosts it.
 	IPInfoV4 = gen.IPInfoV4
 
 	// IPInfoV6 aliases [gen.IPInfoV6].
+	// What is known about the client's IPv6 address: its location, the network (autonomous system) it belongs to, and whether a data center hosts it.
 	IPInfoV6 = gen.IPInfoV6
 
 	// Identification aliases [gen.Identification].
+	// Device identification result of a device event: the visitor ID, how sure the match is, and whether and when this visitor was seen before. Edge events have none.
 	Identification = gen.Identification
 
 	// IdentificationConfidence aliases [gen.IdentificationConfidence].
@@ -253,9 +264,11 @@ type (
 	IndexedDB = gen.IndexedDB
 
 	// Integration aliases [gen.Integration].
+	// A wrapper, plugin or proxy integration that reported itself with the request, with its version and any integration nested in it.
 	Integration = gen.Integration
 
 	// Subintegration aliases [gen.Subintegration].
+	// An integration running inside the parent one, such as a framework plugin within a proxy integration.
 	Subintegration = gen.Subintegration
 
 	// IPAddress aliases [gen.IPAddress].
@@ -279,6 +292,7 @@ type (
 	Labels = gen.Labels
 
 	// Label aliases [gen.Label].
+	// One use-case prediction: the label it is about, the model's true or false verdict and its score from 0 to 1.
 	Label = gen.Label
 
 	// Languages aliases [gen.Languages].
@@ -330,9 +344,11 @@ type (
 	Plugins = gen.Plugins
 
 	// PluginMimeType aliases [gen.PluginMimeType].
+	// A MIME type that a plugin handles, with its file name suffixes.
 	PluginMimeType = gen.PluginMimeType
 
 	// Plugin aliases [gen.Plugin].
+	// One browser plugin, with its name, its description and the MIME types it handles.
 	Plugin = gen.Plugin
 
 	// PrivacySettings aliases [gen.PrivacySettings].
@@ -396,6 +412,7 @@ type (
 	RuleActionBody = gen.RuleActionBody
 
 	// RuleActionHeaderField aliases [gen.RuleActionHeaderField].
+	// One HTTP header, name and value, that a rule action tells you to set, add or send.
 	RuleActionHeaderField = gen.RuleActionHeaderField
 
 	// RuleActionType aliases [gen.RuleActionType].
@@ -463,6 +480,7 @@ type (
 	TamperingConfidence = gen.TamperingConfidence
 
 	// TamperingDetails aliases [gen.TamperingDetails].
+	// Evidence behind the tampering signal: how unusual the browser signature is, and whether an anti-detect browser was found.
 	TamperingDetails = gen.TamperingDetails
 
 	// TamperingMLScore aliases [gen.TamperingMLScore].
@@ -490,6 +508,7 @@ type (
 	TriggeredBy = gen.TriggeredBy
 
 	// TriggeringRule aliases [gen.TriggeringRule].
+	// One rule that caused this delivery, with its ID, name and description.
 	TriggeringRule = gen.TriggeringRule
 
 	// URL aliases [gen.URL].
@@ -533,6 +552,7 @@ type (
 	VPNMLScore = gen.VPNMLScore
 
 	// VPNMethods aliases [gen.VPNMethods].
+	// Outcome of each VPN detection method on its own; the vpn signal combines them.
 	VPNMethods = gen.VPNMethods
 
 	// VPNOriginCountry aliases [gen.VPNOriginCountry].

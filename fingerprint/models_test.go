@@ -91,3 +91,60 @@ func genSelector(e ast.Expr) string {
 	}
 	return ""
 }
+
+// TestModelAliasesAreDescribed fails when an alias in models.gen.go carries only the
+// generated "X aliases [gen.X]." line: a reader of `go doc fingerprint.X` then learns
+// nothing. The fix is a description of the schema in api/openapi.yaml, then `make generate`.
+func TestModelAliasesAreDescribed(t *testing.T) {
+	t.Parallel()
+	f, err := parser.ParseFile(token.NewFileSet(), "models.gen.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aliases := 0
+	for _, decl := range f.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			ts := spec.(*ast.TypeSpec)
+			aliases++
+			if undescribed(ts.Name.Name, ts.Doc) {
+				t.Errorf("fingerprint.%s has no description: add one to its schema in api/openapi.yaml and run make generate", ts.Name.Name)
+			}
+		}
+	}
+	if aliases < 100 {
+		t.Fatalf("found only %d aliases in models.gen.go; the test no longer reads the file it should", aliases)
+	}
+}
+
+// undescribed reports whether doc says nothing beyond "Name aliases [gen.Name].".
+func undescribed(name string, doc *ast.CommentGroup) bool {
+	if doc == nil {
+		return true
+	}
+	text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(doc.Text()), name+" aliases [gen."+name+"]."))
+	return len(strings.Fields(text)) < 3
+}
+
+func TestUndescribed(t *testing.T) {
+	t.Parallel()
+	parse := func(src string) *ast.CommentGroup {
+		f, err := parser.ParseFile(token.NewFileSet(), "x.go", "package p\n"+src+"\ntype X int\n", parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Decls[0].(*ast.GenDecl).Doc
+	}
+	if !undescribed("X", parse("// X aliases [gen.X].")) {
+		t.Error("a bare alias line counts as a description")
+	}
+	if !undescribed("X", nil) {
+		t.Error("a missing comment counts as a description")
+	}
+	if undescribed("X", parse("// X aliases [gen.X].\n// Where the event came from.")) {
+		t.Error("a real description is not recognised")
+	}
+}

@@ -10,34 +10,23 @@ import (
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
-// Enum types of search filters that exist only as query parameters.
+// Enum types of search filters that exist only as query parameters. The other enum
+// filters use the type of the event field they filter (SDKPlatform, EventSource, ...).
 type (
 	// SearchEventsParamsBot filters by the bot detection result: all, good, bad or none.
 	SearchEventsParamsBot = gen.SearchEventsParamsBot
 	// SearchEventsParamsBotInfo filters by the presence of bot_info: all or none.
 	SearchEventsParamsBotInfo = gen.SearchEventsParamsBotInfo
-	// SearchEventsParamsSDKPlatform filters by the platform of the client SDK.
-	SearchEventsParamsSDKPlatform = gen.SearchEventsParamsSDKPlatform
-	// SearchEventsParamsIncrementalIdentificationStatus filters by incremental identification status.
-	SearchEventsParamsIncrementalIdentificationStatus = gen.SearchEventsParamsIncrementalIdentificationStatus
-	// SearchEventsParamsSource selects where events come from; only "edge" exists.
-	SearchEventsParamsSource = gen.SearchEventsParamsSource
 )
 
 // Values of the search-only enum types.
 const (
-	SearchEventsParamsBotAll                                            = gen.SearchEventsParamsBotAll
-	SearchEventsParamsBotGood                                           = gen.SearchEventsParamsBotGood
-	SearchEventsParamsBotBad                                            = gen.SearchEventsParamsBotBad
-	SearchEventsParamsBotNone                                           = gen.SearchEventsParamsBotNone
-	SearchEventsParamsBotInfoAll                                        = gen.SearchEventsParamsBotInfoAll
-	SearchEventsParamsBotInfoNone                                       = gen.SearchEventsParamsBotInfoNone
-	SearchEventsParamsSDKPlatformAndroid                                = gen.SearchEventsParamsSDKPlatformAndroid
-	SearchEventsParamsSDKPlatformIOS                                    = gen.SearchEventsParamsSDKPlatformIOS
-	SearchEventsParamsSDKPlatformJS                                     = gen.SearchEventsParamsSDKPlatformJS
-	SearchEventsParamsIncrementalIdentificationStatusCompleted          = gen.SearchEventsParamsIncrementalIdentificationStatusCompleted
-	SearchEventsParamsIncrementalIdentificationStatusPartiallyCompleted = gen.SearchEventsParamsIncrementalIdentificationStatusPartiallyCompleted
-	SearchEventsParamsSourceEdge                                        = gen.SearchEventsParamsSourceEdge
+	SearchEventsParamsBotAll      = gen.SearchEventsParamsBotAll
+	SearchEventsParamsBotGood     = gen.SearchEventsParamsBotGood
+	SearchEventsParamsBotBad      = gen.SearchEventsParamsBotBad
+	SearchEventsParamsBotNone     = gen.SearchEventsParamsBotNone
+	SearchEventsParamsBotInfoAll  = gen.SearchEventsParamsBotInfoAll
+	SearchEventsParamsBotInfoNone = gen.SearchEventsParamsBotInfoNone
 )
 
 // SearchEventsParams holds the filters and paging options of SearchEvents. Every field is
@@ -110,15 +99,17 @@ type SearchEventsParams struct {
 	// RareDevicePercentileBucket keeps events in this device rarity bucket
 	// (rare_device_percentile_bucket; a beta signal).
 	RareDevicePercentileBucket RareDevicePercentileBucket
-	// SDKPlatform keeps events from this SDK platform: js, android or ios (sdk_platform).
-	SDKPlatform SearchEventsParamsSDKPlatform
+	// SDKPlatform keeps events from this SDK platform: SDKPlatformJS, SDKPlatformAndroid
+	// or SDKPlatformIOS (sdk_platform). Events can report SDKPlatformUnknown, but the API
+	// does not accept it as a filter.
+	SDKPlatform SDKPlatform
 	// IncrementalIdentificationStatus keeps incremental identification events in this
 	// state (incremental_identification_status).
-	IncrementalIdentificationStatus SearchEventsParamsIncrementalIdentificationStatus
+	IncrementalIdentificationStatus IncrementalIdentificationStatus
 	// Source selects the kind of events (source): without it only device events are
-	// returned; []SearchEventsParamsSource{SearchEventsParamsSourceEdge} returns Automation
-	// Intelligence events. At most one value.
-	Source []SearchEventsParamsSource
+	// returned; []EventSource{EventSourceEdge} returns Automation Intelligence events.
+	// At most one value; the API accepts only EventSourceEdge here.
+	Source []EventSource
 
 	// MinSuspectScore keeps events whose suspect score is above this value
 	// (min_suspect_score, sent as a plain decimal).

@@ -483,60 +483,6 @@ func (e SearchEventsParamsBotInfo) Valid() bool {
 	}
 }
 
-// Defines values for SearchEventsParamsSDKPlatform.
-const (
-	SearchEventsParamsSDKPlatformAndroid SearchEventsParamsSDKPlatform = "android"
-	SearchEventsParamsSDKPlatformIOS     SearchEventsParamsSDKPlatform = "ios"
-	SearchEventsParamsSDKPlatformJS      SearchEventsParamsSDKPlatform = "js"
-)
-
-// Valid indicates whether the value is a known member of the SearchEventsParamsSDKPlatform enum.
-func (e SearchEventsParamsSDKPlatform) Valid() bool {
-	switch e {
-	case SearchEventsParamsSDKPlatformAndroid:
-		return true
-	case SearchEventsParamsSDKPlatformIOS:
-		return true
-	case SearchEventsParamsSDKPlatformJS:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SearchEventsParamsIncrementalIdentificationStatus.
-const (
-	SearchEventsParamsIncrementalIdentificationStatusCompleted          SearchEventsParamsIncrementalIdentificationStatus = "completed"
-	SearchEventsParamsIncrementalIdentificationStatusPartiallyCompleted SearchEventsParamsIncrementalIdentificationStatus = "partially_completed"
-)
-
-// Valid indicates whether the value is a known member of the SearchEventsParamsIncrementalIdentificationStatus enum.
-func (e SearchEventsParamsIncrementalIdentificationStatus) Valid() bool {
-	switch e {
-	case SearchEventsParamsIncrementalIdentificationStatusCompleted:
-		return true
-	case SearchEventsParamsIncrementalIdentificationStatusPartiallyCompleted:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SearchEventsParamsSource.
-const (
-	SearchEventsParamsSourceEdge SearchEventsParamsSource = "edge"
-)
-
-// Valid indicates whether the value is a known member of the SearchEventsParamsSource enum.
-func (e SearchEventsParamsSource) Valid() bool {
-	switch e {
-	case SearchEventsParamsSourceEdge:
-		return true
-	default:
-		return false
-	}
-}
-
 // ActiveCall `true` when the mobile device was on a cellular or VoIP call during the request. Mobile SDK 2.16.0 or later only.
 type ActiveCall = bool
 
@@ -591,7 +537,7 @@ type BotResult string
 // BotType Finer classification of the detected bot, when one was found.
 type BotType = string
 
-// BrowserDetails defines model for BrowserDetails.
+// BrowserDetails Browser and operating system names and versions, and the device type, of a web request. Versions are strings, as the browser reports them.
 type BrowserDetails struct {
 	BrowserFullVersion  string `json:"browser_full_version"`
 	BrowserMajorVersion string `json:"browser_major_version"`
@@ -668,7 +614,7 @@ type EdgeRequest struct {
 	URL string `json:"url"`
 }
 
-// EdgeRequestHeader defines model for EdgeRequest.headers.
+// EdgeRequestHeader One header line of the original request.
 type EdgeRequestHeader struct {
 	// Name Header name as received.
 	Name string `json:"name"`
@@ -717,7 +663,9 @@ type EdgeResponse struct {
 
 	// VPNConfidence Confidence of the VPN result, derived from the combined VPN detection methods.
 	VPNConfidence *VPNConfidence `json:"vpn_confidence,omitempty"`
-	VPNMethods    *VPNMethods    `json:"vpn_methods,omitempty"`
+
+	// VPNMethods Outcome of each VPN detection method on its own; the vpn signal combines them.
+	VPNMethods *VPNMethods `json:"vpn_methods,omitempty"`
 }
 
 // Emoji Bounding box of a rendered emoji glyph.
@@ -741,7 +689,7 @@ type Emulator = bool
 // EnvironmentID ID of the environment the event belongs to.
 type EnvironmentID = string
 
-// Error defines model for Error.
+// Error The error of a failed call: a stable machine-readable code to branch on and a message meant for people.
 type Error struct {
 	// Code Machine-readable error code; new codes may be added.
 	// - request_cannot_be_parsed: malformed query parameters or JSON body (wrong type or value out of range).
@@ -783,8 +731,9 @@ type Error struct {
 // - ruleset_not_found: unknown ruleset ID, or the ruleset was deleted.
 type ErrorCode string
 
-// ErrorResponse defines model for ErrorResponse.
+// ErrorResponse JSON body of every error status the API answers with; it holds one error object.
 type ErrorResponse struct {
+	// Error The error of a failed call: a stable machine-readable code to branch on and a message meant for people.
 	Error Error `json:"error"`
 }
 
@@ -800,7 +749,9 @@ type Event struct {
 	BotInfo *BotInfo `json:"bot_info,omitempty"`
 
 	// BotType Finer classification of the detected bot, when one was found.
-	BotType        *BotType        `json:"bot_type,omitempty"`
+	BotType *BotType `json:"bot_type,omitempty"`
+
+	// BrowserDetails Browser and operating system names and versions, and the device type, of a web request. Versions are strings, as the browser reports them.
 	BrowserDetails *BrowserDetails `json:"browser_details,omitempty"`
 
 	// BundleID Bundle identifier of the iOS app that embeds the Fingerprint SDK. Set only for iOS events.
@@ -834,8 +785,10 @@ type Event struct {
 	Frida *Frida `json:"frida,omitempty"`
 
 	// HighActivityDevice `true` when the visitor sends an unusually high number of requests.
-	HighActivityDevice *HighActivity   `json:"high_activity_device,omitempty"`
-	Identification     *Identification `json:"identification,omitempty"`
+	HighActivityDevice *HighActivity `json:"high_activity_device,omitempty"`
+
+	// Identification Device identification result of a device event: the visitor ID, how sure the match is, and whether and when this visitor was seen before. Edge events have none.
+	Identification *Identification `json:"identification,omitempty"`
 
 	// Incognito `true` when the browser is in private (incognito) mode.
 	Incognito *Incognito `json:"incognito,omitempty"`
@@ -844,7 +797,9 @@ type Event struct {
 	IncrementalIdentificationStatus *IncrementalIdentificationStatus `json:"incremental_identification_status,omitempty"`
 
 	// IPAddress IP address the request came from (IPv4 or IPv6).
-	IPAddress   *IPAddress   `json:"ip_address,omitempty"`
+	IPAddress *IPAddress `json:"ip_address,omitempty"`
+
+	// IPBlocklist Whether the IP address is on lists of spam senders, attack sources or Tor nodes.
 	IPBlocklist *IPBlocklist `json:"ip_blocklist,omitempty"`
 
 	// IPInfo Intelligence about the client's IP addresses, split by family; v4 and v6 are each present only when such an address was seen.
@@ -936,7 +891,9 @@ type Event struct {
 
 	// TamperingConfidence How sure the tampering verdict is (`low`, `medium` or `high`), based on how many detection methods agree.
 	TamperingConfidence *TamperingConfidence `json:"tampering_confidence,omitempty"`
-	TamperingDetails    *TamperingDetails    `json:"tampering_details,omitempty"`
+
+	// TamperingDetails Evidence behind the tampering signal: how unusual the browser signature is, and whether an anti-detect browser was found.
+	TamperingDetails *TamperingDetails `json:"tampering_details,omitempty"`
 
 	// TamperingMLScore Model score from 0 to 1 for anti-detect browser use; values above 0.8 are treated as positive.
 	TamperingMLScore *TamperingMLScore `json:"tampering_ml_score,omitempty"`
@@ -967,7 +924,9 @@ type Event struct {
 
 	// VPNConfidence Confidence of the VPN result, derived from the combined VPN detection methods.
 	VPNConfidence *VPNConfidence `json:"vpn_confidence,omitempty"`
-	VPNMethods    *VPNMethods    `json:"vpn_methods,omitempty"`
+
+	// VPNMethods Outcome of each VPN detection method on its own; the vpn signal combines them.
+	VPNMethods *VPNMethods `json:"vpn_methods,omitempty"`
 
 	// VPNMLScore Model score from 0 to 1 (three decimals) backing the `vpn` signal; higher means more confident a VPN is used. Beta, enabled per customer.
 	VPNMLScore *VPNMLScore `json:"vpn_ml_score,omitempty"`
@@ -1029,7 +988,7 @@ type EventSearch struct {
 // EventSource Where the event came from: device for the JavaScript agent or a mobile SDK, edge for the Automation Intelligence endpoint.
 type EventSource string
 
-// EventUpdate defines model for EventUpdate.
+// EventUpdate Changes to one event, sent with updateEvent. Only the properties present are changed; give at least one.
 type EventUpdate struct {
 	// LinkedID New linked ID for the event, replacing the current one.
 	LinkedID *string `json:"linked_id,omitempty"`
@@ -1038,7 +997,7 @@ type EventUpdate struct {
 	Suspect *bool `json:"suspect,omitempty"`
 
 	// Tags New tags object for the event, replacing the current tags.
-	Tags *map[string]interface{} `json:"tags,omitempty"`
+	Tags *Tags `json:"tags,omitempty"`
 }
 
 // FactoryReset Time of the latest factory reset of the mobile device, in Unix seconds (not milliseconds). Zero (the epoch) when no reset was detected or the request came from a browser.
@@ -1064,7 +1023,7 @@ type Fonts = []string
 // Frida `true` when the Frida instrumentation toolkit was found on the Android or iOS device; `false` otherwise and on non-mobile clients.
 type Frida = bool
 
-// Geolocation defines model for Geolocation.
+// Geolocation Approximate location of an IP address: coordinates with an accuracy radius, postal code, city, subdivisions, country, continent and time zone. Any property may be missing.
 type Geolocation struct {
 	// AccuracyRadius Radius in kilometres around the coordinates within which the IP address probably lies.
 	AccuracyRadius *int                      `json:"accuracy_radius,omitempty"`
@@ -1080,7 +1039,7 @@ type Geolocation struct {
 	Timezone       *string                   `json:"timezone,omitempty"`
 }
 
-// GeolocationSubdivision defines model for Geolocation.subdivisions.
+// GeolocationSubdivision A region of the country that contains the location, such as a state or province, by ISO code and name.
 type GeolocationSubdivision struct {
 	IsoCode string `json:"iso_code"`
 	Name    string `json:"name"`
@@ -1092,7 +1051,7 @@ type HardwareConcurrency = int32
 // HighActivity `true` when the visitor sends an unusually high number of requests.
 type HighActivity = bool
 
-// IPBlocklist defines model for IPBlockList.
+// IPBlocklist Whether the IP address is on lists of spam senders, attack sources or Tor nodes.
 type IPBlocklist struct {
 	// AttackSource `true` when the IP address is linked to known network attacks such as SSH or HTTPS abuse.
 	AttackSource *bool `json:"attack_source,omitempty"`
@@ -1106,11 +1065,14 @@ type IPBlocklist struct {
 
 // IPInfo Intelligence about the client's IP addresses, split by family; v4 and v6 are each present only when such an address was seen.
 type IPInfo struct {
+	// V4 What is known about the client's IPv4 address: its location, the network (autonomous system) it belongs to, and whether a data center hosts it.
 	V4 *IPInfoV4 `json:"v4,omitempty"`
+
+	// V6 What is known about the client's IPv6 address: its location, the network (autonomous system) it belongs to, and whether a data center hosts it.
 	V6 *IPInfoV6 `json:"v6,omitempty"`
 }
 
-// IPInfoV4 defines model for IPInfoV4.
+// IPInfoV4 What is known about the client's IPv4 address: its location, the network (autonomous system) it belongs to, and whether a data center hosts it.
 type IPInfoV4 struct {
 	Address        string  `json:"address"`
 	ASN            *string `json:"asn,omitempty"`
@@ -1120,11 +1082,13 @@ type IPInfoV4 struct {
 	DatacenterName *string `json:"datacenter_name,omitempty"`
 
 	// DatacenterResult True when the IPv4 address belongs to a data center.
-	DatacenterResult *bool        `json:"datacenter_result,omitempty"`
-	Geolocation      *Geolocation `json:"geolocation,omitempty"`
+	DatacenterResult *bool `json:"datacenter_result,omitempty"`
+
+	// Geolocation Approximate location of an IP address: coordinates with an accuracy radius, postal code, city, subdivisions, country, continent and time zone. Any property may be missing.
+	Geolocation *Geolocation `json:"geolocation,omitempty"`
 }
 
-// IPInfoV6 defines model for IPInfoV6.
+// IPInfoV6 What is known about the client's IPv6 address: its location, the network (autonomous system) it belongs to, and whether a data center hosts it.
 type IPInfoV6 struct {
 	Address        string  `json:"address"`
 	ASN            *string `json:"asn,omitempty"`
@@ -1134,11 +1098,13 @@ type IPInfoV6 struct {
 	DatacenterName *string `json:"datacenter_name,omitempty"`
 
 	// DatacenterResult True when the IPv6 address belongs to a data center.
-	DatacenterResult *bool        `json:"datacenter_result,omitempty"`
-	Geolocation      *Geolocation `json:"geolocation,omitempty"`
+	DatacenterResult *bool `json:"datacenter_result,omitempty"`
+
+	// Geolocation Approximate location of an IP address: coordinates with an accuracy radius, postal code, city, subdivisions, country, continent and time zone. Any property may be missing.
+	Geolocation *Geolocation `json:"geolocation,omitempty"`
 }
 
-// Identification defines model for Identification.
+// Identification Device identification result of a device event: the visitor ID, how sure the match is, and whether and when this visitor was seen before. Edge events have none.
 type Identification struct {
 	// Confidence How reliable the visitor ID match is. Not supported for High Recall ID, where the score is 0.
 	Confidence *IdentificationConfidence `json:"confidence,omitempty"`
@@ -1176,17 +1142,19 @@ type IncrementalIdentificationStatus string
 // IndexedDB `true` when IndexedDB can be used.
 type IndexedDB = bool
 
-// Integration defines model for Integration.
+// Integration A wrapper, plugin or proxy integration that reported itself with the request, with its version and any integration nested in it.
 type Integration struct {
 	// Name Name of the integration (for example a proxy or framework wrapper) that sent the request.
-	Name           *string         `json:"name,omitempty"`
+	Name *string `json:"name,omitempty"`
+
+	// Subintegration An integration running inside the parent one, such as a framework plugin within a proxy integration.
 	Subintegration *Subintegration `json:"subintegration,omitempty"`
 
 	// Version Version of that integration.
 	Version *string `json:"version,omitempty"`
 }
 
-// Subintegration defines model for Integration.subintegration.
+// Subintegration An integration running inside the parent one, such as a framework plugin within a proxy integration.
 type Subintegration struct {
 	// Name Name of the nested integration running inside the parent integration.
 	Name *string `json:"name,omitempty"`
@@ -1210,7 +1178,7 @@ type KeyboardLayoutName = string
 // Labels Per-use-case predictions from models trained on customer data: each entry has a label name, a boolean prediction and its 0-1 score. Beta, enabled per customer.
 type Labels = []Label
 
-// Label defines model for Labels.
+// Label One use-case prediction: the label it is about, the model's true or false verdict and its score from 0 to 1.
 type Label struct {
 	Label      string   `json:"label"`
 	MLScore    *float64 `json:"ml_score,omitempty"`
@@ -1253,14 +1221,14 @@ type Platform = string
 // Plugins Plugins listed in `navigator.plugins`, with their MIME types.
 type Plugins = []Plugin
 
-// PluginMimeType defines model for Plugins.mimeTypes.
+// PluginMimeType A MIME type that a plugin handles, with its file name suffixes.
 type PluginMimeType struct {
 	Description *string `json:"description,omitempty"`
 	Suffixes    *string `json:"suffixes,omitempty"`
 	Type        *string `json:"type,omitempty"`
 }
 
-// Plugin defines model for Plugins.
+// Plugin One browser plugin, with its name, its description and the MIME types it handles.
 type Plugin struct {
 	Description *string           `json:"description,omitempty"`
 	MimeTypes   *[]PluginMimeType `json:"mimeTypes,omitempty"`
@@ -1441,7 +1409,7 @@ type RootApps = bool
 // RuleActionBody Response body to return to the client.
 type RuleActionBody = string
 
-// RuleActionHeaderField defines model for RuleActionHeaderField.
+// RuleActionHeaderField One HTTP header, name and value, that a rule action tells you to set, add or send.
 type RuleActionHeaderField struct {
 	// Name HTTP header name.
 	Name string `json:"name"`
@@ -1513,7 +1481,7 @@ type Suspect = bool
 type SuspectScore = int
 
 // Tags Free-form JSON object of your own metadata, attached by the client agent or with updateEvent.
-type Tags map[string]interface{}
+type Tags = map[string]interface{}
 
 // Tampering `true` when any tampering check fired, such as an anomalous browser signature or an anti-detect browser. See `tampering_details` for the individual results.
 type Tampering = bool
@@ -1521,7 +1489,7 @@ type Tampering = bool
 // TamperingConfidence How sure the tampering verdict is (`low`, `medium` or `high`), based on how many detection methods agree.
 type TamperingConfidence string
 
-// TamperingDetails defines model for TamperingDetails.
+// TamperingDetails Evidence behind the tampering signal: how unusual the browser signature is, and whether an anti-detect browser was found.
 type TamperingDetails struct {
 	// AnomalyScore Rarity of the browser signature against the whole population, from 0 to 1; values above 0.5 are treated as anomalous.
 	AnomalyScore *float64 `json:"anomaly_score,omitempty"`
@@ -1552,7 +1520,7 @@ type TouchSupport struct {
 // TriggeredBy Rules from the rule engine that caused this webhook to be delivered; each entry carries the rule ID, name and description.
 type TriggeredBy = []TriggeringRule
 
-// TriggeringRule defines model for TriggeredBy.
+// TriggeringRule One rule that caused this delivery, with its ID, name and description.
 type TriggeringRule struct {
 	Description string `json:"description"`
 	ID          string `json:"id"`
@@ -1619,7 +1587,7 @@ type VPNConfidence string
 // VPNMLScore Model score from 0 to 1 (three decimals) backing the `vpn` signal; higher means more confident a VPN is used. Beta, enabled per customer.
 type VPNMLScore = float64
 
-// VPNMethods defines model for VpnMethods.
+// VPNMethods Outcome of each VPN detection method on its own; the vpn signal combines them.
 type VPNMethods struct {
 	// AuxiliaryMobile Outcome of additional VPN checks run on mobile devices only.
 	AuxiliaryMobile *bool `json:"auxiliary_mobile,omitempty"`
@@ -1798,7 +1766,7 @@ type SearchEventsParams struct {
 	SDKVersion *string `form:"sdk_version,omitempty" json:"sdk_version,omitempty"`
 
 	// SDKPlatform Only events from this SDK platform (`sdk.platform`): js for the web agent, android, or ios.
-	SDKPlatform *SearchEventsParamsSDKPlatform `form:"sdk_platform,omitempty" json:"sdk_platform,omitempty"`
+	SDKPlatform *SDKPlatform `form:"sdk_platform,omitempty" json:"sdk_platform,omitempty"`
 
 	// Environment Only events whose environment ID (`environment_id`) is one of these values. For several values repeat the key (environment=env1&environment=env2); comma-separated lists and [] notation are not supported.
 	Environment *[]string `form:"environment,omitempty" json:"environment,omitempty"`
@@ -1813,7 +1781,7 @@ type SearchEventsParams struct {
 	TorNode *bool `form:"tor_node,omitempty" json:"tor_node,omitempty"`
 
 	// IncrementalIdentificationStatus Only incremental identification events in this state. Events not produced by incremental identification are left out.
-	IncrementalIdentificationStatus *SearchEventsParamsIncrementalIdentificationStatus `form:"incremental_identification_status,omitempty" json:"incremental_identification_status,omitempty"`
+	IncrementalIdentificationStatus *IncrementalIdentificationStatus `form:"incremental_identification_status,omitempty" json:"incremental_identification_status,omitempty"`
 
 	// Simulator Filter by the iOS simulator detection result (`simulator`). Events that lack this signal are left out.
 	Simulator *bool `form:"simulator,omitempty" json:"simulator,omitempty"`
@@ -1822,7 +1790,7 @@ type SearchEventsParams struct {
 	ActiveCall *bool `form:"active_call,omitempty" json:"active_call,omitempty"`
 
 	// Source Which event source to search; at most one value. Omit it to get device events only; edge returns only Automation Intelligence events. Covering both sources takes two requests.
-	Source *[]SearchEventsParamsSource `form:"source,omitempty" json:"source,omitempty"`
+	Source *[]EventSource `form:"source,omitempty" json:"source,omitempty"`
 }
 
 // SearchEventsParamsBot defines parameters for SearchEvents.
@@ -1830,15 +1798,6 @@ type SearchEventsParamsBot string
 
 // SearchEventsParamsBotInfo defines parameters for SearchEvents.
 type SearchEventsParamsBotInfo string
-
-// SearchEventsParamsSDKPlatform defines parameters for SearchEvents.
-type SearchEventsParamsSDKPlatform string
-
-// SearchEventsParamsIncrementalIdentificationStatus defines parameters for SearchEvents.
-type SearchEventsParamsIncrementalIdentificationStatus string
-
-// SearchEventsParamsSource defines parameters for SearchEvents.
-type SearchEventsParamsSource string
 
 // GetEventParams defines parameters for GetEvent.
 type GetEventParams struct {

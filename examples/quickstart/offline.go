@@ -173,7 +173,7 @@ func stepEdge(ctx context.Context, w io.Writer, c *fingerprint.Client) error {
 	}
 	fmt.Fprintf(w, "   event %s: %s, ip %s in %s\n", res.EventID, bot, res.IPInfo.V4.Address, location(&res.IPInfo))
 	page, err := c.SearchEvents(ctx, &fingerprint.SearchEventsParams{
-		Source: []fingerprint.SearchEventsParamsSource{fingerprint.SearchEventsParamsSourceEdge}, TotalHits: 100,
+		Source: []fingerprint.EventSource{fingerprint.EventSourceEdge}, TotalHits: 100,
 	})
 	if err != nil {
 		return err

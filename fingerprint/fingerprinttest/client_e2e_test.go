@@ -89,7 +89,7 @@ func TestClientSearchFiltersRoundTrip(t *testing.T) {
 			func(e fingerprint.Event) bool { return strings.HasPrefix(*e.IPAddress, "198.51.100.") }},
 		{"bad bots", fingerprint.SearchEventsParams{Bot: fingerprint.SearchEventsParamsBotBad},
 			func(e fingerprint.Event) bool { return e.Bot != nil && *e.Bot == fingerprint.BotResultBad }},
-		{"android", fingerprint.SearchEventsParams{SDKPlatform: fingerprint.SearchEventsParamsSDKPlatformAndroid},
+		{"android", fingerprint.SearchEventsParams{SDKPlatform: fingerprint.SDKPlatformAndroid},
 			func(e fingerprint.Event) bool { return e.SDK.Platform == "android" }},
 		{"visitor", fingerprint.SearchEventsParams{VisitorID: evs[0].Identification.VisitorID},
 			func(e fingerprint.Event) bool { return e.Identification.VisitorID == evs[0].Identification.VisitorID }},
@@ -220,7 +220,7 @@ func TestClientUpdateDeleteAndAnalyze(t *testing.T) {
 	edge, err := c.GetEvent(ctx, res.EventID, nil)
 	require.NoError(t, err)
 	require.Equal(t, fingerprint.EventSourceEdge, *edge.Source)
-	page, err := c.SearchEvents(ctx, &fingerprint.SearchEventsParams{Source: []fingerprint.SearchEventsParamsSource{fingerprint.SearchEventsParamsSourceEdge}})
+	page, err := c.SearchEvents(ctx, &fingerprint.SearchEventsParams{Source: []fingerprint.EventSource{fingerprint.EventSourceEdge}})
 	require.NoError(t, err)
 	require.Len(t, page.Events, 1)
 
