@@ -220,7 +220,11 @@ func ExampleClient_SearchEventsPages() {
 
 func ExampleClient_UpdateEvent() {
 	full := fingerprinttest.FullEvent()
-	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(full))
+	// The API refuses to update events older than a month; FullEvent has a fixed
+	// timestamp, so the fake server's clock is set an hour after it.
+	eventTime := time.UnixMilli(full.Timestamp)
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(full),
+		fingerprinttest.WithClock(func() time.Time { return eventTime.Add(time.Hour) }))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
@@ -17,7 +18,9 @@ import (
 func TestOneTagsType(t *testing.T) {
 	t.Parallel()
 	ev := fingerprinttest.FullEvent()
-	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(ev))
+	eventTime := time.UnixMilli(ev.Timestamp) // updates are refused a month after the event
+	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(ev),
+		fingerprinttest.WithClock(func() time.Time { return eventTime.Add(time.Hour) }))
 	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
 	if err != nil {
 		t.Fatal(err)

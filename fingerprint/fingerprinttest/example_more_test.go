@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"testing"
+	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
@@ -82,7 +83,12 @@ func ExampleFullEvent() {
 // Requests shows what the server received, for asserting on what your code sent. The
 // API key is never logged.
 func ExampleServer_Requests() {
-	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(fingerprinttest.FullEvent()))
+	ev := fingerprinttest.FullEvent()
+	// The server's clock an hour after the event: the API refuses to update events older
+	// than a month, and FullEvent has a fixed timestamp.
+	eventTime := time.UnixMilli(ev.Timestamp)
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(ev),
+		fingerprinttest.WithClock(func() time.Time { return eventTime.Add(time.Hour) }))
 	if err != nil {
 		log.Fatal(err)
 	}
