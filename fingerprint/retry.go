@@ -47,6 +47,9 @@ type attemptFailure struct {
 // to wait first.
 func (c *Client) retryDelay(kind retryKind, f attemptFailure, retry int) (time.Duration, bool) {
 	if f.transport != nil {
+		if isRedirectError(f.transport) {
+			return 0, false // the caller's CheckRedirect refused: the same redirects would repeat
+		}
 		if kind == retryCreate && (f.wroteHeader || !isDialError(f.transport)) {
 			return 0, false
 		}
