@@ -285,17 +285,6 @@ func TestEdgeMiddleware_SkipAndNoClientIP(t *testing.T) {
 	}
 }
 
-func TestEdgeMiddleware_NilClientFailsOpen(t *testing.T) {
-	t.Parallel()
-	var c *fingerprint.Client
-	app := &appHandler{}
-	var onErr atomic.Int32
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{OnError: func(*http.Request, error) { onErr.Add(1) }})(app)
-	if rr := serve(h, newIncoming(http.MethodGet, "http://a.example/", "192.0.2.1:1")); rr.Code != 200 || onErr.Load() != 1 {
-		t.Errorf("status %d, OnError calls %d", rr.Code, onErr.Load())
-	}
-}
-
 // TestEdgeMiddleware_BodyUntouchedUntilHandler streams a request body through a real
 // server: the application must be the first and only reader.
 func TestEdgeMiddleware_BodyUntouchedUntilHandler(t *testing.T) {
