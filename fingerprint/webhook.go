@@ -96,7 +96,8 @@ type WebhookHandlerOptions struct {
 	MaxBodyBytes int64
 	// ReadTimeout bounds the time to receive the whole request body, from the moment the
 	// handler starts; a body that is not complete by then gets 408 and the connection is
-	// closed. Zero or negative means DefaultWebhookReadTimeout. A shorter ReadTimeout of
+	// closed (promptly when the ResponseWriter supports read deadlines, as net/http's
+	// does; see the README otherwise). Zero or negative means DefaultWebhookReadTimeout. A shorter ReadTimeout of
 	// the http.Server wins. Set the server's timeouts as well: they also bound the
 	// headers, which arrive before any handler runs.
 	ReadTimeout time.Duration
@@ -173,8 +174,11 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer wait()
 	if err != nil {
 		if errors.Is(err, errWebhookBodyTimeout) {
-			// Close the connection: the rest of the body is not worth reading.
-			w.Header().Set("Connection", "close")
+			// Close the connection: the rest of the body is not worth reading. (HTTP/2 has
+			// no such header; the stream's own read deadline has already ended it.)
+			if r.ProtoMajor == 1 {
+				w.Header().Set("Connection", "close")
+			}
 			h.fail(w, r, http.StatusRequestTimeout, "request body timeout", err)
 			_ = http.NewResponseController(w).Flush()
 			return
