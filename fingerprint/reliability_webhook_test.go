@@ -195,6 +195,46 @@ func TestReliabilityWebhookSlowBody(t *testing.T) {
 			}
 		})
 	}
+	t.Run("HTTP/2 stream", func(t *testing.T) {
+		s := &slowHookServer{}
+		s.ts = httptest.NewUnstartedServer(WebhookHandlerWithOptions(slowSecret,
+			func(context.Context, *Event) error { return nil },
+			&WebhookHandlerOptions{ReadTimeout: readTimeout, OnError: func(_ *http.Request, status int, _ error) {
+				s.mu.Lock()
+				s.statuses = append(s.statuses, status)
+				s.mu.Unlock()
+			}}))
+		s.ts.EnableHTTP2 = true
+		s.ts.StartTLS()
+		t.Cleanup(s.ts.Close)
+		pr, pw := io.Pipe()
+		defer pw.Close()
+		go func() {
+			for range 10_000 {
+				time.Sleep(20 * time.Millisecond)
+				if _, err := pw.Write([]byte{' '}); err != nil {
+					return
+				}
+			}
+		}()
+		ctx, cancel := context.WithTimeout(t.Context(), stall)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.ts.URL, pr)
+		req.ContentLength = 10_000
+		req.Header.Set(WebhookSignatureHeader, "v1=00")
+		start := time.Now()
+		resp, err := s.ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.ProtoMajor != 2 || resp.StatusCode != http.StatusRequestTimeout {
+			t.Errorf("%s %d, want HTTP/2 408", resp.Proto, resp.StatusCode)
+		}
+		if d := time.Since(start); d < readTimeout {
+			t.Errorf("answered after %v, before the %v read timeout", d, readTimeout)
+		}
+	})
 	t.Run("a body that arrives in time is served", func(t *testing.T) {
 		s := newSlowHookServer(t, 5*time.Second, false, nil)
 		body := []byte(minimalEvent)
