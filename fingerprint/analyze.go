@@ -70,6 +70,9 @@ func validateEdgeRequest(req *EdgeRequest) error {
 	case u.Fragment != "" || strings.Contains(req.URL, "#"):
 		return invalid("url", "must not contain a fragment")
 	}
+	if err := checkLinkedID("linked_id", deref(req.LinkedID)); err != nil {
+		return err
+	}
 	v4, v6 := deref(req.IPv4Address), deref(req.IPv6Address)
 	if v4 == "" && v6 == "" {
 		return invalid("ipv4_address", "at least one of ipv4_address or ipv6_address is required")

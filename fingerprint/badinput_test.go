@@ -192,6 +192,38 @@ func badInputCatalogue() []badInput {
 		{name: "iterator/limit 0 is default but 500 is not", call: badIterate(fingerprint.SearchEventsParams{Limit: 500}), want: "limit must be between 1 and 100, got 500", validation: true},
 		{name: "iterator/total_hits", call: badIterate(fingerprint.SearchEventsParams{TotalHits: 5000}), want: "total_hits must be between 1 and 1000", validation: true},
 
+		// Documented limits (limits.go): linked_id length, ip_address form, ID characters.
+		{name: "search/linked_id 257 characters", call: badSearch(fingerprint.SearchEventsParams{LinkedID: strings.Repeat("x", 257)}), want: "invalid linked_id: linked_id can't be greater than 256 characters long, got 257", validation: true},
+		{name: "search/linked_id 257 multibyte characters", call: badSearch(fingerprint.SearchEventsParams{LinkedID: strings.Repeat("é", 257)}), want: "got 257", validation: true},
+		{name: "iterator/linked_id too long", call: badIterate(fingerprint.SearchEventsParams{LinkedID: strings.Repeat("x", 1000)}), want: "linked_id can't be greater than 256 characters long", validation: true},
+		{name: "UpdateEvent/linked_id 257 characters", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.UpdateEvent(ctx, catalogueEventID, fingerprint.EventUpdate{LinkedID: fingerprint.Ptr(strings.Repeat("x", 257))})
+		}, want: "invalid linked_id: linked_id can't be greater than 256 characters long", validation: true},
+		{name: "edge/linked_id 257 characters", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.LinkedID = fingerprint.Ptr(strings.Repeat("x", 257)) }), want: "invalid linked_id: linked_id can't be greater than 256 characters long", validation: true},
+		{name: "search/ip_address not an IP", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "example.com"}), want: `invalid ip_address: "example.com" is not an IP address or CIDR range`, validation: true},
+		{name: "search/ip_address octet over 255", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "300.1.1.1"}), want: "is not an IP address or CIDR range", validation: true},
+		{name: "search/ip_address short IPv4", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "10.0.0"}), want: "is not an IP address or CIDR range", validation: true},
+		{name: "search/ip_address prefix over 32", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "10.0.0.0/99"}), want: `"10.0.0.0/99" is not a CIDR range`, validation: true},
+		{name: "search/ip_address prefix over 128", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "2001:db8::/129"}), want: "is not a CIDR range", validation: true},
+		{name: "search/ip_address empty prefix", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "10.0.0.0/"}), want: "is not a CIDR range", validation: true},
+		{name: "search/ip_address IPv6 zone", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "fe80::1%eth0"}), want: "has an IPv6 zone", validation: true},
+		{name: "search/ip_address IPv6 zone in a range", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "fe80::1%eth0/64"}), want: "is not a CIDR range", validation: true},
+		{name: "search/ip_address with port", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "10.0.0.1:443"}), want: "is not an IP address or CIDR range", validation: true},
+		{name: "search/ip_address with spaces", call: badSearch(fingerprint.SearchEventsParams{IPAddress: " 10.0.0.1"}), want: "is not an IP address or CIDR range", validation: true},
+		{name: "search/high_recall_id 26 characters", call: badSearch(fingerprint.SearchEventsParams{HighRecallID: strings.Repeat("h", 26)}), want: "invalid high_recall_id: a High Recall ID is at most 25 characters long, got 26", validation: true},
+		{name: "search/visitor_id with CRLF", call: badSearch(fingerprint.SearchEventsParams{VisitorID: "Ibk1527CUFmcnjLwIs4A9\r\nX-Injected: 1"}), want: "invalid visitor_id: control character U+000D at byte 21", validation: true},
+		{name: "search/pagination_key with NUL", call: badSearch(fingerprint.SearchEventsParams{PaginationKey: "abc\x00def"}), want: "invalid pagination_key: control character U+0000", validation: true},
+		{name: "search/proximity_id with DEL", call: badSearch(fingerprint.SearchEventsParams{ProximityID: "p\x7f"}), want: "invalid proximity_id: control character U+007F", validation: true},
+		{name: "GetEvent/ID with newline", call: badGetEvent("1708102555327.NLOjmg\nHost: evil", nil), want: "invalid eventID: control character U+000A at byte 20", validation: true},
+		{name: "GetEvent/ID with C1 control", call: badGetEvent("1708102555327.NLOjmg\u0085", nil), want: "invalid eventID: control character U+0085", validation: true},
+		{name: "GetEvent/ruleset with tab", call: badGetEvent(catalogueEventID, &fingerprint.GetEventOptions{RulesetID: "D6N9\tKbk9"}), want: "invalid RulesetID: control character U+0009", validation: true},
+		{name: "UpdateEvent/ID with NUL", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.UpdateEvent(ctx, "1708102555327.NLOjmg\x00", fingerprint.EventUpdate{Suspect: fingerprint.Ptr(true)})
+		}, want: "invalid eventID: control character U+0000", validation: true},
+		{name: "DeleteVisitorData/ID with CR", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.DeleteVisitorData(ctx, "Ibk1527CUFmcnjLwIs4A9\r")
+		}, want: "invalid visitorID: control character U+000D", validation: true},
+
 		// Edge requests.
 		{name: "edge/nil", call: func(ctx context.Context, c *fingerprint.Client) error {
 			_, err := c.AnalyzeRequest(ctx, nil)

@@ -43,7 +43,8 @@
 // # Errors
 //
 // Invalid arguments (an empty event ID, Limit outside 1..100, an edge request without an
-// IP address, ...) are reported as *ValidationError before any network call. Every response
+// IP address, a linked ID over MaxLinkedIDLength, an ip_address filter that is neither an
+// IP nor a CIDR range, ...) are reported as *ValidationError before any network call. Every response
 // with a non-2xx status becomes an *APIError carrying the status, the API error code and
 // message, Retry-After, the headers and the raw body, even when the body is an HTML page
 // from a proxy. errors.Is works with ErrNotFound, ErrUnauthorized, ErrRateLimited and
@@ -62,8 +63,18 @@
 // connection errors for GetEvent, SearchEvents, UpdateEvent and DeleteVisitorData; 409
 // state_not_ready for UpdateEvent. AnalyzeRequest creates an event per call, so it retries
 // only 429 and connection failures that happened before the request was sent. The client
-// never sleeps past the context's deadline: it returns the last error instead. Each attempt
-// is bounded by WithTimeout (DefaultTimeout); the context bounds the whole call.
+// never sleeps past the context's deadline: it returns the last error instead. It never
+// retries sooner than MinRetryDelay, whatever Retry-After says. Each attempt is bounded by
+// WithTimeout (DefaultTimeout); the context bounds the whole call.
+//
+// # Redirects
+//
+// The API never redirects, so the client follows no redirect: a 3xx is an *APIError (with
+// Location in its Header), never retried and never a success. An http.Client given to
+// WithHTTPClient with its own CheckRedirect is respected, but the API key is removed
+// before any hop to another origin (scheme, host or port), a hop that would turn a write
+// into a GET (301, 302, 303 after PATCH, DELETE or POST) is not followed, and an error of
+// that CheckRedirect ends the call without a retry.
 //
 // # Pagination
 //
@@ -96,9 +107,13 @@
 // # Webhooks
 //
 // VerifyWebhookSignature checks the FPJS-Event-Signature header of a delivery in constant
-// time. WebhookHandler wraps verification, a body size limit and decoding into an
-// http.Handler that calls your function with the Event. SignWebhookPayload builds a valid
-// header for your own tests.
+// time. WebhookHandler wraps verification, a body size limit, a read timeout and decoding
+// into an http.Handler that calls your function with the Event. SignWebhookPayload builds
+// a valid header for your own tests.
+//
+// WebhookHandler and Client.EdgeMiddleware panic at construction, as net/http does for a
+// nil handler, when their configuration could only fail every request (an empty webhook
+// secret, a nil callback, a nil Client).
 //
 // # Automation Intelligence
 //

@@ -56,17 +56,31 @@ func EdgeResultFromContext(ctx context.Context) (res *EdgeResponse, ok bool) {
 // (EdgeResultFromContext) and opts.Decide chooses whether the request continues. When the
 // analysis fails or times out the request continues without a result, unless
 // opts.FailClosed is set. opts may be nil.
+//
+// It panics, as net/http does for a nil handler, on a misconfiguration that would make
+// every analysis fail (and so, failing open, let every bot through without Decide ever
+// being called): a nil or zero Client, a linked ID over MaxLinkedIDLength, tags that
+// cannot be encoded as JSON; the returned function panics on a nil next handler.
 func (c *Client) EdgeMiddleware(opts *EdgeMiddlewareOptions) func(http.Handler) http.Handler {
+	if c.usable() != nil {
+		panic("fingerprint: EdgeMiddleware on a nil or zero *Client: create it with NewClient")
+	}
 	if opts == nil {
 		opts = &EdgeMiddlewareOptions{}
 	}
 	o := *opts // later changes to the caller's struct do not affect running handlers
 	opts = &o
+	if err := checkEdgeRequestOptions(opts.Request); err != nil {
+		panic("fingerprint: EdgeMiddleware: EdgeMiddlewareOptions.Request: " + err.Error())
+	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultEdgeTimeout
 	}
 	return func(next http.Handler) http.Handler {
+		if next == nil {
+			panic("fingerprint: EdgeMiddleware: nil next handler")
+		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if opts.Skip != nil && opts.Skip(r) {
 				next.ServeHTTP(w, r)

@@ -88,6 +88,11 @@ func (c *Client) UpdateEvent(ctx context.Context, eventID string, update EventUp
 	if update.LinkedID == nil && update.Suspect == nil && update.Tags == nil {
 		return invalid("update", "nothing to update: set LinkedID, Tags or Suspect")
 	}
+	if update.LinkedID != nil {
+		if err := checkLinkedID("linked_id", *update.LinkedID); err != nil {
+			return err
+		}
+	}
 	body, err := json.Marshal(update)
 	if err != nil {
 		return invalid("update", "cannot be encoded as JSON: %v", err)

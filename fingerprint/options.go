@@ -93,7 +93,10 @@ func parseBaseURL(raw string) (string, error) {
 // WithHTTPClient makes the Client send requests through hc, for proxies, custom TLS,
 // instrumentation or middleware. hc itself is never modified: the Client works on a
 // shallow copy whose Transport is wrapped to add the User-Agent and the ii query parameter.
-// hc's Timeout, if any, applies in addition to WithTimeout.
+// hc's Timeout, if any, applies in addition to WithTimeout. Redirects: without a
+// CheckRedirect in hc none is followed; with one, it decides, but the key never goes to
+// another origin and a redirect that would turn a write into a GET is not followed (see
+// the package documentation).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

@@ -29,8 +29,9 @@ import (
 
 const (
 	// backoffScale shrinks the client's exponential backoff (500 ms, 1 s, 2 s, ...) to
-	// 10 ms, 20 ms, 40 ms, ... without jitter, so the suite is fast and the waits exact.
-	backoffScale = 50
+	// 250 ms, 500 ms, 1 s, ... without jitter, so the suite is fast and the waits exact;
+	// the first wait stays above MinRetryDelay, so the growth is still visible.
+	backoffScale = 2
 	// stall is how long the slow servers below hold a response: far longer than any
 	// deadline in the suite, so a call that returns before it was cut by its deadline.
 	stall = 30 * time.Second

@@ -25,15 +25,15 @@ func TestReliability429Storm(t *testing.T) {
 	t.Run("retries are bounded and spaced by Retry-After", func(t *testing.T) {
 		r := newRig(t, nil, WithMaxRetries(3))
 		ev := r.addEvent()
-		r.fail(10, fingerprinttest.TooManyRequests("0.1"))
+		r.fail(10, fingerprinttest.TooManyRequests("0.3"))
 		_, err := r.client.GetEvent(t.Context(), ev.EventID, nil)
 		apiErr := asAPIError(t, err)
-		if apiErr.StatusCode != 429 || apiErr.Code != ErrorCodeTooManyRequests || apiErr.RetryAfter != 100*time.Millisecond ||
+		if apiErr.StatusCode != 429 || apiErr.Code != ErrorCodeTooManyRequests || apiErr.RetryAfter != 300*time.Millisecond ||
 			!errors.Is(err, ErrRateLimited) || !bytes.Contains(apiErr.Body, []byte(`"too_many_requests"`)) {
 			t.Errorf("got %+v", apiErr)
 		}
 		reqs := r.wantAttempts(fingerprinttest.OpGetEvent, 4)
-		r.wantWaits(reqs, 100*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond)
+		r.wantWaits(reqs, 300*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond)
 		if n := r.fake.PendingFaults(); n != 6 {
 			t.Errorf("%d faults left, want 6 (1 attempt + 3 retries)", n)
 		}
@@ -41,8 +41,8 @@ func TestReliability429Storm(t *testing.T) {
 	})
 	t.Run("a storm shorter than the retries ends in success", func(t *testing.T) {
 		r := newRig(t, nil, WithMaxRetries(3))
-		reqs := r.getEventRecovers(3, fingerprinttest.TooManyRequests("0.05"))
-		r.wantWaits(reqs, 50*time.Millisecond, 50*time.Millisecond, 50*time.Millisecond)
+		reqs := r.getEventRecovers(3, fingerprinttest.TooManyRequests("0.25"))
+		r.wantWaits(reqs, 250*time.Millisecond, 250*time.Millisecond, 250*time.Millisecond)
 		r.checkNoLeaks()
 	})
 	t.Run("a Retry-After over the cap is returned, not waited for", func(t *testing.T) {
@@ -250,8 +250,8 @@ func TestReliabilityDeadlines(t *testing.T) {
 		r := newRig(t, slowBody(&attempts), WithMaxRetries(2), WithTimeout(100*time.Millisecond))
 		start := time.Now()
 		_, err := r.client.SearchEvents(t.Context(), nil)
-		// 3 attempts of 100 ms plus waits of 10 and 20 ms.
-		wantDeadline(t, err, start, 330*time.Millisecond)
+		// 3 attempts of 100 ms plus waits of 250 and 500 ms.
+		wantDeadline(t, err, start, 300*time.Millisecond+3*baseBackoff/backoffScale)
 		if n := attempts.Load(); n != 3 {
 			t.Errorf("%d attempts, want 3", n)
 		}

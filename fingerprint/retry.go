@@ -13,7 +13,8 @@ import (
 )
 
 // Backoff bounds. Retry n (from 0) waits a random duration in [0, min(maxBackoff,
-// baseBackoff*2^n)] ("full jitter"), unless the server asked for a delay with Retry-After.
+// baseBackoff*2^n)] ("full jitter"), unless the server asked for a delay with Retry-After;
+// either way at least MinRetryDelay.
 const (
 	baseBackoff = 500 * time.Millisecond
 	maxBackoff  = 8 * time.Second
@@ -21,6 +22,15 @@ const (
 	// request is not retried: the *APIError (with RetryAfter) is returned to the caller.
 	maxRetryAfter = 60 * time.Second
 )
+
+// MinRetryDelay is the shortest wait before any retry, whatever the server says: a
+// Retry-After of 0, a negative number or a date in the past waits this long, and so does
+// a backoff whose random jitter came out shorter. 200 ms is one request per slot of the
+// API's default rate limit (5 requests per second per key), so a server or proxy that
+// answers "Retry-After: 0" cannot turn one call, even with WithMaxRetries(1000), into a
+// flood of more than 5 attempts a second; it is still short enough that a retry after a
+// brief overload comes quickly.
+const MinRetryDelay = 200 * time.Millisecond
 
 // retryKind says which failures an operation may retry.
 type retryKind int
@@ -47,6 +57,9 @@ type attemptFailure struct {
 // to wait first.
 func (c *Client) retryDelay(kind retryKind, f attemptFailure, retry int) (time.Duration, bool) {
 	if f.transport != nil {
+		if isRedirectError(f.transport) {
+			return 0, false // the caller's CheckRedirect refused: the same redirects would repeat
+		}
 		if kind == retryCreate && (f.wroteHeader || !isDialError(f.transport)) {
 			return 0, false
 		}
@@ -68,19 +81,20 @@ func (c *Client) retryDelay(kind retryKind, f attemptFailure, retry int) (time.D
 			if e.RetryAfter > maxRetryAfter {
 				return 0, false
 			}
-			return e.RetryAfter, true
+			return max(e.RetryAfter, MinRetryDelay), true
 		}
 	}
 	return c.backoff(retry), true
 }
 
-// backoff returns the jittered exponential delay before retry n (0-based).
+// backoff returns the jittered exponential delay before retry n (0-based), never less
+// than MinRetryDelay.
 func (c *Client) backoff(n int) time.Duration {
 	d := maxBackoff
 	if n < 5 {
 		d = min(maxBackoff, baseBackoff<<n)
 	}
-	return c.jitter(d)
+	return max(c.jitter(d), MinRetryDelay)
 }
 
 // fullJitter returns a random duration in [0, d].

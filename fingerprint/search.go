@@ -183,6 +183,9 @@ func (p *SearchEventsParams) validate() error {
 	if v := p.MinSuspectScore; v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0)) {
 		return invalid("MinSuspectScore", "min_suspect_score must be a finite number")
 	}
+	if err := p.checkLimits(); err != nil {
+		return err
+	}
 	var err error
 	p.each(func(name string, values ...string) {
 		for _, v := range values {

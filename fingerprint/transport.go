@@ -51,12 +51,14 @@ func hasIntegrationInfo(rawQuery string) bool {
 }
 
 // newHTTPClient returns the http.Client the Client uses: a shallow copy of hc (or a new
-// client) whose Transport is wrapped by sdkTransport. hc is not modified.
+// client) whose Transport is wrapped by sdkTransport and whose CheckRedirect follows
+// redirectPolicy (redirect.go). hc is not modified.
 func newHTTPClient(hc *http.Client) *http.Client {
 	var c http.Client
 	if hc != nil {
 		c = *hc
 	}
 	c.Transport = &sdkTransport{base: c.Transport}
+	c.CheckRedirect = redirectPolicy(c.CheckRedirect)
 	return &c
 }

@@ -7,9 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // WebhookSignatureHeader is the request header that carries webhook signatures: a
@@ -94,6 +94,13 @@ type WebhookHandlerOptions struct {
 	// MaxBodyBytes limits the request body; larger bodies get 413. Zero or negative means
 	// DefaultWebhookMaxBodyBytes.
 	MaxBodyBytes int64
+	// ReadTimeout bounds the time to receive the whole request body, from the moment the
+	// handler starts; a body that is not complete by then gets 408 and the connection is
+	// closed (promptly when the ResponseWriter supports read deadlines, as net/http's
+	// does; see the README otherwise). Zero or negative means DefaultWebhookReadTimeout. A shorter ReadTimeout of
+	// the http.Server wins. Set the server's timeouts as well: they also bound the
+	// headers, which arrive before any handler runs.
+	ReadTimeout time.Duration
 	// OnError, if set, is called for every delivery that is not answered with 200, with
 	// the status sent and the reason (for logging and metrics). The reason never contains
 	// the secret; for a callback failure it is the callback's error, wrapped.
@@ -101,24 +108,39 @@ type WebhookHandlerOptions struct {
 }
 
 // WebhookHandler returns an http.Handler that receives webhook deliveries: it accepts
-// POST only (405 otherwise), limits the body (DefaultWebhookMaxBodyBytes, 413 beyond),
-// verifies the signature before looking at the body (401), decodes the Event (400), and
+// POST only (405 otherwise), limits the body (DefaultWebhookMaxBodyBytes, 413 beyond) and
+// the time to receive it (DefaultWebhookReadTimeout, 408 beyond), verifies the signature
+// before looking at the body (401), decodes the Event (400), and
 // calls fn with the request's context. It answers 200 only when fn returns nil and 500
 // when fn fails, so the delivery can be retried. Responses are short fixed texts that
 // never echo the secret or the callback's error.
 //
 // Deliveries can be repeated; use Event.EventID to make fn idempotent. The handler works
 // with any router: mount it on the path you registered in the dashboard.
+//
+// It panics, as net/http does for a nil handler, when secret is empty or fn is nil: such
+// a handler could only refuse every delivery, so the mistake is reported when the
+// program starts rather than as 500s in production.
 func WebhookHandler(secret string, fn func(ctx context.Context, ev *Event) error) http.Handler {
 	return WebhookHandlerWithOptions(secret, fn, nil)
 }
 
-// WebhookHandlerWithOptions is WebhookHandler with options; opts may be nil.
+// WebhookHandlerWithOptions is WebhookHandler with options; opts may be nil. Like
+// WebhookHandler it panics when secret is empty or fn is nil.
 func WebhookHandlerWithOptions(secret string, fn func(ctx context.Context, ev *Event) error, opts *WebhookHandlerOptions) http.Handler {
-	h := &webhookHandler{secret: secret, fn: fn, maxBody: DefaultWebhookMaxBodyBytes}
+	if secret == "" {
+		panic("fingerprint: WebhookHandler: empty webhook secret (every delivery would be refused)")
+	}
+	if fn == nil {
+		panic("fingerprint: WebhookHandler: nil callback")
+	}
+	h := &webhookHandler{secret: secret, fn: fn, maxBody: DefaultWebhookMaxBodyBytes, readTimeout: DefaultWebhookReadTimeout}
 	if opts != nil {
 		if opts.MaxBodyBytes > 0 {
 			h.maxBody = opts.MaxBodyBytes
+		}
+		if opts.ReadTimeout > 0 {
+			h.readTimeout = opts.ReadTimeout
 		}
 		h.onError = opts.OnError
 	}
@@ -130,6 +152,8 @@ type webhookHandler struct {
 	fn      func(context.Context, *Event) error
 	maxBody int64
 	onError func(*http.Request, int, error)
+
+	readTimeout time.Duration
 }
 
 // ServeHTTP handles one delivery: method, body limit, signature, decoding, callback, in
@@ -146,8 +170,19 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Errorf("fingerprint: webhook handler misconfigured: %w", ErrMissingSecret))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	body, wait, err := readWebhookBody(w, r, h.maxBody, h.readTimeout)
+	defer wait()
 	if err != nil {
+		if errors.Is(err, errWebhookBodyTimeout) {
+			// Close the connection: the rest of the body is not worth reading. (HTTP/2 has
+			// no such header; the stream's own read deadline has already ended it.)
+			if r.ProtoMajor == 1 {
+				w.Header().Set("Connection", "close")
+			}
+			h.fail(w, r, http.StatusRequestTimeout, "request body timeout", err)
+			_ = http.NewResponseController(w).Flush()
+			return
+		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			h.fail(w, r, http.StatusRequestEntityTooLarge, "request body too large",

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 )
@@ -101,4 +102,24 @@ func ExampleWebhookHandlerWithOptions() {
 	// 401
 	// rejected: 413 false
 	// 413
+}
+
+// ExampleWebhookHandler_serverTimeouts mounts the handler on a server with the timeouts
+// every public endpoint should have: the handler bounds the body (ReadTimeout, 10 s by
+// default), the server bounds the headers, the whole exchange and idle connections.
+func ExampleWebhookHandler_serverTimeouts() {
+	h := fingerprint.WebhookHandlerWithOptions("whsec-from-the-dashboard",
+		func(ctx context.Context, ev *fingerprint.Event) error { return nil },
+		&fingerprint.WebhookHandlerOptions{ReadTimeout: 5 * time.Second}) // a delivery is a few KiB
+	mux := http.NewServeMux()
+	mux.Handle("/webhooks/fingerprint", h)
+	srv := &http.Server{
+		Addr:              ":8443",
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
+	_ = srv // srv.ListenAndServeTLS(certFile, keyFile) in a real program
 }
