@@ -43,7 +43,7 @@ func TestStandaloneFake(t *testing.T) {
 		t.Fatalf("get after update: exit %d, %s %s", r.code, r.stderr, r.stdout[:min(200, len(r.stdout))])
 	}
 	r = withKey("events", "search", "--base-url", base)
-	if n := len(eventIDs(t, r.stdout)); r.code != 0 || n != 20 {
-		t.Fatalf("search: exit %d, %d events, want the 20 seeded device events", r.code, n)
+	if n := len(eventIDs(t, r.stdout)); r.code != 0 || n != 21 {
+		t.Fatalf("search: exit %d, %d events, want the 20 seeded device events and the demo event", r.code, n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -78,7 +79,11 @@ func TestScripts(t *testing.T) {
 
 // seedEvents is n generated device events plus the demo event.
 func seedEvents(n int) []fingerprint.Event {
-	return append(fingerprinttest.NewGenerator(7).Events(n), fingerprinttest.FullEvent())
+	// Like --fake: the demo event is re-dated to an hour ago, since the fake refuses to
+	// update events older than a month and FullEvent has a fixed date.
+	demo := fingerprinttest.FullEvent()
+	demo.Timestamp = time.Now().Add(-time.Hour).UnixMilli()
+	return append(fingerprinttest.NewGenerator(7).Events(n), demo)
 }
 
 // cmdIDs compares the event_id of each JSON line of args[0] with the first column of

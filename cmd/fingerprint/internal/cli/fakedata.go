@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"time"
+
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
@@ -25,7 +27,12 @@ func fakeEvents(n int, seed uint64) []fingerprint.Event {
 	for range n / 10 {
 		events = append(events, g.EdgeEvent())
 	}
-	return append(events, fingerprinttest.FullEvent())
+	// The fake, like the API, refuses to update events older than a month, and FullEvent
+	// has a fixed date: the demo event keeps its ID (so the README's commands can be
+	// copied) but is re-dated to an hour ago, so "events update" works on it too.
+	demo := fingerprinttest.FullEvent()
+	demo.Timestamp = time.Now().Add(-time.Hour).UnixMilli()
+	return append(events, demo)
 }
 
 func startFake(n int, seed uint64, opts ...fingerprinttest.Option) (*fingerprinttest.Server, error) {

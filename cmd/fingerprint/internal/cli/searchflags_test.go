@@ -72,6 +72,8 @@ func sampleValue(ps *paramSpec) string {
 		return "500"
 	case ps.Name == "min_suspect_score":
 		return "0.25"
+	case ps.Name == "ip_address":
+		return "192.0.2.0/24" // the SDK checks it is an IP address or CIDR range
 	}
 	return "v-" + ps.Name
 }
