@@ -1,0 +1,230 @@
+package main
+
+import (
+	"fmt"
+	"go/types"
+	"path"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// apiPackage is the exported API of one package.
+type apiPackage struct {
+	path  string // import path
+	rel   string // path relative to the module root ("." for the root package)
+	name  string // package name, which qualifies report lines
+	facts []fact // sorted by line
+}
+
+// loadMode asks for types only: the go command builds export data (from the build cache
+// when warm), so the whole module loads in about a second.
+const loadMode = packages.NeedName | packages.NeedTypes | packages.NeedModule
+
+// loadAPI lists the exported API of every public package of the module rooted at root.
+// overlay (file path -> contents) replaces files, which tests use to see the API a
+// regeneration would produce without writing into the repository.
+func loadAPI(root string, overlay map[string][]byte) ([]apiPackage, error) {
+	cfg := &packages.Config{Mode: loadMode, Dir: root, Overlay: overlay}
+	pkgs, err := packages.Load(cfg, "./...")
+	if err != nil {
+		return nil, err
+	}
+	var errs []string
+	for _, p := range pkgs {
+		for _, e := range p.Errors {
+			errs = append(errs, e.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("loading packages:\n  %s", strings.Join(errs, "\n  "))
+	}
+	var public []*packages.Package
+	for _, p := range pkgs {
+		if isPublic(p) {
+			public = append(public, p)
+		}
+	}
+	inModule := func(pkg *types.Package) bool { return false }
+	if len(public) > 0 && public[0].Module != nil {
+		mod := public[0].Module.Path
+		inModule = func(pkg *types.Package) bool {
+			return pkg.Path() == mod || strings.HasPrefix(pkg.Path(), mod+"/")
+		}
+	}
+	listed := map[*types.Package]bool{}
+	for _, p := range public {
+		listed[p.Types] = true
+	}
+	// An alias of a type no other listing covers (one of an internal package) is listed
+	// with that type's fields and methods, which users reach through the alias.
+	expand := func(pkg *types.Package) bool { return inModule(pkg) && !listed[pkg] }
+
+	out := make([]apiPackage, 0, len(public))
+	for _, p := range public {
+		rel := "."
+		if p.Module != nil && p.PkgPath != p.Module.Path {
+			rel = strings.TrimPrefix(p.PkgPath, p.Module.Path+"/")
+		}
+		out = append(out, apiPackage{path: p.PkgPath, rel: rel, name: p.Name, facts: listFacts(p.Types, expand)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
+	return out, nil
+}
+
+// isPublic reports whether users can import p: not a command, not internal.
+func isPublic(p *packages.Package) bool {
+	if p.Name == "main" || p.Types == nil {
+		return false
+	}
+	for _, elem := range strings.Split(p.PkgPath, "/") {
+		if elem == "internal" {
+			return false
+		}
+	}
+	return true
+}
+
+// listFacts returns the exported facts of pkg, sorted by line.
+func listFacts(pkg *types.Package, expand func(*types.Package) bool) []fact {
+	pr := printer{pkg: pkg}
+	var facts []fact
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		obj := scope.Lookup(name)
+		if !obj.Exported() {
+			continue
+		}
+		switch obj := obj.(type) {
+		case *types.Const:
+			facts = append(facts, fact{kind: kindConst, name: name, value: pr.typ(obj.Type()) + " = " + obj.Val().ExactString()})
+		case *types.Var:
+			facts = append(facts, fact{kind: kindVar, name: name, value: pr.typ(obj.Type())})
+		case *types.Func:
+			var b strings.Builder
+			pr.signature(&b, obj.Type().(*types.Signature))
+			facts = append(facts, fact{kind: kindFunc, name: name, value: b.String()})
+		case *types.TypeName:
+			facts = append(facts, typeFacts(pr, obj, expand)...)
+		}
+	}
+	sort.Slice(facts, func(i, j int) bool { return facts[i].line() < facts[j].line() })
+	return facts
+}
+
+// typeFacts lists a type, its exported fields (structs) and its exported methods.
+func typeFacts(pr printer, obj *types.TypeName, expand func(*types.Package) bool) []fact {
+	name := obj.Name()
+	if alias, ok := obj.Type().(*types.Alias); ok {
+		tparams := pr.typeParamsString(alias.TypeParams())
+		value := "= " + pr.typ(alias.Rhs())
+		if tparams != "" {
+			value = tparams + " " + value
+		}
+		facts := []fact{{kind: kindType, name: name, value: value}}
+		if named, ok := types.Unalias(alias).(*types.Named); ok && named.Obj().Pkg() != nil && expand(named.Obj().Pkg()) {
+			facts = append(facts, memberFacts(pr, name, "", named)...)
+		}
+		return facts
+	}
+	named, ok := obj.Type().(*types.Named)
+	if !ok {
+		return nil
+	}
+	tparams := pr.typeParamsString(named.TypeParams())
+	var kind string
+	switch u := named.Underlying().(type) {
+	case *types.Struct:
+		kind = "struct"
+	case *types.Interface:
+		if u.IsMethodSet() {
+			kind = "interface"
+		} else {
+			kind = pr.typ(u) // a constraint: its type set is the API
+		}
+	default:
+		kind = pr.typ(u)
+	}
+	t := fact{kind: kindType, name: name, value: kind}
+	if tparams != "" {
+		t.value = tparams + " " + kind
+	}
+	return append([]fact{t}, memberFacts(pr, name, tparams, named)...)
+}
+
+// memberFacts lists the exported fields and methods users reach on a value of named,
+// under the type name owner.
+func memberFacts(pr printer, owner, tparams string, named *types.Named) []fact {
+	var facts []fact
+	switch u := named.Underlying().(type) {
+	case *types.Struct:
+		for i := range u.NumFields() {
+			f := u.Field(i)
+			if !f.Exported() {
+				continue
+			}
+			facts = append(facts, fact{kind: kindField, owner: owner, tparams: tparams, name: f.Name(), value: pr.typ(f.Type()), embedded: f.Embedded()})
+		}
+	case *types.Interface:
+		if !u.IsMethodSet() {
+			return nil
+		}
+		sealed := false
+		for i := range u.NumMethods() {
+			m := u.Method(i)
+			if !m.Exported() {
+				sealed = true
+				continue
+			}
+			var b strings.Builder
+			pr.signature(&b, m.Type().(*types.Signature))
+			facts = append(facts, fact{kind: kindMethod, owner: owner, tparams: tparams, name: m.Name(), value: b.String(), iface: true})
+		}
+		if sealed {
+			facts = append(facts, fact{kind: kindSealed, owner: owner, tparams: tparams})
+		}
+		return facts
+	}
+	// Methods of *T include those of T and those promoted from embedded fields.
+	recvArgs := typeParamNames(named.TypeParams())
+	values := types.NewMethodSet(named)
+	ptrs := types.NewMethodSet(types.NewPointer(named))
+	for i := range ptrs.Len() {
+		m := ptrs.At(i).Obj()
+		if !m.Exported() {
+			continue
+		}
+		recv := "*" + owner + recvArgs
+		if values.Lookup(m.Pkg(), m.Name()) != nil {
+			recv = owner + recvArgs
+		}
+		var b strings.Builder
+		pr.signature(&b, m.Type().(*types.Signature))
+		facts = append(facts, fact{kind: kindMethod, owner: owner, name: m.Name(), value: b.String(), recv: recv})
+	}
+	return facts
+}
+
+// typeParamNames renders "[K, V]" for a generic receiver, "" otherwise.
+func typeParamNames(list *types.TypeParamList) string {
+	if list == nil || list.Len() == 0 {
+		return ""
+	}
+	names := make([]string, list.Len())
+	for i := range names {
+		names[i] = list.At(i).Obj().Name()
+	}
+	return "[" + strings.Join(names, ", ") + "]"
+}
+
+// baselineFile is where a package's listing lives under the baseline directory: its
+// path relative to the module root, e.g. fingerprint/fingerprinttest.txt. The root
+// package, if any, is _root.txt (the go command ignores directories starting with "_",
+// so no package can collide with it).
+func baselineFile(rel string) string {
+	if rel == "." {
+		return "_root.txt"
+	}
+	return path.Clean(rel) + ".txt"
+}
