@@ -44,8 +44,10 @@ func compareFacts(pkg string, base, cur []fact) []change {
 	for k, b := range baseBy {
 		c, ok := curBy[k]
 		switch {
+		case !ok && b.kind == kindType:
+			// reported below, with the count of its members
 		case !ok && member(b) && hasKey(removedTypes, b.owner):
-			removedTypes[b.owner]++ // reported with its type
+			removedTypes[b.owner]++
 		case !ok && b.kind == kindSealed:
 			out = append(out, change{what: b.display(pkg), how: "removed: users may now implement the interface"})
 		case !ok:
@@ -63,6 +65,8 @@ func compareFacts(pkg string, base, cur []fact) []change {
 			continue
 		}
 		switch {
+		case c.kind == kindType:
+			// reported below, with the count of its members
 		case member(c) && hasKey(addedTypes, c.owner):
 			addedTypes[c.owner]++
 		case c.kind == kindMethod && c.iface && implementable(baseBy, c.owner):

@@ -18,33 +18,38 @@ type apiPackage struct {
 	facts []fact // sorted by line
 }
 
-// loadMode asks for types only: the go command builds export data (from the build cache
-// when warm), so the whole module loads in about a second.
-const loadMode = packages.NeedName | packages.NeedTypes | packages.NeedModule
-
 // loadAPI lists the exported API of every public package of the module rooted at root.
 // overlay (file path -> contents) replaces files, which tests use to see the API a
 // regeneration would produce without writing into the repository.
+//
+// It first lists ./... by name only, then loads types for the public packages alone:
+// the go command builds their export data (from the build cache when warm), never the
+// commands', so the whole module loads in about a second.
 func loadAPI(root string, overlay map[string][]byte) ([]apiPackage, error) {
-	cfg := &packages.Config{Mode: loadMode, Dir: root, Overlay: overlay}
-	pkgs, err := packages.Load(cfg, "./...")
+	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedModule, Dir: root, Overlay: overlay}
+	all, err := packages.Load(cfg, "./...")
 	if err != nil {
 		return nil, err
 	}
-	var errs []string
-	for _, p := range pkgs {
-		for _, e := range p.Errors {
-			errs = append(errs, e.Error())
-		}
+	if err := loadErrors(all); err != nil {
+		return nil, err
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("loading packages:\n  %s", strings.Join(errs, "\n  "))
-	}
-	var public []*packages.Package
-	for _, p := range pkgs {
+	var paths []string
+	for _, p := range all {
 		if isPublic(p) {
-			public = append(public, p)
+			paths = append(paths, p.PkgPath)
 		}
+	}
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	cfg.Mode |= packages.NeedTypes
+	public, err := packages.Load(cfg, paths...)
+	if err != nil {
+		return nil, err
+	}
+	if err := loadErrors(public); err != nil {
+		return nil, err
 	}
 	inModule := func(pkg *types.Package) bool { return false }
 	if len(public) > 0 && public[0].Module != nil {
@@ -73,9 +78,22 @@ func loadAPI(root string, overlay map[string][]byte) ([]apiPackage, error) {
 	return out, nil
 }
 
+func loadErrors(pkgs []*packages.Package) error {
+	var errs []string
+	for _, p := range pkgs {
+		for _, e := range p.Errors {
+			errs = append(errs, e.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("loading packages:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return nil
+}
+
 // isPublic reports whether users can import p: not a command, not internal.
 func isPublic(p *packages.Package) bool {
-	if p.Name == "main" || p.Types == nil {
+	if p.Name == "main" {
 		return false
 	}
 	for _, elem := range strings.Split(p.PkgPath, "/") {
