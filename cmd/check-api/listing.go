@@ -12,6 +12,7 @@ import (
 
 // apiPackage is the exported API of one package.
 type apiPackage struct {
+	errs  []string // compile errors: the listing may then be incomplete
 	path  string // import path
 	rel   string // path relative to the module root ("." for the root package)
 	name  string // package name, which qualifies report lines
@@ -43,12 +44,12 @@ func loadAPI(root string, overlay map[string][]byte) ([]apiPackage, error) {
 	if len(paths) == 0 {
 		return nil, nil
 	}
-	cfg.Mode |= packages.NeedTypes
+	// From source (NeedSyntax), so a package that no longer compiles after a
+	// regeneration still yields the declarations that type-check: the report then
+	// names the API change that broke it, next to the compile errors.
+	cfg.Mode |= packages.NeedTypes | packages.NeedSyntax
 	public, err := packages.Load(cfg, paths...)
 	if err != nil {
-		return nil, err
-	}
-	if err := loadErrors(public); err != nil {
 		return nil, err
 	}
 	inModule := func(pkg *types.Package) bool { return false }
@@ -72,10 +73,27 @@ func loadAPI(root string, overlay map[string][]byte) ([]apiPackage, error) {
 		if p.Module != nil && p.PkgPath != p.Module.Path {
 			rel = strings.TrimPrefix(p.PkgPath, p.Module.Path+"/")
 		}
-		out = append(out, apiPackage{path: p.PkgPath, rel: rel, name: p.Name, facts: listFacts(p.Types, expand)})
+		out = append(out, apiPackage{path: p.PkgPath, rel: rel, name: p.Name, facts: listFacts(p.Types, expand), errs: compileErrors(p)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
 	return out, nil
+}
+
+// compileErrors are p's parse and type errors; the go command's summary of the same
+// errors is dropped when they are present.
+func compileErrors(p *packages.Package) []string {
+	var list, other []string
+	for _, e := range p.Errors {
+		if e.Kind == packages.ListError {
+			list = append(list, e.Error())
+		} else {
+			other = append(other, e.Error())
+		}
+	}
+	if len(other) > 0 {
+		return other
+	}
+	return list
 }
 
 func loadErrors(pkgs []*packages.Package) error {

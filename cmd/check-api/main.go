@@ -94,7 +94,18 @@ func check(o options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "check-api: no public package found under", root)
 		return exitInternal
 	}
+	var broken []string
+	for _, p := range pkgs {
+		if len(p.errs) > 0 {
+			broken = append(broken, p.rel)
+			fmt.Fprintf(stdout, "FAIL package %s does not compile, so its listing may be incomplete:\n  %s\n", p.rel, strings.Join(p.errs, "\n  "))
+		}
+	}
 	if o.write {
+		if len(broken) > 0 {
+			fmt.Fprintln(stderr, "check-api: not writing a baseline from code that does not compile")
+			return exitInternal
+		}
 		if err := writeBaseline(dir, pkgs); err != nil {
 			fmt.Fprintln(stderr, "check-api:", err)
 			return exitInternal
@@ -124,6 +135,9 @@ func check(o options, stdout, stderr io.Writer) int {
 	}
 	scope := fmt.Sprintf("%d packages (%s)", len(pkgs), strings.Join(names, ", "))
 	switch {
+	case len(broken) > 0:
+		fmt.Fprintf(stdout, "FAIL %d incompatible change(s) found; %d package(s) do not compile (%s).\n", breaking, len(broken), strings.Join(broken, ", "))
+		return exitBreaking
 	case breaking > 0:
 		fmt.Fprintf(stdout, "FAIL %d incompatible change(s) to the exported API of %s since %s.\n", breaking, scope, dir)
 		fmt.Fprintln(stdout, "     If deliberate: list each in CHANGELOG.md (Unreleased: Changed/Removed), bump the version as README \"Versioning\" says, then run `make update-api`.")
