@@ -13,10 +13,10 @@ import (
 // apiPackage is the exported API of one package.
 type apiPackage struct {
 	errs  []string // compile errors: the listing may then be incomplete
-	path  string // import path
-	rel   string // path relative to the module root ("." for the root package)
-	name  string // package name, which qualifies report lines
-	facts []fact // sorted by line
+	path  string   // import path
+	rel   string   // path relative to the module root ("." for the root package)
+	name  string   // package name, which qualifies report lines
+	facts []fact   // sorted by line
 }
 
 // loadAPI lists the exported API of every public package of the module rooted at root.
