@@ -44,13 +44,30 @@ func loadAPI(root string, overlay map[string][]byte) ([]apiPackage, error) {
 	if len(paths) == 0 {
 		return nil, nil
 	}
-	// From source (NeedSyntax), so a package that no longer compiles after a
-	// regeneration still yields the declarations that type-check: the report then
-	// names the API change that broke it, next to the compile errors.
-	cfg.Mode |= packages.NeedTypes | packages.NeedSyntax
+	// Export data first: the go command type-checks (and caches), which is fast. If a
+	// package does not compile, load again from source (NeedSyntax), so it still yields
+	// the declarations that type-check: the report then names the API change that broke
+	// it, next to the compile errors.
+	cfg.Mode |= packages.NeedTypes
 	public, err := packages.Load(cfg, paths...)
 	if err != nil {
 		return nil, err
+	}
+	if broken := brokenPaths(public); len(broken) > 0 {
+		cfg.Mode |= packages.NeedSyntax // only the broken ones: their deps still come from export data
+		fromSource, err := packages.Load(cfg, broken...)
+		if err != nil {
+			return nil, err
+		}
+		byPath := map[string]*packages.Package{}
+		for _, p := range fromSource {
+			byPath[p.PkgPath] = p
+		}
+		for i, p := range public {
+			if q, ok := byPath[p.PkgPath]; ok {
+				public[i] = q
+			}
+		}
 	}
 	inModule := func(pkg *types.Package) bool { return false }
 	if len(public) > 0 && public[0].Module != nil {
@@ -77,6 +94,16 @@ func loadAPI(root string, overlay map[string][]byte) ([]apiPackage, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
 	return out, nil
+}
+
+func brokenPaths(pkgs []*packages.Package) []string {
+	var out []string
+	for _, p := range pkgs {
+		if len(p.Errors) > 0 {
+			out = append(out, p.PkgPath)
+		}
+	}
+	return out
 }
 
 // compileErrors are p's parse and type errors; the go command's summary of the same
