@@ -10,7 +10,7 @@ STATICCHECK_VERSION := v0.8.2
 # also reports wire drift against it. Override with UPSTREAM=path or UPSTREAM=.
 UPSTREAM ?= $(wildcard ../shared/reference/fingerprint-server-api-v4.yaml)
 
-.PHONY: all generate check-generated test lint fmt-check vet staticcheck tidy-check fuzz bench bench-smoke conformance ci
+.PHONY: all generate check-generated check-api update-api release-check test lint fmt-check vet staticcheck tidy-check fuzz bench bench-smoke conformance ci
 
 all: ci
 
@@ -22,6 +22,21 @@ generate:
 ## check-generated: fail if gen/ is stale or the spec invalid (and, with UPSTREAM, on drift)
 check-generated:
 	$(GO) run ./cmd/gen-check $(if $(UPSTREAM),-upstream $(UPSTREAM))
+
+## check-api: fail on any incompatible change to the exported Go API of a public package
+## since the baseline in api/go/*.txt (compatible additions are listed and pass)
+check-api:
+	$(GO) run ./cmd/check-api
+
+## update-api: rewrite api/go/*.txt from the code after a deliberate API change (review the diff)
+update-api:
+	$(GO) run ./cmd/check-api -write
+
+## release-check: before tagging vX.Y.Z: ci, a baseline that records the exact API,
+## and a CHANGELOG.md section for fingerprint.Version
+release-check: ci
+	$(GO) run ./cmd/check-api -strict
+	$(GO) test -count=1 -run 'TestReleaseChangelog' ./internal/release
 
 ## test: the README's test command
 test:
@@ -68,4 +83,4 @@ conformance:
 	$(GO) test -count=1 -v -run '^TestNodeSDKConformance$$' ./conformance/node
 
 ## ci: everything CI runs
-ci: check-generated lint tidy-check test fuzz bench-smoke
+ci: check-generated check-api lint tidy-check test fuzz bench-smoke

@@ -22,6 +22,15 @@ import (
 type fact struct {
 	kind  string // operation, parameter, request body, response, property, enum value, server, security
 	value string
+	at    loc // where api/openapi.yaml states it; not part of the comparison
+}
+
+// loc is the part of a description that states a fact: the innermost component it was
+// reached through ("components/schemas/Event"), or, outside components, the operation
+// or inline parameter ("paths./events.get.parameters[limit]"). entry is the wire path
+// at which that part was entered, so key[len(entry):] is the fact relative to it.
+type loc struct {
+	part, entry string
 }
 
 type facts map[string]fact
@@ -33,65 +42,81 @@ const maxDepth = 40
 func wireFacts(doc *openapi3.T) facts {
 	f := facts{}
 	for _, s := range doc.Servers {
-		f["server "+strings.TrimRight(s.URL, "/")] = fact{"server", "server"}
+		f["server "+strings.TrimRight(s.URL, "/")] = fact{"server", "server", loc{"servers", ""}}
 	}
 	if doc.Components != nil {
 		for _, ref := range doc.Components.SecuritySchemes {
 			if s := ref.Value; s != nil {
-				f["security "+s.Type+" "+strings.ToLower(s.Scheme)] = fact{"security", "security"}
+				f["security "+s.Type+" "+strings.ToLower(s.Scheme)] = fact{"security", "security", loc{"components/securitySchemes", ""}}
 			}
 		}
 	}
 	if doc.Paths != nil {
 		for path, item := range doc.Paths.Map() {
 			for method, op := range item.Operations() {
-				f.operation(method+" "+path, item.Parameters, op)
+				f.operation(method+" "+path, "paths."+path+"."+strings.ToLower(method), item.Parameters, op)
 			}
 		}
 	}
 	for name, item := range doc.Webhooks {
 		for method, op := range item.Operations() {
-			f.operation(method+" webhook:"+name, item.Parameters, op)
+			f.operation(method+" webhook:"+name, "webhooks."+name+"."+strings.ToLower(method), item.Parameters, op)
 		}
 	}
 	return f
 }
 
-func (f facts) add(key, kind, value string) { f[key] = fact{kind, value} }
+func (f facts) add(key, kind, value string, at loc) { f[key] = fact{kind, value, at} }
 
-func (f facts) operation(key string, pathParams openapi3.Parameters, op *openapi3.Operation) {
-	f.add(key, "operation", "operation")
+// component names the part a $ref points at ("#/components/schemas/X" ->
+// "components/schemas/X"), or returns inline when there is no $ref.
+func component(ref string, inline loc) loc {
+	if ref == "" {
+		return inline
+	}
+	return loc{strings.TrimPrefix(ref, "#/"), inline.entry}
+}
+
+// operation records the facts of one operation; where is its place in the document
+// ("paths./events.get"), which locates facts stated inline.
+func (f facts) operation(key, where string, pathParams openapi3.Parameters, op *openapi3.Operation) {
+	opLoc := loc{where, key}
+	f.add(key, "operation", "operation", opLoc)
 
 	// Operation-level parameters override path-level ones with the same name and location.
-	params := map[string]*openapi3.Parameter{}
+	params := map[string]*openapi3.ParameterRef{}
 	for _, list := range []openapi3.Parameters{pathParams, op.Parameters} {
 		for _, ref := range list {
 			if p := ref.Value; p != nil {
-				params[p.In+" "+p.Name] = p
+				params[p.In+" "+p.Name] = ref
 			}
 		}
 	}
-	for _, p := range params {
+	for _, ref := range params {
+		p := ref.Value
 		pk := key + " ?" + p.Name + " in=" + p.In
-		f.add(pk+" presence", "parameter", presence(p.Required))
+		at := component(ref.Ref, loc{where + ".parameters[" + p.Name + "]", pk})
+		f.add(pk+" presence", "parameter", presence(p.Required), at)
 		if sm, err := p.SerializationMethod(); err == nil {
-			f.add(pk+" serialization", "parameter", sm.Style+" explode="+strconv.FormatBool(sm.Explode))
+			f.add(pk+" serialization", "parameter", sm.Style+" explode="+strconv.FormatBool(sm.Explode), at)
 		}
-		f.schema(p.Schema, pk, "parameter", nil)
+		f.schema(p.Schema, pk, "parameter", nil, at)
 	}
 
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		rb := op.RequestBody.Value
-		f.add(key+" body", "request body", presence(rb.Required))
+		at := component(op.RequestBody.Ref, loc{where + ".requestBody", key + " body"})
+		f.add(key+" body", "request body", presence(rb.Required), at)
 		for ct, media := range rb.Content {
-			f.schema(media.Schema, key+" body<"+ct+">", "property", nil)
+			f.schema(media.Schema, key+" body<"+ct+">", "property", nil, at)
 		}
 	}
 
 	if op.Responses != nil {
 		for code, ref := range op.Responses.Map() {
 			rk := key + " " + code
-			f.add(rk, "response", "response")
+			at := component(ref.Ref, loc{where + ".responses." + code, rk})
+			f.add(rk, "response", "response", at)
 			resp := ref.Value
 			if resp == nil {
 				continue
@@ -101,11 +126,15 @@ func (f facts) operation(key string, pathParams openapi3.Parameters, op *openapi
 					continue
 				}
 				hk := rk + " header " + strings.ToLower(name)
-				f.add(hk, "response", presence(h.Value.Required))
-				f.schema(h.Value.Schema, hk, "response", nil)
+				hat := component(h.Ref, loc{at.part, at.entry})
+				if h.Ref != "" {
+					hat.entry = hk
+				}
+				f.add(hk, "response", presence(h.Value.Required), hat)
+				f.schema(h.Value.Schema, hk, "response", nil, hat)
 			}
 			for ct, media := range resp.Content {
-				f.schema(media.Schema, rk+"<"+ct+">", "property", nil)
+				f.schema(media.Schema, rk+"<"+ct+">", "property", nil, at)
 			}
 		}
 	}
@@ -121,22 +150,23 @@ func presence(required bool) string {
 // schema records the facts of one schema at a wire path. $refs are already
 // resolved by kin-openapi (including OpenAPI 3.1 keywords beside a $ref);
 // stack holds the refs on the way down, so recursive schemas terminate.
-func (f facts) schema(ref *openapi3.SchemaRef, prefix, kind string, stack []string) {
+func (f facts) schema(ref *openapi3.SchemaRef, prefix, kind string, stack []string, at loc) {
 	if ref == nil || ref.Value == nil || len(stack) > maxDepth {
 		return
 	}
 	if ref.Ref != "" {
 		if slices.Contains(stack, ref.Ref) {
-			f.add(prefix+" <cycle>", kind, "cycle")
+			f.add(prefix+" <cycle>", kind, "cycle", at)
 			return
 		}
 		stack = append(stack[:len(stack):len(stack)], ref.Ref)
+		at = loc{strings.TrimPrefix(ref.Ref, "#/"), prefix}
 	}
 	s := ref.Value
 
 	for _, list := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
 		for _, sub := range list {
-			f.schema(sub, prefix, kind, stack)
+			f.schema(sub, prefix, kind, stack, at)
 		}
 	}
 
@@ -144,24 +174,24 @@ func (f facts) schema(ref *openapi3.SchemaRef, prefix, kind string, stack []stri
 		if prev, ok := f[prefix]; ok && prev.value != t {
 			t = unionTypes(prev.value, t)
 		}
-		f.add(prefix, kind, t)
+		f.add(prefix, kind, t, at)
 	}
 	enumKind := "enum value"
 	if kind == "parameter" {
 		enumKind = kind
 	}
 	if s.Const != nil {
-		f.add(prefix+" ="+jsonText(s.Const), enumKind, "value")
+		f.add(prefix+" ="+jsonText(s.Const), enumKind, "value", at)
 	}
 	for _, v := range s.Enum {
-		f.add(prefix+" ="+jsonText(v), enumKind, "value")
+		f.add(prefix+" ="+jsonText(v), enumKind, "value", at)
 	}
 	if s.Default != nil {
-		f.add(prefix+" default", kind, jsonText(s.Default))
+		f.add(prefix+" default", kind, jsonText(s.Default), at)
 	}
 	bound := func(name string, v *float64) {
 		if v != nil {
-			f.add(prefix+" "+name, kind, strconv.FormatFloat(*v, 'g', -1, 64))
+			f.add(prefix+" "+name, kind, strconv.FormatFloat(*v, 'g', -1, 64), at)
 		}
 	}
 	bound("minimum", s.Min)
@@ -170,7 +200,7 @@ func (f facts) schema(ref *openapi3.SchemaRef, prefix, kind string, stack []stri
 	bound("exclusiveMaximum", s.ExclusiveMax.Value)
 	count := func(name string, v uint64, set bool) {
 		if set {
-			f.add(prefix+" "+name, kind, strconv.FormatUint(v, 10))
+			f.add(prefix+" "+name, kind, strconv.FormatUint(v, 10), at)
 		}
 	}
 	count("minItems", s.MinItems, s.MinItems > 0)
@@ -178,22 +208,22 @@ func (f facts) schema(ref *openapi3.SchemaRef, prefix, kind string, stack []stri
 	count("minLength", s.MinLength, s.MinLength > 0)
 	count("maxLength", derefUint(s.MaxLength), s.MaxLength != nil)
 	if s.Pattern != "" {
-		f.add(prefix+" pattern", kind, s.Pattern)
+		f.add(prefix+" pattern", kind, s.Pattern, at)
 	}
 
 	for _, name := range s.Required {
-		f.add(prefix+"."+name+" required", kind, "required")
+		f.add(prefix+"."+name+" required", kind, "required", at)
 	}
 	for name, sub := range s.Properties {
-		f.schema(sub, prefix+"."+name, kind, stack)
+		f.schema(sub, prefix+"."+name, kind, stack, at)
 	}
 	if s.Items != nil {
-		f.schema(s.Items, prefix+"[]", kind, stack)
+		f.schema(s.Items, prefix+"[]", kind, stack, at)
 	}
 	if ap := s.AdditionalProperties; ap.Schema != nil {
-		f.schema(ap.Schema, prefix+"{}", kind, stack)
+		f.schema(ap.Schema, prefix+"{}", kind, stack, at)
 	} else if ap.Has != nil && !*ap.Has {
-		f.add(prefix+" additionalProperties", kind, "false")
+		f.add(prefix+" additionalProperties", kind, "false", at)
 	}
 }
 

@@ -105,6 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			worse(exitInternal)
 		} else {
 			report.write(stdout, "api/openapi.yaml", *upstream)
+			report.writeSummary(stdout, "api/openapi.yaml")
 			if !report.inSync() {
 				worse(exitDrift)
 			}
