@@ -1,0 +1,121 @@
+package fingerprint
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// decodeSearchPage decodes a search page that may hold at most limit events. Before
+// json.Unmarshal allocates anything, one pass over the bytes counts the elements of the
+// events array: a page with more is a *DecodeError, so a small body of tiny events
+// ({},{},... decodes into about 3 KB each) cannot turn into gigabytes of Events.
+func decodeSearchPage(res *response, limit int) (*EventSearch, error) {
+	if n, ok := countEvents(res.body, limit); !ok {
+		return nil, newDecodeError(opSearchEvents, res.status, res.body, false, res.key,
+			fmt.Errorf("the page holds more than %d events (%d counted before stopping), more than the %d asked for", limit, n, limit))
+	}
+	return decodeJSON[EventSearch](opSearchEvents, res)
+}
+
+// countEvents counts the elements of every "events" array at the top level of the JSON
+// object data, stopping as soon as one has more than limit; ok is false then. The key is
+// matched the way encoding/json matches it to EventSearch.Events (escapes decoded,
+// case folded), and duplicate keys are each counted, since json.Unmarshal decodes each.
+//
+// It is not a validator: on malformed input its count may be wrong, and json.Unmarshal,
+// which runs next, reports the syntax error. On input json.Unmarshal accepts, the count
+// is exact. It allocates nothing (except to decode a key with escapes) and skips the
+// inside of strings with bytes.IndexByte.
+func countEvents(data []byte, limit int) (n int, ok bool) {
+	depth := 0
+	arrayDepth := 0  // depth of the events array being counted; 0 when none
+	expectKey := false // inside the top-level object, the next string is a key
+	isEvents := false  // the last top-level key was "events"
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '"':
+			end := stringEnd(data, i+1)
+			if end < 0 {
+				return n, true // unterminated string: json.Unmarshal reports it
+			}
+			if depth == 1 && expectKey {
+				isEvents = isEventsKey(data[i+1 : end])
+				expectKey = false
+			} else if arrayDepth != 0 && depth == arrayDepth && n == 0 {
+				n = 1 // a string element opens a non-empty array
+			}
+			i = end
+		case '{', '[':
+			if arrayDepth != 0 && depth == arrayDepth && n == 0 {
+				n = 1
+			}
+			depth++
+			if depth == 1 && c == '{' {
+				expectKey = true
+			}
+			if depth == 2 && c == '[' && isEvents {
+				arrayDepth, n = 2, 0
+			}
+		case '}', ']':
+			if depth == arrayDepth {
+				if n > limit {
+					return n, false
+				}
+				arrayDepth = 0
+			}
+			depth--
+			isEvents = isEvents && depth > 1
+		case ',':
+			switch {
+			case depth == 1:
+				expectKey, isEvents = true, false
+			case arrayDepth != 0 && depth == arrayDepth:
+				n++
+				if n > limit {
+					return n, false
+				}
+			}
+		case ' ', '\t', '\n', '\r', ':':
+		default: // a number, true, false or null
+			if arrayDepth != 0 && depth == arrayDepth && n == 0 {
+				n = 1
+			}
+		}
+	}
+	return n, n <= limit
+}
+
+// stringEnd returns the index of the quote that closes the string starting at data[from],
+// or -1.
+func stringEnd(data []byte, from int) int {
+	for {
+		j := bytes.IndexByte(data[from:], '"')
+		if j < 0 {
+			return -1
+		}
+		q := from + j
+		backslashes := 0
+		for k := q - 1; k >= from && data[k] == '\\'; k-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return q
+		}
+		from = q + 1
+	}
+}
+
+// isEventsKey reports whether the raw (still escaped) key decodes to a name that
+// encoding/json matches to the "events" field: equal under Unicode case folding.
+func isEventsKey(raw []byte) bool {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return len(raw) <= 3*len("events") && strings.EqualFold(string(raw), "events")
+	}
+	var key string
+	if json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &key) != nil {
+		return false
+	}
+	return strings.EqualFold(key, "events")
+}
