@@ -24,7 +24,7 @@ import (
 // use by multiple goroutines and holds no per-request state: create it once and reuse it.
 type Client struct {
 	key        *secret // behind a pointer so that no formatting of a Client shows it (redact.go)
-	server     string // base URL with a trailing slash, as the gen request builders need
+	server     string  // base URL with a trailing slash, as the gen request builders need
 	httpClient *http.Client
 	timeout    time.Duration
 	maxRetries int
@@ -217,12 +217,12 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 		// The response was cut short: for GET this is worth a retry, never for POST /edge.
 		return nil, &attemptFailure{transport: fmt.Errorf("reading response body: %w", err), wroteHeader: true}
 	}
-	if int64(len(body)) > limit {
-		body = body[:limit]
-		if ok && !op.ignoresBody() {
-			return nil, &attemptFailure{final: newDecodeError(op, resp.StatusCode, body, true, c.key,
+	if int64(len(body)) > limit && ok {
+		if !op.ignoresBody() {
+			return nil, &attemptFailure{final: newDecodeError(op, resp.StatusCode, body[:limit], true, c.key,
 				fmt.Errorf("body larger than %d bytes", limit))}
 		}
+		body = body[:limit]
 	}
 	if !ok {
 		return nil, &attemptFailure{apiErr: c.newAPIError(op, resp, body), wroteHeader: true}
@@ -230,7 +230,8 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 	return &response{status: resp.StatusCode, header: resp.Header, body: body, key: c.key}, nil
 }
 
-// newAPIError builds the *APIError of a non-2xx response. The body is kept even when it
+// newAPIError builds the *APIError of a non-2xx response from up to maxErrorBody+1 bytes
+// of its body (more than maxErrorBody means it was cut). The body is kept even when it
 // is not a JSON error document; a secret key echoed by a proxy is redacted from the body,
 // the headers and the decoded message (redact.go).
 func (c *Client) newAPIError(op operation, resp *http.Response, body []byte) *APIError {
@@ -244,7 +245,7 @@ func (c *Client) newAPIError(op operation, resp *http.Response, body []byte) *AP
 		RetryAfter: retryAfter,
 	}
 	var doc gen.ErrorResponse
-	if json.Unmarshal(body, &doc) == nil {
+	if json.Unmarshal(body[:min(len(body), maxErrorBody)], &doc) == nil {
 		// Redacted after decoding: an escaped key (\u0041...) decodes to the key itself.
 		e.Code = ErrorCode(redactString(string(doc.Error.Code), c.key))
 		e.Message = redactString(doc.Error.Message, c.key)

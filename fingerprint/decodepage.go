@@ -30,7 +30,7 @@ func decodeSearchPage(res *response, limit int) (*EventSearch, error) {
 // inside of strings with bytes.IndexByte.
 func countEvents(data []byte, limit int) (n int, ok bool) {
 	depth := 0
-	arrayDepth := 0  // depth of the events array being counted; 0 when none
+	arrayDepth := 0    // depth of the events array being counted; 0 when none
 	expectKey := false // inside the top-level object, the next string is a key
 	isEvents := false  // the last top-level key was "events"
 	for i := 0; i < len(data); i++ {

@@ -18,21 +18,22 @@ const redacted = "[REDACTED]"
 // would shred the copy, so a copy containing it is withheld whole instead.
 const minRedactLen = 8
 
-// secret holds a string that must never be printed (the API key). It is always used
-// through a pointer: fmt prints a pointer found inside a struct as an address and never
-// follows it, even through unexported fields where it cannot call methods, so no default
-// formatting of a value holding a *secret shows the text. The methods below cover the
-// cases where fmt or slog do reach it.
-type secret struct{ text string }
+// secret holds a string that must never be printed (the API key, the webhook secret),
+// two pointers away from any struct that holds it. fmt prints a pointer found inside a
+// struct as an address, even in unexported fields where it cannot call methods; but with
+// a verb other than %v (say %s) it reports a bad verb and prints that pointer's target
+// once with %v, so the target holds the text behind a second pointer, which is then
+// printed as an address. The methods below cover the cases where fmt or slog reach it.
+type secret struct{ text *string }
 
-func newSecret(s string) *secret { return &secret{text: s} }
+func newSecret(s string) *secret { return &secret{text: &s} }
 
 // reveal returns the secret for the one place that needs it: the Authorization header.
 func (s *secret) reveal() string {
-	if s == nil {
+	if s == nil || s.text == nil {
 		return ""
 	}
-	return s.text
+	return *s.text
 }
 
 // String returns "[REDACTED]".

@@ -76,8 +76,11 @@ type DecryptionKey struct {
 	Algorithm Algorithm
 }
 
-// keyBytes holds the raw key; it is never modified after NewDecryptionKey.
-type keyBytes struct{ b []byte }
+// keyBytes holds the raw key, never modified after creation, behind a second pointer for
+// the reason given at type secret.
+type keyBytes struct{ b *[]byte }
+
+func newKeyBytes(raw []byte) *keyBytes { return &keyBytes{b: &raw} }
 
 // Format prints only the length, should anything ever reach the pointer.
 func (k *keyBytes) Format(f fmt.State, verb rune) {
@@ -85,10 +88,10 @@ func (k *keyBytes) Format(f fmt.State, verb rune) {
 }
 
 func (k *keyBytes) bytes() []byte {
-	if k == nil {
+	if k == nil || k.b == nil {
 		return nil
 	}
-	return k.b
+	return *k.b
 }
 
 // NewDecryptionKey returns a key holding a copy of raw (32 bytes for AES-256-GCM) for
@@ -96,7 +99,7 @@ func (k *keyBytes) bytes() []byte {
 // wrong length or algorithm is reported when used (see UnsealEvent), so a list of keys
 // in rotation keeps working when one is bad. ParseDecryptionKey checks at once.
 func NewDecryptionKey(raw []byte, alg Algorithm) DecryptionKey {
-	return DecryptionKey{key: &keyBytes{b: bytes.Clone(raw)}, Algorithm: alg}
+	return DecryptionKey{key: newKeyBytes(bytes.Clone(raw)), Algorithm: alg}
 }
 
 // Bytes returns a copy of the raw key, for storing or passing it to other code. Treat the
@@ -160,7 +163,7 @@ func ParseDecryptionKey(base64Key string) (DecryptionKey, error) {
 	if len(raw) != sealedKeySize {
 		return DecryptionKey{}, fmt.Errorf("%w: decoded to %d bytes, want %d", ErrInvalidKey, len(raw), sealedKeySize)
 	}
-	return DecryptionKey{key: &keyBytes{b: raw}, Algorithm: AlgorithmAES256GCM}, nil
+	return DecryptionKey{key: newKeyBytes(raw), Algorithm: AlgorithmAES256GCM}, nil
 }
 
 // UnsealEventOptions holds the optional settings of [UnsealEventWithOptions]. Like the

@@ -115,7 +115,7 @@ func WebhookHandler(secret string, fn func(ctx context.Context, ev *Event) error
 
 // WebhookHandlerWithOptions is WebhookHandler with options; opts may be nil.
 func WebhookHandlerWithOptions(secret string, fn func(ctx context.Context, ev *Event) error, opts *WebhookHandlerOptions) http.Handler {
-	h := &webhookHandler{secret: secret, fn: fn, maxBody: DefaultWebhookMaxBodyBytes}
+	h := &webhookHandler{secret: newSecret(secret), fn: fn, maxBody: DefaultWebhookMaxBodyBytes}
 	if opts != nil {
 		if opts.MaxBodyBytes > 0 {
 			h.maxBody = opts.MaxBodyBytes
@@ -126,7 +126,7 @@ func WebhookHandlerWithOptions(secret string, fn func(ctx context.Context, ev *E
 }
 
 type webhookHandler struct {
-	secret  string
+	secret  *secret // never printed: see format.go
 	fn      func(context.Context, *Event) error
 	maxBody int64
 	onError func(*http.Request, int, error)
@@ -141,7 +141,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Errorf("fingerprint: webhook: method %s not allowed", r.Method))
 		return
 	}
-	if h.secret == "" || h.fn == nil {
+	if h.secret.reveal() == "" || h.fn == nil {
 		h.fail(w, r, http.StatusInternalServerError, "webhook receiver not configured",
 			fmt.Errorf("fingerprint: webhook handler misconfigured: %w", ErrMissingSecret))
 		return
@@ -157,7 +157,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusBadRequest, "cannot read request body", fmt.Errorf("fingerprint: webhook: reading body: %w", err))
 		return
 	}
-	if err := VerifyWebhookSignature(r.Header.Get(WebhookSignatureHeader), body, h.secret); err != nil {
+	if err := VerifyWebhookSignature(r.Header.Get(WebhookSignatureHeader), body, h.secret.reveal()); err != nil {
 		h.fail(w, r, http.StatusUnauthorized, "invalid signature", err)
 		return
 	}
