@@ -12,15 +12,33 @@ import (
 // events array: a page with more is a *DecodeError, so a small body of tiny events
 // ({},{},... decodes into about 3 KB each) cannot turn into gigabytes of Events.
 func decodeSearchPage(res *response, limit int) (*EventSearch, error) {
-	if n, ok := countEvents(res.body, limit); !ok {
-		return nil, newDecodeError(opSearchEvents, res.status, res.body, false, res.key,
-			fmt.Errorf("the page holds more than %d events (%d counted before stopping), more than the %d asked for", limit, n, limit))
+	maxValues := searchValueLimit(limit)
+	if n, _, ok := countEvents(res.body, limit, maxValues); !ok {
+		err := fmt.Errorf("the page holds more than %d events, more than the %d asked for", limit, limit)
+		if n <= limit {
+			err = fmt.Errorf("the events hold more than %d JSON values (%d per event asked for)", maxValues, MaxSearchValuesPerEvent)
+		}
+		return nil, newDecodeError(opSearchEvents, res.status, res.body, false, res.key, err)
 	}
 	return decodeJSON[EventSearch](opSearchEvents, res)
 }
 
+// MaxSearchValuesPerEvent is the budget of JSON values (objects, arrays, members and
+// elements) a search page may hold per event asked for, counted over the whole page, and
+// never less than minSearchValues. Bytes alone do not bound memory: a 6 MiB array of
+// tiny numbers in tags decodes into about 300 MiB. A full event holds about 600 values;
+// 4096 on average leaves room for large tags (16 KB of tags hold at most about 8,000
+// values, which one event of a page may use).
+const MaxSearchValuesPerEvent = 4096
+
+// minSearchValues lets a page of any size hold one event with the largest legitimate tags.
+const minSearchValues = 32 << 10
+
+func searchValueLimit(limit int) int { return max(limit*MaxSearchValuesPerEvent, minSearchValues) }
+
 // countEvents counts the elements of every "events" array at the top level of the JSON
-// object data, stopping as soon as one has more than limit; ok is false then. The key is
+// object data, and the JSON values inside them (every '{', '[' and ','), stopping as soon
+// as an array has more than limit elements or the values exceed maxValues; ok is false then. The key is
 // matched the way encoding/json matches it to EventSearch.Events (escapes decoded,
 // case folded), and duplicate keys are each counted, since json.Unmarshal decodes each.
 //
@@ -28,7 +46,7 @@ func decodeSearchPage(res *response, limit int) (*EventSearch, error) {
 // which runs next, reports the syntax error. On input json.Unmarshal accepts, the count
 // is exact. It allocates nothing (except to decode a key with escapes) and skips the
 // inside of strings with bytes.IndexByte.
-func countEvents(data []byte, limit int) (n int, ok bool) {
+func countEvents(data []byte, limit, maxValues int) (n, values int, ok bool) {
 	depth := 0
 	arrayDepth := 0    // depth of the events array being counted; 0 when none
 	expectKey := false // inside the top-level object, the next string is a key
@@ -38,7 +56,7 @@ func countEvents(data []byte, limit int) (n int, ok bool) {
 		case '"':
 			end := stringEnd(data, i+1)
 			if end < 0 {
-				return n, true // unterminated string: json.Unmarshal reports it
+				return n, values, true // unterminated string: json.Unmarshal reports it
 			}
 			if depth == 1 && expectKey {
 				isEvents = isEventsKey(data[i+1 : end])
@@ -48,8 +66,13 @@ func countEvents(data []byte, limit int) (n int, ok bool) {
 			}
 			i = end
 		case '{', '[':
-			if arrayDepth != 0 && depth == arrayDepth && n == 0 {
-				n = 1
+			if arrayDepth != 0 {
+				if values++; values > maxValues {
+					return n, values, false
+				}
+				if depth == arrayDepth && n == 0 {
+					n = 1
+				}
 			}
 			depth++
 			if depth == 1 && c == '{' {
@@ -61,7 +84,7 @@ func countEvents(data []byte, limit int) (n int, ok bool) {
 		case '}', ']':
 			if depth == arrayDepth {
 				if n > limit {
-					return n, false
+					return n, values, false
 				}
 				arrayDepth = 0
 			}
@@ -71,10 +94,14 @@ func countEvents(data []byte, limit int) (n int, ok bool) {
 			switch {
 			case depth == 1:
 				expectKey, isEvents = true, false
-			case arrayDepth != 0 && depth == arrayDepth:
-				n++
-				if n > limit {
-					return n, false
+			case arrayDepth != 0:
+				if values++; values > maxValues {
+					return n, values, false
+				}
+				if depth == arrayDepth {
+					if n++; n > limit {
+						return n, values, false
+					}
 				}
 			}
 		case ' ', '\t', '\n', '\r', ':':
@@ -84,7 +111,7 @@ func countEvents(data []byte, limit int) (n int, ok bool) {
 			}
 		}
 	}
-	return n, n <= limit
+	return n, values, n <= limit
 }
 
 // stringEnd returns the index of the quote that closes the string starting at data[from],
