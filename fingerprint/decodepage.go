@@ -52,17 +52,19 @@ func countEvents(data []byte, limit, maxValues int) (n, values int, ok bool) {
 	expectKey := false // inside the top-level object, the next string is a key
 	isEvents := false  // the last top-level key was "events"
 	for i := 0; i < len(data); i++ {
-		switch c := data[i]; c {
+		c := data[i]
+		if !structural[c] {
+			continue
+		}
+		switch c {
 		case '"':
 			end := stringEnd(data, i+1)
 			if end < 0 {
 				return n, values, true // unterminated string: json.Unmarshal reports it
 			}
-			if depth == 1 && expectKey {
+			if expectKey && depth == 1 {
 				isEvents = isEventsKey(data[i+1 : end])
 				expectKey = false
-			} else if arrayDepth != 0 && depth == arrayDepth && n == 0 {
-				n = 1 // a string element opens a non-empty array
 			}
 			i = end
 		case '{', '[':
@@ -70,16 +72,16 @@ func countEvents(data []byte, limit, maxValues int) (n, values int, ok bool) {
 				if values++; values > maxValues {
 					return n, values, false
 				}
-				if depth == arrayDepth && n == 0 {
-					n = 1
-				}
 			}
 			depth++
-			if depth == 1 && c == '{' {
+			switch {
+			case depth == 1 && c == '{':
 				expectKey = true
-			}
-			if depth == 2 && c == '[' && isEvents {
+			case depth == 2 && c == '[' && isEvents:
 				arrayDepth, n = 2, 0
+				if j := skipSpace(data, i+1); j < len(data) && data[j] != ']' {
+					n = 1
+				}
 			}
 		case '}', ']':
 			if depth == arrayDepth {
@@ -104,34 +106,47 @@ func countEvents(data []byte, limit, maxValues int) (n, values int, ok bool) {
 					}
 				}
 			}
-		case ' ', '\t', '\n', '\r', ':':
-		default: // a number, true, false or null
-			if arrayDepth != 0 && depth == arrayDepth && n == 0 {
-				n = 1
-			}
 		}
 	}
 	return n, values, n <= limit
 }
 
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && jsonSpace[data[i]] {
+		i++
+	}
+	return i
+}
+
 // stringEnd returns the index of the quote that closes the string starting at data[from],
-// or -1.
+// or -1. Short strings (most keys and values) are walked byte by byte, which is faster
+// than a call; longer ones are skipped with bytes.IndexByte.
 func stringEnd(data []byte, from int) int {
-	for {
-		j := bytes.IndexByte(data[from:], '"')
-		if j < 0 {
+	j := from
+	for stop := min(len(data), from+16); j < stop; j++ {
+		switch data[j] {
+		case '"':
+			return j
+		case '\\':
+			j++ // the escaped byte cannot close the string
+		}
+	}
+	for j < len(data) {
+		k := bytes.IndexByte(data[j:], '"')
+		if k < 0 {
 			return -1
 		}
-		q := from + j
+		q := j + k
 		backslashes := 0
-		for k := q - 1; k >= from && data[k] == '\\'; k-- {
+		for b := q - 1; b >= from && data[b] == '\\'; b-- {
 			backslashes++
 		}
 		if backslashes%2 == 0 {
 			return q
 		}
-		from = q + 1
+		j = q + 1
 	}
+	return -1
 }
 
 // isEventsKey reports whether the raw (still escaped) key decodes to a name that
@@ -145,4 +160,16 @@ func isEventsKey(raw []byte) bool {
 		return false
 	}
 	return strings.EqualFold(key, "events")
+}
+
+// structural marks the bytes countEvents acts on; jsonSpace the JSON whitespace.
+var structural, jsonSpace [256]bool
+
+func init() {
+	for _, c := range []byte(`"{}[],`) {
+		structural[c] = true
+	}
+	for _, c := range []byte(" \t\n\r") {
+		jsonSpace[c] = true
+	}
 }

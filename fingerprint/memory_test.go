@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
 // hostileAllocBound is the documented bound (README, RELIABILITY.md) on the heap one
@@ -177,4 +179,129 @@ func FuzzCountEvents(f *testing.F) {
 // that of the last array, which can differ from json's merged result).
 func duplicateKeys(data []byte) bool {
 	return bytes.Count(bytes.ToLower(data), []byte("vent")) > 1 || bytes.Contains(data, []byte(`\`))
+}
+
+// BenchmarkDecodeSearchPage compares, on a page of 100 generated events, a plain
+// json.Unmarshal (the floor), the bounded decode SearchEvents uses (pre-scan, then the
+// same Unmarshal), and the alternative it was measured against: a json.Decoder that
+// streams the events array and stops past the limit.
+func BenchmarkDecodeSearchPage(b *testing.B) {
+	page, err := json.Marshal(EventSearch{Events: fingerprinttest.NewGenerator(7).Events(100)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res := &response{status: http.StatusOK, body: page}
+	b.Run("impl=stdlib", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var p EventSearch
+			if err := json.Unmarshal(page, &p); err != nil || len(p.Events) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=bounded", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := decodeSearchPage(res, 100)
+			if err != nil || len(p.Events) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=stream", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := streamDecodePage(page, 100)
+			if err != nil || len(p.Events) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=prescan-only", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		for b.Loop() {
+			if _, _, ok := countEvents(page, 100, searchValueLimit(100)); !ok {
+				b.Fatal("rejected")
+			}
+		}
+	})
+}
+
+// streamDecodePage is the measured alternative: json.Decoder tokens up to "events", then
+// one Decode per element, stopping past limit. (Unknown top-level keys are skipped.)
+func streamDecodePage(data []byte, limit int) (*EventSearch, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	var page EventSearch
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := t.(string)
+		switch strings.ToLower(key) {
+		case "events":
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			for dec.More() {
+				if len(page.Events) == limit {
+					return nil, errors.New("too many events")
+				}
+				page.Events = append(page.Events, Event{})
+				if err := dec.Decode(&page.Events[len(page.Events)-1]); err != nil {
+					return nil, err
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+		case "pagination_key":
+			if err := dec.Decode(&page.PaginationKey); err != nil {
+				return nil, err
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &page, nil
+}
+
+// BenchmarkHostileSearchBodies reports the heap one SearchEvents call (Limit 100)
+// allocates for each hostile body of TestHostileBodiesHaveBoundedHeap.
+func BenchmarkHostileSearchBodies(b *testing.B) {
+	for name, body := range hostileBodies() {
+		b.Run("body="+strings.ReplaceAll(name, " ", "-"), func(b *testing.B) {
+			var gz bytes.Buffer
+			zw := gzip.NewWriter(&gz)
+			_, _ = zw.Write(body)
+			_ = zw.Close()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Encoding", "gzip")
+				_, _ = w.Write(gz.Bytes())
+			}))
+			defer srv.Close()
+			c, err := NewClient(testKey, WithBaseURL(srv.URL), WithMaxRetries(0))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for b.Loop() {
+				_, _ = c.SearchEvents(b.Context(), &SearchEventsParams{Limit: 100})
+			}
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MiB-alloc/op")
+			b.ReportMetric(float64(gz.Len()), "gzip-B")
+		})
+	}
 }
