@@ -23,8 +23,8 @@ func decodeSearchPage(res *response, limit int) (*EventSearch, error) {
 	return decodeJSON[EventSearch](opSearchEvents, res)
 }
 
-// MaxSearchValuesPerEvent is the budget of JSON values (objects, arrays, members and
-// elements) a search page may hold per event asked for, counted over the whole page, and
+// MaxSearchValuesPerEvent is the budget of JSON values (counted as the commas between
+// members and elements) a search page may hold per event asked for, over the whole page, and
 // never less than minSearchValues. Bytes alone do not bound memory: a 6 MiB array of
 // tiny numbers in tags decodes into about 300 MiB. A full event holds about 600 values;
 // 4096 on average leaves room for large tags (16 KB of tags hold at most about 8,000
@@ -37,7 +37,7 @@ const minSearchValues = 32 << 10
 func searchValueLimit(limit int) int { return max(limit*MaxSearchValuesPerEvent, minSearchValues) }
 
 // countEvents counts the elements of every "events" array at the top level of the JSON
-// object data, and the JSON values inside them (every '{', '[' and ','), stopping as soon
+// object data, and the JSON values inside them (every ','), stopping as soon
 // as an array has more than limit elements or the values exceed maxValues; ok is false then. The key is
 // matched the way encoding/json matches it to EventSearch.Events (escapes decoded,
 // case folded), and duplicate keys are each counted, since json.Unmarshal decodes each.
@@ -58,7 +58,14 @@ func countEvents(data []byte, limit, maxValues int) (n, values int, ok bool) {
 		}
 		switch c {
 		case '"':
-			end := stringEnd(data, i+1)
+			// Most strings are short and escape-free: find the closing quote inline.
+			end := i + 1
+			for end < len(data) && data[end] != '"' && data[end] != '\\' {
+				end++
+			}
+			if end >= len(data) || data[end] == '\\' {
+				end = stringEnd(data, i+1)
+			}
 			if end < 0 {
 				return n, values, true // unterminated string: json.Unmarshal reports it
 			}
@@ -68,12 +75,7 @@ func countEvents(data []byte, limit, maxValues int) (n, values int, ok bool) {
 			}
 			i = end
 		case '{', '[':
-			if arrayDepth != 0 {
-				if values++; values > maxValues {
-					return n, values, false
-				}
-			}
-			depth++
+			depth++ // containers need no count of their own: JSON nests at most 10,000 deep
 			switch {
 			case depth == 1 && c == '{':
 				expectKey = true

@@ -186,7 +186,20 @@ func duplicateKeys(data []byte) bool {
 // same Unmarshal), and the alternative it was measured against: a json.Decoder that
 // streams the events array and stops past the limit.
 func BenchmarkDecodeSearchPage(b *testing.B) {
-	page, err := json.Marshal(EventSearch{Events: fingerprinttest.NewGenerator(7).Events(100)})
+	full := make([]Event, 100)
+	for i := range full {
+		full[i] = fingerprinttest.FullEvent()
+	}
+	for _, events := range []struct {
+		name   string
+		events []Event
+	}{{"generated", fingerprinttest.NewGenerator(7).Events(100)}, {"full", full}} {
+		b.Run("page="+events.name, func(b *testing.B) { benchDecodePage(b, events.events) })
+	}
+}
+
+func benchDecodePage(b *testing.B, events []Event) {
+	page, err := json.Marshal(EventSearch{Events: events})
 	if err != nil {
 		b.Fatal(err)
 	}
