@@ -90,7 +90,7 @@ func badGetEvent(id string, opts *fingerprint.GetEventOptions) func(ctx context.
 
 func badInputCatalogue() []badInput {
 	key := bytes.Repeat([]byte{7}, 32)
-	sealKey := fingerprint.DecryptionKey{Key: key, Algorithm: fingerprint.AlgorithmAES256GCM}
+	sealKey := fingerprint.NewDecryptionKey(key, fingerprint.AlgorithmAES256GCM)
 	sealed, err := fingerprint.SealEvent([]byte(`{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`), sealKey)
 	if err != nil {
 		panic(err)
@@ -258,9 +258,9 @@ func badInputCatalogue() []badInput {
 		{name: "unseal/no keys", call: unseal(sealed), want: "no decryption keys given", is: fingerprint.ErrNoKeys},
 		{name: "unseal/bad header", call: unseal([]byte("definitely not sealed data"), sealKey), want: "invalid sealed data header", is: fingerprint.ErrInvalidHeader},
 		{name: "unseal/too short", call: unseal(sealed[:10], sealKey), want: "sealed data too short", is: fingerprint.ErrSealedTooShort},
-		{name: "unseal/short key", call: unseal(sealed, fingerprint.DecryptionKey{Key: key[:16], Algorithm: fingerprint.AlgorithmAES256GCM}), want: "16 bytes, want 32", is: fingerprint.ErrInvalidKey},
-		{name: "unseal/unknown algorithm", call: unseal(sealed, fingerprint.DecryptionKey{Key: key, Algorithm: "rot13"}), want: `unsupported decryption algorithm "rot13"`, is: fingerprint.ErrUnsupportedAlgorithm},
-		{name: "unseal/wrong key", call: unseal(sealed, fingerprint.DecryptionKey{Key: make([]byte, 32), Algorithm: fingerprint.AlgorithmAES256GCM}), want: "decryption failed", is: fingerprint.ErrDecrypt},
+		{name: "unseal/short key", call: unseal(sealed, fingerprint.NewDecryptionKey(key[:16], fingerprint.AlgorithmAES256GCM)), want: "16 bytes, want 32", is: fingerprint.ErrInvalidKey},
+		{name: "unseal/unknown algorithm", call: unseal(sealed, fingerprint.NewDecryptionKey(key, "rot13")), want: `unsupported decryption algorithm "rot13"`, is: fingerprint.ErrUnsupportedAlgorithm},
+		{name: "unseal/wrong key", call: unseal(sealed, fingerprint.NewDecryptionKey(make([]byte, 32), fingerprint.AlgorithmAES256GCM)), want: "decryption failed", is: fingerprint.ErrDecrypt},
 		{name: "unseal base64/not base64", call: func(context.Context, *fingerprint.Client) error {
 			_, err := fingerprint.UnsealEventBase64("%%%", sealKey)
 			return err

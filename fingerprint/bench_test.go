@@ -270,10 +270,11 @@ func sat(a, b uint64) uint64 {
 // BenchmarkUnsealFullEvent complements BenchmarkUnsealEvent (a 1.7 KB fixture) with the
 // 8 KB full event.
 func BenchmarkUnsealFullEvent(b *testing.B) {
-	key := DecryptionKey{Key: make([]byte, 32), Algorithm: AlgorithmAES256GCM}
-	for i := range key.Key {
-		key.Key[i] = byte(i * 7)
+	raw := make([]byte, 32)
+	for i := range raw {
+		raw[i] = byte(i * 7)
 	}
+	key := NewDecryptionKey(raw, AlgorithmAES256GCM)
 	sealed, err := SealEvent(fullEventJSON(b), key)
 	if err != nil {
 		b.Fatal(err)

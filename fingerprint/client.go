@@ -18,17 +18,13 @@ import (
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
-// maxSuccessBody bounds the size of a 2xx response body; a search page of 100 events is
-// far smaller.
-const maxSuccessBody = 64 << 20
-
 // Client calls the Fingerprint Server API v4 with a secret API key.
 //
 // Create it with NewClient; the zero value is not usable. A Client is safe for concurrent
 // use by multiple goroutines and holds no per-request state: create it once and reuse it.
 type Client struct {
-	secretKey  string
-	server     string // base URL with a trailing slash, as the gen request builders need
+	key        *secret // behind a pointer so that no formatting of a Client shows it (redact.go)
+	server     string  // base URL with a trailing slash, as the gen request builders need
 	httpClient *http.Client
 	timeout    time.Duration
 	maxRetries int
@@ -64,7 +60,7 @@ func NewClient(secretAPIKey string, opts ...Option) (*Client, error) {
 		base = cfg.baseURL
 	}
 	return &Client{
-		secretKey:  secretAPIKey,
+		key:        newSecret(secretAPIKey),
 		server:     base + "/",
 		httpClient: newHTTPClient(cfg.httpClient),
 		timeout:    cfg.timeout,
@@ -123,6 +119,7 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	key    *secret // to redact the body copy a DecodeError keeps
 }
 
 // do sends req with retries and returns the 2xx response, an *APIError, a transport
@@ -199,7 +196,7 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 		}
 		r.Body = body
 	}
-	r.Header.Set("Authorization", "Bearer "+c.secretKey)
+	r.Header.Set("Authorization", "Bearer "+c.key.reveal())
 
 	start := c.now()
 	resp, err := c.httpClient.Do(r)
@@ -212,7 +209,7 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	limit := int64(maxErrorBody)
 	if ok {
-		limit = maxSuccessBody
+		limit = op.maxSuccessBody(req) // bodylimits.go
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	c.logAttempt(ctx, op, r, attempt, resp.StatusCode, c.now().Sub(start), err)
@@ -220,52 +217,46 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 		// The response was cut short: for GET this is worth a retry, never for POST /edge.
 		return nil, &attemptFailure{transport: fmt.Errorf("reading response body: %w", err), wroteHeader: true}
 	}
-	if int64(len(body)) > limit {
-		body = body[:limit]
-		if ok {
-			return nil, &attemptFailure{final: &DecodeError{StatusCode: resp.StatusCode, Method: op.method,
-				Path: op.path, Body: body[:maxErrorBody], Err: fmt.Errorf("body larger than %d bytes", limit)}}
+	if int64(len(body)) > limit && ok {
+		if !op.ignoresBody() {
+			return nil, &attemptFailure{final: newDecodeError(op, resp.StatusCode, body[:limit], true, c.key,
+				fmt.Errorf("body larger than %d bytes", limit))}
 		}
+		body = body[:limit]
 	}
 	if !ok {
 		return nil, &attemptFailure{apiErr: c.newAPIError(op, resp, body), wroteHeader: true}
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: body, key: c.key}, nil
 }
 
-// newAPIError builds the *APIError of a non-2xx response. The body is kept even when it
-// is not a JSON error document; a secret key echoed by a proxy is redacted.
+// newAPIError builds the *APIError of a non-2xx response from up to maxErrorBody+1 bytes
+// of its body (more than maxErrorBody means it was cut). The body is kept even when it
+// is not a JSON error document; a secret key echoed by a proxy is redacted from the body,
+// the headers and the decoded message (redact.go).
 func (c *Client) newAPIError(op operation, resp *http.Response, body []byte) *APIError {
-	body = c.redactKey(body)
 	retryAfter, _ := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 	e := &APIError{
 		StatusCode: resp.StatusCode,
-		Header:     resp.Header.Clone(),
-		Body:       body,
+		Header:     redactHeader(resp.Header, c.key),
+		Body:       keptBody(body, len(body) > maxErrorBody, c.key),
 		Method:     op.method,
 		Path:       op.path,
 		RetryAfter: retryAfter,
 	}
 	var doc gen.ErrorResponse
-	if json.Unmarshal(body, &doc) == nil {
-		e.Code, e.Message = doc.Error.Code, doc.Error.Message
+	if json.Unmarshal(body[:min(len(body), maxErrorBody)], &doc) == nil {
+		// Redacted after decoding: an escaped key (\u0041...) decodes to the key itself.
+		e.Code = ErrorCode(redactString(string(doc.Error.Code), c.key))
+		e.Message = redactString(doc.Error.Message, c.key)
 	}
 	return e
-}
-
-// redactKey replaces occurrences of the secret key in b.
-func (c *Client) redactKey(b []byte) []byte {
-	if len(c.secretKey) < 8 || !bytes.Contains(b, []byte(c.secretKey)) {
-		return b
-	}
-	return bytes.ReplaceAll(b, []byte(c.secretKey), []byte("[REDACTED]"))
 }
 
 // decodeJSON decodes a 2xx body into a new T; failures become *DecodeError.
 func decodeJSON[T any](op operation, res *response) (*T, error) {
 	fail := func(err error) error {
-		return &DecodeError{StatusCode: res.status, Method: op.method, Path: op.path,
-			Body: res.body[:min(len(res.body), maxErrorBody)], Err: err}
+		return newDecodeError(op, res.status, res.body, false, res.key, err)
 	}
 	trimmed := bytes.TrimSpace(res.body)
 	if len(trimmed) == 0 {

@@ -11,7 +11,15 @@ import (
 
 // defaultCredentialHeaders are always sent with an empty value by EdgeRequestFromHTTP:
 // Automation Intelligence needs to know they were present, never what they contained.
-var defaultCredentialHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization", "X-Api-Key"}
+// Names made of credential words (credentialLike: X-Auth-Token, X-Session-Id, ...) are
+// blanked as well.
+var defaultCredentialHeaders = []string{
+	"Authorization", "Proxy-Authorization", "Cookie", "Cookie2", "X-Api-Key", "Api-Key", "X-Auth-Token",
+	"X-Access-Token", "X-CSRF-Token", "X-CSRFToken", "X-XSRF-Token", "X-Amz-Security-Token",
+	"X-Goog-Api-Key", "Ocp-Apim-Subscription-Key", "X-Vault-Token", "X-Functions-Key",
+	"X-Amzn-Oidc-Data", "X-Amzn-Oidc-Accesstoken", "X-Goog-Iap-Jwt-Assertion", "Cf-Access-Jwt-Assertion",
+	"Cf-Access-Client-Secret", "X-Forwarded-Access-Token", "X-Ms-Token-Aad-Access-Token", "X-Ms-Token-Aad-Id-Token",
+}
 
 // EdgeRequestOptions tunes EdgeRequestFromHTTP. The zero value (or nil) trusts nothing
 // but the connection: client IP from RemoteAddr, scheme from TLS, host from Host.
@@ -36,8 +44,16 @@ type EdgeRequestOptions struct {
 	// is a valid host[:port].
 	TrustForwardedHost bool
 	// CredentialHeaders adds header names whose values are replaced by "" (matched
-	// case-insensitively), on top of Authorization, Cookie, Proxy-Authorization, X-Api-Key.
+	// case-insensitively), on top of the default list (Authorization, Proxy-Authorization,
+	// Cookie, Cookie2, X-Api-Key, X-Auth-Token, X-CSRF-Token, X-XSRF-Token,
+	// X-Amz-Security-Token and others; see README) and of every name made of credential
+	// words such as auth, token, secret, session, csrf or api-key.
 	CredentialHeaders []string
+	// MaxHeaderValueBytes, MaxHeaderBytes, MaxHeaders and MaxURLBytes set the budget of
+	// what is forwarded, so that a bot padding its request still gets analysed; zero or
+	// negative means DefaultEdgeMaxHeaderValueBytes, DefaultEdgeMaxHeaderBytes,
+	// DefaultEdgeMaxHeaders and DefaultEdgeMaxURLBytes. Sizes count JSON-encoded bytes.
+	MaxHeaderValueBytes, MaxHeaderBytes, MaxHeaders, MaxURLBytes int
 	// LinkedID, if not empty, is sent as the event's linked_id (your own identifier,
 	// such as an order or user ID).
 	LinkedID string
@@ -48,8 +64,10 @@ type EdgeRequestOptions struct {
 // EdgeRequestFromHTTP describes an incoming request for AnalyzeRequest: its method (as
 // sent), its absolute URL, one header entry per header line, and the client IP in
 // IPv4Address or IPv6Address (an IPv4-mapped IPv6 address counts as IPv4). Values of
-// credential headers (Authorization, Cookie, Proxy-Authorization, X-Api-Key and
-// opts.CredentialHeaders) are sent empty. opts may be nil. The body is never read.
+// credential headers (see EdgeRequestOptions.CredentialHeaders) are sent empty. Headers
+// and URL are fitted into a size budget (DefaultEdgeMaxHeaderBytes and the other
+// DefaultEdge* constants), so a bot cannot make the body too large to be analysed.
+// opts may be nil. The body is never read.
 //
 // Go's net/http does not keep the order or the original casing of header names: entries
 // are sorted by canonical name (lines of one name keep their order), and the Host header,
@@ -72,7 +90,8 @@ func EdgeRequestFromHTTP(r *http.Request, opts *EdgeRequestOptions) (*EdgeReques
 	if err != nil {
 		return nil, err
 	}
-	er := &EdgeRequest{Method: r.Method, URL: u, Headers: edgeHeaders(r, opts.CredentialHeaders)}
+	budget := opts.budget() // edge_budget.go
+	er := &EdgeRequest{Method: r.Method, URL: cutURL(u, budget.url), Headers: budget.apply(edgeHeaders(r, opts.CredentialHeaders))}
 	addr := ip.String()
 	if ip.Is4() {
 		er.IPv4Address = &addr
@@ -122,7 +141,7 @@ func edgeHeaders(r *http.Request, extraCredentials []string) []EdgeRequestHeader
 	slices.Sort(names)
 	out := make([]EdgeRequestHeader, 0, lines)
 	for _, name := range names {
-		blank := secret[http.CanonicalHeaderKey(name)]
+		blank := secret[http.CanonicalHeaderKey(name)] || credentialLike(name)
 		for _, v := range header[name] {
 			if blank {
 				v = ""

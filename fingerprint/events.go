@@ -69,7 +69,7 @@ func (c *Client) SearchEvents(ctx context.Context, params *SearchEventsParams) (
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[EventSearch](opSearchEvents, res)
+	return decodeSearchPage(res, params.pageLimit()) // never more events than asked for
 }
 
 // UpdateEvent changes the linked ID, tags or suspect flag of an event. Only the fields set

@@ -6,6 +6,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -61,34 +62,77 @@ var (
 	ErrUnsealedTooLarge = errors.New("fingerprint: unsealed data too large")
 )
 
-// DecryptionKey is a key for sealed client results. Its String, Format, LogValue and
-// MarshalJSON methods redact Key, so printing or logging a DecryptionKey (also inside
-// slices or structs) never reveals it. To store keys, keep the dashboard's base64 string
-// and parse it with ParseDecryptionKey.
+// DecryptionKey is a key for sealed client results. Create it with ParseDecryptionKey
+// (the dashboard's base64 string) or NewDecryptionKey (raw bytes).
+//
+// The key bytes sit behind an unexported pointer, so no formatting shows them: String,
+// Format, LogValue and MarshalJSON redact them, and inside a struct, even in an
+// unexported field where fmt cannot call methods, fmt prints only an address. Copies
+// share the same immutable bytes; compare keys with Equal (== does not compile, as before).
 type DecryptionKey struct {
-	// Key is the raw key: 32 bytes for AlgorithmAES256GCM.
-	Key []byte
+	_   [0]func() // not comparable with ==, which would compare pointers; use Equal
+	key *keyBytes
 	// Algorithm is the cipher; AlgorithmAES256GCM is the only supported one.
 	Algorithm Algorithm
 }
 
-// String describes the key without revealing it.
-func (k DecryptionKey) String() string {
-	return fmt.Sprintf("DecryptionKey{Algorithm: %q, Key: [%d bytes redacted]}", string(k.Algorithm), len(k.Key))
+// keyBytes holds the raw key, never modified after creation, behind a second pointer for
+// the reason given at type secret.
+type keyBytes struct{ b *[]byte }
+
+func newKeyBytes(raw []byte) *keyBytes { return &keyBytes{b: &raw} }
+
+// Format prints only the length, should anything ever reach the pointer.
+func (k *keyBytes) Format(f fmt.State, verb rune) {
+	writeRedacted(f, verb, fmt.Sprintf("[%d bytes redacted]", len(k.bytes())))
 }
 
-// Format implements fmt.Formatter so that every verb, including %#v and %+v, redacts Key.
-func (k DecryptionKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, k.String()) }
+func (k *keyBytes) bytes() []byte {
+	if k == nil || k.b == nil {
+		return nil
+	}
+	return *k.b
+}
 
-// LogValue implements slog.LogValuer so that structured logs redact Key too.
+// NewDecryptionKey returns a key holding a copy of raw (32 bytes for AES-256-GCM) for
+// algorithm alg. It does not check them, as a struct literal did before: a key of the
+// wrong length or algorithm is reported when used (see UnsealEvent), so a list of keys
+// in rotation keeps working when one is bad. ParseDecryptionKey checks at once.
+func NewDecryptionKey(raw []byte, alg Algorithm) DecryptionKey {
+	return DecryptionKey{key: newKeyBytes(bytes.Clone(raw)), Algorithm: alg}
+}
+
+// Bytes returns a copy of the raw key, for storing or passing it to other code. Treat the
+// copy as a secret: it is a plain []byte, which formats and logs as its contents.
+func (k DecryptionKey) Bytes() []byte { return bytes.Clone(k.key.bytes()) }
+
+// Equal reports whether k and other hold the same bytes and algorithm, comparing the
+// bytes in constant time.
+func (k DecryptionKey) Equal(other DecryptionKey) bool {
+	a, b := k.key.bytes(), other.key.bytes()
+	return k.Algorithm == other.Algorithm && len(a) == len(b) && subtle.ConstantTimeCompare(a, b) == 1
+}
+
+// String describes the key without revealing it.
+func (k DecryptionKey) String() string {
+	return fmt.Sprintf("DecryptionKey{Algorithm: %q, Key: [%d bytes redacted]}", string(k.Algorithm), len(k.key.bytes()))
+}
+
+// GoString is String, so %#v redacts too.
+func (k DecryptionKey) GoString() string { return k.String() }
+
+// Format implements fmt.Formatter so that every verb, including %#v and %+v, redacts the key.
+func (k DecryptionKey) Format(f fmt.State, verb rune) { writeRedacted(f, verb, k.String()) }
+
+// LogValue implements slog.LogValuer so that structured logs redact the key too.
 func (k DecryptionKey) LogValue() slog.Value { return slog.StringValue(k.String()) }
 
-// MarshalJSON redacts Key: JSON log handlers marshal nested values this way.
+// MarshalJSON redacts the key: JSON log handlers marshal nested values this way.
 func (k DecryptionKey) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Algorithm Algorithm `json:"algorithm"`
 		Key       string    `json:"key"`
-	}{k.Algorithm, fmt.Sprintf("[%d bytes redacted]", len(k.Key))})
+	}{k.Algorithm, fmt.Sprintf("[%d bytes redacted]", len(k.key.bytes()))})
 }
 
 // decodeBase64 accepts the standard and the URL-safe alphabet, with or without padding.
@@ -119,7 +163,7 @@ func ParseDecryptionKey(base64Key string) (DecryptionKey, error) {
 	if len(raw) != sealedKeySize {
 		return DecryptionKey{}, fmt.Errorf("%w: decoded to %d bytes, want %d", ErrInvalidKey, len(raw), sealedKeySize)
 	}
-	return DecryptionKey{Key: raw, Algorithm: AlgorithmAES256GCM}, nil
+	return DecryptionKey{key: newKeyBytes(raw), Algorithm: AlgorithmAES256GCM}, nil
 }
 
 // UnsealEventOptions holds the optional settings of [UnsealEventWithOptions]. Like the
@@ -253,10 +297,11 @@ func newKeyAEAD(k DecryptionKey) (cipher.AEAD, error) {
 	if k.Algorithm != AlgorithmAES256GCM {
 		return nil, fmt.Errorf("%w %q", ErrUnsupportedAlgorithm, string(k.Algorithm))
 	}
-	if len(k.Key) != sealedKeySize {
-		return nil, fmt.Errorf("%w: %d bytes, want %d", ErrInvalidKey, len(k.Key), sealedKeySize)
+	raw := k.key.bytes()
+	if len(raw) != sealedKeySize {
+		return nil, fmt.Errorf("%w: %d bytes, want %d", ErrInvalidKey, len(raw), sealedKeySize)
 	}
-	block, err := aes.NewCipher(k.Key)
+	block, err := aes.NewCipher(raw)
 	if err != nil { // unreachable with a 32-byte key; never include the key itself
 		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
 	}

@@ -53,7 +53,7 @@ func ExampleParseDecryptionKey() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(len(key.Key), key.Algorithm)
+	fmt.Println(len(key.Bytes()), key.Algorithm)
 	fmt.Println(key) // printing a key never shows it
 
 	_, err = fingerprint.ParseDecryptionKey("dG9vIHNob3J0")

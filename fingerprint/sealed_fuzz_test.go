@@ -11,14 +11,14 @@ import (
 )
 
 // fuzzKey is fixed so the committed seeds (sealed with it) decrypt.
-var fuzzKey = fingerprint.DecryptionKey{Key: []byte("fuzz-key-0123456789abcdef-32byte"), Algorithm: fingerprint.AlgorithmAES256GCM}
+var fuzzKey = fingerprint.NewDecryptionKey([]byte("fuzz-key-0123456789abcdef-32byte"), fingerprint.AlgorithmAES256GCM)
 
 // FuzzUnsealEvent feeds arbitrary sealed bytes to UnsealEvent. Seeds in
 // testdata/fuzz/FuzzUnsealEvent include a valid payload sealed with fuzzKey.
 func FuzzUnsealEvent(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{0x9E, 0x85, 0xDC, 0xED})
-	keyTexts := []string{hex.EncodeToString(fuzzKey.Key), base64.StdEncoding.EncodeToString(fuzzKey.Key), string(fuzzKey.Key)}
+	keyTexts := []string{hex.EncodeToString(fuzzKey.Bytes()), base64.StdEncoding.EncodeToString(fuzzKey.Bytes()), string(fuzzKey.Bytes())}
 	f.Fuzz(func(t *testing.T, sealed []byte) {
 		ev, err := fingerprint.UnsealEvent(sealed, fuzzKey)
 		if (ev == nil) == (err == nil) {
@@ -53,7 +53,7 @@ func FuzzUnsealDecrypted(f *testing.F) {
 	f.Add(deflate(f, []byte(`{"event_id":"1.a","timestamp":1}`)))
 	opts := &fingerprint.UnsealEventOptions{MaxDecompressedSize: 64 << 10}
 	f.Fuzz(func(t *testing.T, compressed []byte) {
-		ev, err := fingerprint.UnsealEventWithOptions(sealRaw(t, compressed, fuzzKey.Key), opts, fuzzKey)
+		ev, err := fingerprint.UnsealEventWithOptions(sealRaw(t, compressed, fuzzKey.Bytes()), opts, fuzzKey)
 		if err == nil {
 			if ev == nil || ev.EventID == "" || ev.Timestamp == 0 {
 				t.Fatalf("accepted %+v", ev)

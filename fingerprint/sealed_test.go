@@ -28,7 +28,7 @@ func randomKey(t testing.TB) fingerprint.DecryptionKey {
 	if _, err := rand.Read(k); err != nil {
 		t.Fatal(err)
 	}
-	return fingerprint.DecryptionKey{Key: k, Algorithm: fingerprint.AlgorithmAES256GCM}
+	return fingerprint.NewDecryptionKey(k, fingerprint.AlgorithmAES256GCM)
 }
 
 func readFixture(t testing.TB, name string) []byte {
@@ -79,7 +79,7 @@ func deflate(t testing.TB, data []byte) []byte {
 func TestUnsealEvent_HandBuiltVector(t *testing.T) {
 	t.Parallel()
 	key := randomKey(t)
-	sealed := sealRaw(t, deflate(t, readFixture(t, "sealed_event.json")), key.Key)
+	sealed := sealRaw(t, deflate(t, readFixture(t, "sealed_event.json")), key.Bytes())
 
 	ev, err := fingerprint.UnsealEvent(sealed, key)
 	if err != nil {
@@ -157,11 +157,11 @@ func TestSealEvent_RoundTrip(t *testing.T) {
 
 func TestSealEvent_RejectsBadKey(t *testing.T) {
 	t.Parallel()
-	_, err := fingerprint.SealEvent([]byte(`{}`), fingerprint.DecryptionKey{Key: make([]byte, 16), Algorithm: fingerprint.AlgorithmAES256GCM})
+	_, err := fingerprint.SealEvent([]byte(`{}`), fingerprint.NewDecryptionKey(make([]byte, 16), fingerprint.AlgorithmAES256GCM))
 	if !errors.Is(err, fingerprint.ErrInvalidKey) {
 		t.Errorf("16-byte key: got %v, want ErrInvalidKey", err)
 	}
-	_, err = fingerprint.SealEvent([]byte(`{}`), fingerprint.DecryptionKey{Key: make([]byte, 32), Algorithm: "aes-128-cbc"})
+	_, err = fingerprint.SealEvent([]byte(`{}`), fingerprint.NewDecryptionKey(make([]byte, 32), "aes-128-cbc"))
 	if !errors.Is(err, fingerprint.ErrUnsupportedAlgorithm) {
 		t.Errorf("bad algorithm: got %v, want ErrUnsupportedAlgorithm", err)
 	}
@@ -212,8 +212,8 @@ func TestUnsealEvent_KeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	short := fingerprint.DecryptionKey{Key: make([]byte, 16), Algorithm: fingerprint.AlgorithmAES256GCM}
-	unknownAlg := fingerprint.DecryptionKey{Key: good.Key, Algorithm: "chacha20"}
+	short := fingerprint.NewDecryptionKey(make([]byte, 16), fingerprint.AlgorithmAES256GCM)
+	unknownAlg := fingerprint.NewDecryptionKey(good.Bytes(), "chacha20")
 
 	t.Run("good key after bad ones", func(t *testing.T) {
 		ev, err := fingerprint.UnsealEvent(sealed, old, short, unknownAlg, good)
@@ -263,12 +263,12 @@ func assertNoKeyMaterial(t *testing.T, err error, keys ...fingerprint.Decryption
 	t.Helper()
 	texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)}
 	for _, k := range keys {
-		if allZero(k.Key) {
+		if allZero(k.Bytes()) {
 			continue // all-zero test keys cannot be told apart from ordinary text
 		}
 		forms := []string{
-			string(k.Key), hex.EncodeToString(k.Key), base64.StdEncoding.EncodeToString(k.Key),
-			base64.RawStdEncoding.EncodeToString(k.Key), fmt.Sprint(k.Key), fmt.Sprintf("%x", k.Key),
+			string(k.Bytes()), hex.EncodeToString(k.Bytes()), base64.StdEncoding.EncodeToString(k.Bytes()),
+			base64.RawStdEncoding.EncodeToString(k.Bytes()), fmt.Sprint(k.Bytes()), fmt.Sprintf("%x", k.Bytes()),
 		}
 		for _, txt := range texts {
 			for _, f := range forms {
@@ -301,7 +301,7 @@ func TestDecryptionKey_Redacted(t *testing.T) {
 		logBuf.String(),
 	}
 	for _, out := range outputs {
-		for _, f := range []string{hex.EncodeToString(k.Key), base64.StdEncoding.EncodeToString(k.Key), fmt.Sprint(k.Key)} {
+		for _, f := range []string{hex.EncodeToString(k.Bytes()), base64.StdEncoding.EncodeToString(k.Bytes()), fmt.Sprint(k.Bytes())} {
 			if strings.Contains(out, f) {
 				t.Errorf("output %q reveals the key", out)
 			}
@@ -381,8 +381,8 @@ func TestUnsealEvent_AuthenticButBrokenPayload(t *testing.T) {
 		sealed []byte
 		want   error
 	}{
-		{"not deflate", sealRaw(t, []byte{0xff, 0xff, 0xff, 0xff, 0x00}, key.Key), fingerprint.ErrDecompress},
-		{"truncated deflate stream", sealRaw(t, deflate(t, readFixture(t, "sealed_event.json"))[:40], key.Key), fingerprint.ErrDecompress},
+		{"not deflate", sealRaw(t, []byte{0xff, 0xff, 0xff, 0xff, 0x00}, key.Bytes()), fingerprint.ErrDecompress},
+		{"truncated deflate stream", sealRaw(t, deflate(t, readFixture(t, "sealed_event.json"))[:40], key.Bytes()), fingerprint.ErrDecompress},
 		{"not json", mustSeal(t, []byte("hello"), key), fingerprint.ErrInvalidEvent},
 		{"json array", mustSeal(t, []byte(`[1,2]`), key), fingerprint.ErrInvalidEvent},
 		{"json null", mustSeal(t, []byte(`null`), key), fingerprint.ErrInvalidEvent},
@@ -435,13 +435,13 @@ func TestUnsealEventWithOptions_Cap(t *testing.T) {
 func TestUnsealEvent_DefaultCap(t *testing.T) {
 	t.Parallel()
 	key := randomKey(t)
-	sealed := sealRaw(t, zeroStream(t, fingerprint.DefaultMaxUnsealedSize+1), key.Key)
+	sealed := sealRaw(t, zeroStream(t, fingerprint.DefaultMaxUnsealedSize+1), key.Bytes())
 	_, err := fingerprint.UnsealEvent(sealed, key)
 	if !errors.Is(err, fingerprint.ErrUnsealedTooLarge) {
 		t.Fatalf("got %v, want ErrUnsealedTooLarge", err)
 	}
 	// At the cap the size check passes and JSON decoding reports the zeros instead.
-	sealed = sealRaw(t, zeroStream(t, fingerprint.DefaultMaxUnsealedSize), key.Key)
+	sealed = sealRaw(t, zeroStream(t, fingerprint.DefaultMaxUnsealedSize), key.Bytes())
 	_, err = fingerprint.UnsealEvent(sealed, key)
 	if !errors.Is(err, fingerprint.ErrInvalidEvent) {
 		t.Fatalf("at the cap: got %v, want ErrInvalidEvent", err)
@@ -507,7 +507,7 @@ func TestZeroStreamConstruction(t *testing.T) {
 // smallest of three measurements: background work can only add to the count.
 func TestUnsealEvent_OneGiBBomb(t *testing.T) {
 	key := randomKey(t)
-	sealed := sealRaw(t, zeroStream(t, 1<<30), key.Key)
+	sealed := sealRaw(t, zeroStream(t, 1<<30), key.Bytes())
 	t.Logf("sealed bomb: %d bytes inflating to 1 GiB", len(sealed))
 
 	least := uint64(math.MaxUint64)
@@ -547,7 +547,7 @@ func TestParseDecryptionKey(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if !bytes.Equal(k.Key, raw) || k.Algorithm != fingerprint.AlgorithmAES256GCM {
+		if !bytes.Equal(k.Bytes(), raw) || k.Algorithm != fingerprint.AlgorithmAES256GCM {
 			t.Errorf("%s: got %v", name, k)
 		}
 	}

@@ -134,7 +134,7 @@ func WebhookHandlerWithOptions(secret string, fn func(ctx context.Context, ev *E
 	if fn == nil {
 		panic("fingerprint: WebhookHandler: nil callback")
 	}
-	h := &webhookHandler{secret: secret, fn: fn, maxBody: DefaultWebhookMaxBodyBytes, readTimeout: DefaultWebhookReadTimeout}
+	h := &webhookHandler{secret: newSecret(secret), fn: fn, maxBody: DefaultWebhookMaxBodyBytes, readTimeout: DefaultWebhookReadTimeout}
 	if opts != nil {
 		if opts.MaxBodyBytes > 0 {
 			h.maxBody = opts.MaxBodyBytes
@@ -148,7 +148,7 @@ func WebhookHandlerWithOptions(secret string, fn func(ctx context.Context, ev *E
 }
 
 type webhookHandler struct {
-	secret  string
+	secret  *secret // never printed: see format.go
 	fn      func(context.Context, *Event) error
 	maxBody int64
 	onError func(*http.Request, int, error)
@@ -165,7 +165,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Errorf("fingerprint: webhook: method %s not allowed", r.Method))
 		return
 	}
-	if h.secret == "" || h.fn == nil {
+	if h.secret.reveal() == "" || h.fn == nil {
 		h.fail(w, r, http.StatusInternalServerError, "webhook receiver not configured",
 			fmt.Errorf("fingerprint: webhook handler misconfigured: %w", ErrMissingSecret))
 		return
@@ -192,7 +192,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusBadRequest, "cannot read request body", fmt.Errorf("fingerprint: webhook: reading body: %w", err))
 		return
 	}
-	if err := VerifyWebhookSignature(r.Header.Get(WebhookSignatureHeader), body, h.secret); err != nil {
+	if err := VerifyWebhookSignature(r.Header.Get(WebhookSignatureHeader), body, h.secret.reveal()); err != nil {
 		h.fail(w, r, http.StatusUnauthorized, "invalid signature", err)
 		return
 	}

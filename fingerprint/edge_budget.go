@@ -1,0 +1,248 @@
+package fingerprint
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Budget of what EdgeRequestFromHTTP forwards. A bot controls the headers and the URL of
+// its request: without a budget, one 70 KiB header makes the /edge body too large, the
+// API answers 413, and a fail-open middleware serves the bot unanalysed. Sizes are
+// counted as the bytes the text takes in the JSON body (after escaping), so they bound
+// the body itself: with the defaults the headers take at most 32 KiB and the URL 8 KiB,
+// leaving room under the 64 KiB body limit of fingerprinttest for linked ID and tags.
+// The API documents no limit of its own; typical browser requests carry 1–3 KiB of
+// headers (without cookies, which are blanked) in 10–30 lines.
+const (
+	// DefaultEdgeMaxHeaderValueBytes caps one header value (and one name); longer ones are
+	// cut. 4 KiB holds any real User-Agent, Accept or Referer.
+	DefaultEdgeMaxHeaderValueBytes = 4 << 10
+	// DefaultEdgeMaxHeaderBytes caps all header entries together, names, values and JSON
+	// punctuation included. Over it, the longest values are cut further (all to the same
+	// length, so short ones stay whole); names are kept.
+	DefaultEdgeMaxHeaderBytes = 32 << 10
+	// DefaultEdgeMaxHeaders caps the number of header lines (Apache's default limit on
+	// request fields is also 100). Lines over it are dropped: repeated lines of a name
+	// first, then headers outside the well-known ones bots are judged by.
+	DefaultEdgeMaxHeaders = 100
+	// DefaultEdgeMaxURLBytes caps the URL; a longer one is cut (its query first, as it
+	// comes last) at a point that keeps it a valid URL.
+	DefaultEdgeMaxURLBytes = 8 << 10
+)
+
+// edgeEntryOverhead is the JSON around one header entry: {"name":"","value":""},
+const edgeEntryOverhead = len(`{"name":"","value":""},`)
+
+// edgeKeyHeaders are kept first when there are too many header lines: the ones bot
+// detection relies on, and the blanked credentials, whose presence is a signal.
+var edgeKeyHeaders = map[string]bool{
+	"Host": true, "User-Agent": true, "Accept": true, "Accept-Language": true, "Accept-Encoding": true,
+	"Connection": true, "Referer": true, "Origin": true, "Cache-Control": true, "Pragma": true,
+	"Upgrade-Insecure-Requests": true, "Content-Type": true, "Content-Length": true, "Priority": true,
+	"Signature": true, "Signature-Input": true, "Signature-Agent": true, "Via": true,
+	"X-Forwarded-For": true, "X-Requested-With": true, "Dnt": true, "Te": true,
+}
+
+// credentialWords mark header names that carry credentials, as words of the name
+// split at '-' and '_' (X-Auth-Token, X-Session-Id, X-CSRFToken, ...): their values are
+// blanked like those of defaultCredentialHeaders.
+var credentialWords = map[string]bool{
+	"authorization": true, "auth": true, "token": true, "secret": true, "password": true, "passwd": true,
+	"csrf": true, "xsrf": true, "csrftoken": true, "xsrftoken": true, "apikey": true, "jwt": true,
+	"session": true, "sessionid": true, "cookie": true, "cookie2": true, "credential": true, "credentials": true,
+	"accesstoken": true, "idtoken": true,
+}
+
+// credentialLike reports whether a header name looks like a credential by its words;
+// "api" followed by "key" counts too (X-Api-Key, X-Goog-Api-Key).
+func credentialLike(name string) bool {
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '-' || r == '_' })
+	for i, w := range words {
+		if credentialWords[w] || w == "api" && i+1 < len(words) && words[i+1] == "key" {
+			return true
+		}
+	}
+	return false
+}
+
+// edgeBudget holds the effective limits of one EdgeRequestFromHTTP call.
+type edgeBudget struct{ value, total, lines, url int }
+
+func (o *EdgeRequestOptions) budget() edgeBudget {
+	or := func(v, d int) int {
+		if v > 0 {
+			return v
+		}
+		return d
+	}
+	return edgeBudget{
+		value: or(o.MaxHeaderValueBytes, DefaultEdgeMaxHeaderValueBytes),
+		total: or(o.MaxHeaderBytes, DefaultEdgeMaxHeaderBytes),
+		lines: or(o.MaxHeaders, DefaultEdgeMaxHeaders),
+		url:   or(o.MaxURLBytes, DefaultEdgeMaxURLBytes),
+	}
+}
+
+// apply fits headers (sorted, as edgeHeaders builds them) into the budget.
+func (b edgeBudget) apply(headers []EdgeRequestHeader) []EdgeRequestHeader {
+	if len(headers) > b.lines {
+		headers = b.keepLines(headers)
+	}
+	for i := range headers {
+		headers[i].Name = cutJSON(headers[i].Name, b.value)
+		headers[i].Value = cutJSON(headers[i].Value, b.value)
+	}
+	// Names and punctuation first: drop lines from the end of the keep order until they fit.
+	fixed := func(hs []EdgeRequestHeader) int {
+		n := 0
+		for _, h := range hs {
+			n += jsonLen(h.Name) + edgeEntryOverhead
+		}
+		return n
+	}
+	for len(headers) > 0 && fixed(headers) > b.total {
+		fewer := b
+		fewer.lines = len(headers) - 1
+		headers = fewer.keepLines(headers)
+	}
+	room := b.total - fixed(headers)
+	lens := make([]int, len(headers))
+	sum := 0
+	for i, h := range headers {
+		lens[i] = jsonLen(h.Value)
+		sum += lens[i]
+	}
+	if sum <= room {
+		return headers
+	}
+	// Cut every value to the same largest length c that fits (water-filling): short
+	// values stay whole, only the padded ones lose their end.
+	lo, hi := 0, b.value
+	for lo < hi {
+		c := (lo + hi + 1) / 2
+		total := 0
+		for _, l := range lens {
+			total += min(l, c)
+		}
+		if total <= room {
+			lo = c
+		} else {
+			hi = c - 1
+		}
+	}
+	for i := range headers {
+		if lens[i] > lo {
+			headers[i].Value = cutJSON(headers[i].Value, lo)
+		}
+	}
+	return headers
+}
+
+// keepLines returns at most b.lines of headers, in their original order, chosen by
+// rank: key headers, then the first line of other names, then repeated lines.
+func (b edgeBudget) keepLines(headers []EdgeRequestHeader) []EdgeRequestHeader {
+	type ranked struct{ rank, index int }
+	rs := make([]ranked, len(headers))
+	for i, h := range headers {
+		rank := 1
+		switch {
+		case i > 0 && headers[i-1].Name == h.Name:
+			rank = 2
+		case edgeKeyHeaders[h.Name] || credentialLike(h.Name):
+			rank = 0
+		}
+		rs[i] = ranked{rank, i}
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int { return cmp.Compare(a.rank, b.rank) })
+	rs = rs[:min(len(rs), b.lines)]
+	slices.SortFunc(rs, func(a, b ranked) int { return cmp.Compare(a.index, b.index) })
+	out := make([]EdgeRequestHeader, len(rs))
+	for i, r := range rs {
+		out[i] = headers[r.index]
+	}
+	return out
+}
+
+// cutURL cuts u to at most max JSON bytes without breaking a percent-escape, never
+// into the scheme and host.
+func cutURL(u string, max int) string {
+	if jsonLen(u) <= max {
+		return u
+	}
+	keep := len(u)
+	if i := strings.Index(u, "://"); i >= 0 {
+		if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
+			keep = i + 3 + j + 1
+		}
+	}
+	cut := cutJSON(u, max)
+	if len(cut) < keep {
+		return u[:keep]
+	}
+	if i := strings.LastIndexByte(cut, '%'); i >= 0 && i >= len(cut)-2 {
+		cut = cut[:i]
+	}
+	return cut
+}
+
+// jsonLen is the number of bytes encoding/json writes for s, without the quotes.
+func jsonLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			n += asciiJSONLen(c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1, r == '\u2028', r == '\u2029':
+			n += 6
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
+}
+
+func asciiJSONLen(c byte) int {
+	switch {
+	case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t':
+		return 2
+	case c < 0x20 || c == '<' || c == '>' || c == '&':
+		return 6
+	}
+	return 1
+}
+
+// cutJSON returns the longest prefix of s, ending at a rune boundary, whose jsonLen is at
+// most max.
+func cutJSON(s string, max int) string {
+	if len(s) <= max/6 { // fast path: even fully escaped it fits
+		return s
+	}
+	n := 0
+	for i := 0; i < len(s); {
+		size, w := 1, 0
+		if c := s[i]; c < utf8.RuneSelf {
+			w = asciiJSONLen(c)
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			w = size
+			if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+				w = 6
+			}
+		}
+		if n+w > max {
+			return s[:i]
+		}
+		n += w
+		i += size
+	}
+	return s
+}
