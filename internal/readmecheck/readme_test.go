@@ -93,6 +93,11 @@ var (
 	store             interface {
 		SaveOnce(ctx context.Context, id string, ev *fingerprint.Event) error
 	}
+	// The checkpointing example's placeholders for the reader's own storage.
+	since          time.Time
+	loadCheckpoint func() string
+	save           func(events []fingerprint.Event) error
+	saveCheckpoint func(key string)
 )
 `
 
@@ -143,7 +148,7 @@ func source(b block, pkg string) (src string, fragment bool) {
 	}
 	file.WriteString(decl.String())
 	// The preamble's names may be unused by a block; blank uses keep the compiler quiet.
-	file.WriteString("\nvar _, _, _, _, _, _, _, _, _, _, _, _ = ctx, client, eventID, visitorID, r, w, mux, secret, sealedFromBrowser, srv, t, store\n")
+	file.WriteString("\nvar _, _, _, _, _, _, _, _, _, _, _, _, _, _, _, _ = ctx, client, eventID, visitorID, r, w, mux, secret, sealedFromBrowser, srv, t, store, since, loadCheckpoint, save, saveCheckpoint\n")
 	return file.String(), fragment
 }
 
