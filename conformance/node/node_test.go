@@ -229,7 +229,7 @@ func sealed(t *testing.T, cfg *config) {
 	if _, err := rand.Read(key); err != nil {
 		t.Fatal(err)
 	}
-	payload, err := fingerprint.SealEvent(ev, fingerprint.DecryptionKey{Key: key, Algorithm: fingerprint.AlgorithmAES256GCM})
+	payload, err := fingerprint.SealEvent(ev, fingerprint.NewDecryptionKey(key, fingerprint.AlgorithmAES256GCM))
 	if err != nil {
 		t.Fatal(err)
 	}
