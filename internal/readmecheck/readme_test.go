@@ -135,9 +135,7 @@ func source(b block, pkg string) (src string, fragment bool) {
 	} else {
 		fmt.Fprintf(&decl, "\n//line README.md:%d\n%s", b.line, body)
 	}
-	for _, p := range usedPackages(decl.String()) {
-		imports = append(imports, p)
-	}
+	imports = append(imports, usedPackages(decl.String())...)
 	sort.Strings(imports)
 	seen := map[string]bool{}
 	for _, p := range imports {
