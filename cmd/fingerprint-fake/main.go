@@ -32,6 +32,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
@@ -40,8 +41,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop() // before os.Exit, which skips deferred calls
+	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "fingerprint-fake:", err)
 		}
@@ -104,18 +106,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	fmt.Fprintf(stdout, "Fingerprint Server API v4 (in-memory fake)\n")
-	fmt.Fprintf(stdout, "  base URL: %s\n", srv.URL())
-	fmt.Fprintf(stdout, "  API key:  %s\n", srv.APIKey())
-	fmt.Fprintf(stdout, "  events:   %d device, %d edge, %d from -events\n", *seed, *seed/10, len(extra))
+	var b strings.Builder
+	fmt.Fprintf(&b, "Fingerprint Server API v4 (in-memory fake)\n")
+	fmt.Fprintf(&b, "  base URL: %s\n", srv.URL())
+	fmt.Fprintf(&b, "  API key:  %s\n", srv.APIKey())
+	fmt.Fprintf(&b, "  events:   %d device, %d edge, %d from -events\n", *seed, *seed/10, len(extra))
 	if *ruleset != "" {
-		fmt.Fprintf(stdout, "  ruleset:  %s\n", *ruleset)
+		fmt.Fprintf(&b, "  ruleset:  %s\n", *ruleset)
 	}
 	if *rate > 0 || *perHour > 0 || *perDay > 0 {
-		fmt.Fprintf(stdout, "  limits:   %g requests/s (burst %d), deletes %d/hour, %d/day (0: none)\n", *rate, burstFor(*rate, *burst), *perHour, *perDay)
+		fmt.Fprintf(&b, "  limits:   %g requests/s (burst %d), deletes %d/hour, %d/day (0: none)\n", *rate, burstFor(*rate, *burst), *perHour, *perDay)
 	}
-	fmt.Fprintf(stdout, "Try:\n  curl -H 'Authorization: Bearer %s' '%s/events?limit=2'\n", srv.APIKey(), srv.URL())
-	fmt.Fprintf(stdout, "Press Ctrl+C to stop.\n")
+	fmt.Fprintf(&b, "Try:\n  curl -H 'Authorization: Bearer %s' '%s/events?limit=2'\n", srv.APIKey(), srv.URL())
+	fmt.Fprintf(&b, "Press Ctrl+C to stop.\n")
+	// Scripts read the base URL and key from stdout: if they cannot be written, fail
+	// rather than serve where nobody can find the server.
+	if _, err := io.WriteString(stdout, b.String()); err != nil {
+		return fmt.Errorf("write base URL and key to stdout: %w", err)
+	}
 	<-ctx.Done()
 	return nil
 }
@@ -153,7 +161,7 @@ func readEvents(name string) ([]gen.Event, error) {
 	if name == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(name)
+	b, err := os.ReadFile(name) //nolint:gosec // G304: reading the file the user named with -events is the point
 	if err != nil {
 		return nil, fmt.Errorf("-events: %w", err)
 	}

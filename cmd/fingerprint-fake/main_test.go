@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -41,7 +42,8 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	require.True(t, strings.HasSuffix(baseURL, "/v4"), baseURL)
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 
-	req, _ := http.NewRequest("GET", baseURL+"/events?limit=100", nil)
+	req, err := http.NewRequestWithContext(t.Context(), "GET", baseURL+"/events?limit=100", nil)
+	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+key)
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
@@ -59,8 +61,23 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("run did not return after cancellation")
 	}
-	_, err = http.DefaultClient.Do(req.Clone(context.Background()))
-	require.Error(t, err, "the server is closed")
+	if res, err := http.DefaultClient.Do(req.Clone(t.Context())); err == nil {
+		res.Body.Close()
+		t.Fatal("the server still answers after run returned")
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// Scripts find the server through stdout: when the base URL and key cannot be written
+// there, run fails instead of serving a server nobody can find.
+func TestRunFailsWhenStdoutFails(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // run would return nil right after the banner
+	err := run(ctx, []string{"-seed", "1"}, failingWriter{}, io.Discard)
+	require.ErrorContains(t, err, "disk full")
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
@@ -104,7 +121,13 @@ func start(t *testing.T, args ...string) (baseURL, key string) {
 	return baseURL, key
 }
 
-func get(t *testing.T, method, url, key string) *http.Response {
+// reply is what get returns: the status and headers, the body already read and closed.
+type reply struct {
+	status int
+	header http.Header
+}
+
+func get(t *testing.T, method, url, key string) reply {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, url, nil)
 	require.NoError(t, err)
@@ -113,16 +136,16 @@ func get(t *testing.T, method, url, key string) *http.Response {
 	require.NoError(t, err)
 	_, _ = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	return res
+	return reply{status: res.StatusCode, header: res.Header}
 }
 
 func TestRateLimitFlags(t *testing.T) {
 	base, key := start(t, "-rate-limit", "0.01", "-burst", "2")
-	require.Equal(t, http.StatusOK, get(t, "GET", base+"/events", key).StatusCode)
-	require.Equal(t, http.StatusOK, get(t, "GET", base+"/events", key).StatusCode)
+	require.Equal(t, http.StatusOK, get(t, "GET", base+"/events", key).status)
+	require.Equal(t, http.StatusOK, get(t, "GET", base+"/events", key).status)
 	res := get(t, "GET", base+"/events", key)
-	require.Equal(t, http.StatusTooManyRequests, res.StatusCode)
-	secs, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	require.Equal(t, http.StatusTooManyRequests, res.status)
+	secs, err := strconv.Atoi(res.header.Get("Retry-After"))
 	require.NoError(t, err)
 	require.Greater(t, secs, 90, "a token every 100 s")
 	require.LessOrEqual(t, secs, 100)
@@ -131,15 +154,15 @@ func TestRateLimitFlags(t *testing.T) {
 func TestDeleteQuotaFlags(t *testing.T) {
 	base, key := start(t, "-delete-quota-hour", "2", "-delete-quota-day", "500")
 	for range 2 {
-		require.Equal(t, http.StatusNotFound, get(t, "DELETE", base+"/visitors/nobody", key).StatusCode)
+		require.Equal(t, http.StatusNotFound, get(t, "DELETE", base+"/visitors/nobody", key).status)
 	}
 	res := get(t, "DELETE", base+"/visitors/nobody", key)
-	require.Equal(t, http.StatusTooManyRequests, res.StatusCode)
-	secs, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	require.Equal(t, http.StatusTooManyRequests, res.status)
+	secs, err := strconv.Atoi(res.header.Get("Retry-After"))
 	require.NoError(t, err)
 	require.Greater(t, secs, 3000, "the hour frees up about an hour after the first delete")
 	require.LessOrEqual(t, secs, 3600)
-	require.Equal(t, http.StatusOK, get(t, "GET", base+"/events", key).StatusCode, "other operations are not limited")
+	require.Equal(t, http.StatusOK, get(t, "GET", base+"/events", key).status, "other operations are not limited")
 }
 
 func TestEventsFileAndRuleset(t *testing.T) {
@@ -162,6 +185,6 @@ func TestEventsFileAndRuleset(t *testing.T) {
 	kind, err := ev.RuleAction.Discriminator()
 	require.NoError(t, err)
 	require.Equal(t, "block", kind, "a bad bot is blocked by the demo ruleset")
-	require.Equal(t, http.StatusBadRequest, get(t, "GET", base+"/events/"+old.EventID+"?ruleset_id=rs_demo", key).StatusCode,
+	require.Equal(t, http.StatusBadRequest, get(t, "GET", base+"/events/"+old.EventID+"?ruleset_id=rs_demo", key).status,
 		"only the named ruleset exists")
 }

@@ -182,7 +182,7 @@ func buildFake(t *testing.T, dir string) string {
 // startFake runs the fake with args until the test ends and returns its base URL.
 func startFake(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	cmd := exec.CommandContext(t.Context(), bin, args...) // killed when the test ends
 	cmd.Stderr = &prefixWriter{t: t, prefix: "fake stderr: "}
 	out, err := cmd.StdoutPipe()
 	if err != nil {

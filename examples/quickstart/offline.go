@@ -146,8 +146,11 @@ func stepDelete(ctx context.Context, w io.Writer, c *fingerprint.Client) error {
 		return err
 	}
 	_, err = c.GetEvent(ctx, ev.EventID, nil)
+	if err == nil {
+		return errors.New("event still readable after delete")
+	}
 	if !errors.Is(err, fingerprint.ErrNotFound) {
-		return fmt.Errorf("event still readable after delete (err=%v)", err)
+		return fmt.Errorf("get event after delete: want ErrNotFound: %w", err)
 	}
 	fmt.Fprintf(w, "   deleted visitor %s; GetEvent(%s) now fails with ErrNotFound:\n   %v\n", visitor, ev.EventID, err)
 	return nil

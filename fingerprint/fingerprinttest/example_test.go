@@ -120,7 +120,7 @@ func ExampleServer_EdgeRequests() {
 	defer srv.Close()
 	c, _ := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
 
-	incoming := httptest.NewRequest(http.MethodGet, "https://shop.example/cart", nil)
+	incoming := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "https://shop.example/cart", nil)
 	incoming.RemoteAddr = "203.0.113.7:52000"
 	incoming.Header.Set("Cookie", "session=s3cr3t")
 	incoming.Header.Set("User-Agent", "Mozilla/5.0")

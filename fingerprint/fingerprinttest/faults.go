@@ -259,7 +259,8 @@ func (s *Server) serveBroken(w http.ResponseWriter, f *Fault, logEntry func(int)
 	if err != nil {
 		return
 	}
-	defer conn.Close()
+	// The fault is the broken connection: a close error has no one left to tell.
+	defer func() { _ = conn.Close() }()
 	if f.Reset {
 		logEntry(0)
 		if tc, ok := conn.(*net.TCPConn); ok {

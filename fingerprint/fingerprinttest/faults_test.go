@@ -98,8 +98,10 @@ func TestTruncatedBody(t *testing.T) {
 func TestConnectionReset(t *testing.T) {
 	srv := NewServer(t)
 	require.NoError(t, srv.FailNext(1, ConnectionReset()))
-	_, err := rawGet(t, srv, "/events")
-	require.Error(t, err)
+	if res, err := rawGet(t, srv, "/events"); err == nil {
+		res.Body.Close()
+		t.Fatal("a reset connection gives no response")
+	}
 	require.Equal(t, 0, srv.Requests()[0].Status)
 	res, err := rawGet(t, srv, "/events")
 	require.NoError(t, err, "only one request is affected")
@@ -110,13 +112,17 @@ func TestLatency(t *testing.T) {
 	srv := NewServer(t, WithLatency(300*time.Millisecond))
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL()+"/events", nil)
-	_, err := http.DefaultClient.Do(req)
+	req, err := http.NewRequestWithContext(ctx, "GET", srv.URL()+"/events", nil)
+	require.NoError(t, err)
+	res, err := http.DefaultClient.Do(req)
+	if err == nil {
+		res.Body.Close()
+	}
 	require.True(t, errors.Is(err, context.DeadlineExceeded), "got %v", err)
 
 	srv.SetLatency(0)
 	start := time.Now()
-	res, err := rawGet(t, srv, "/events")
+	res, err = rawGet(t, srv, "/events")
 	require.NoError(t, err)
 	res.Body.Close()
 	require.Less(t, time.Since(start), 300*time.Millisecond)
@@ -152,7 +158,7 @@ func TestConcurrentUse(t *testing.T) {
 					_ = srv.Requests()
 				case 3:
 					ev := srv.Events()[0]
-					req, _ := http.NewRequest("PATCH", srv.URL()+"/events/"+ev.EventID, strings.NewReader(`{"suspect":true}`))
+					req, _ := http.NewRequestWithContext(t.Context(), "PATCH", srv.URL()+"/events/"+ev.EventID, strings.NewReader(`{"suspect":true}`))
 					req.Header.Set("Authorization", "Bearer "+srv.APIKey())
 					req.Header.Set("Content-Type", "application/json")
 					var res *http.Response

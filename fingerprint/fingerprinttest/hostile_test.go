@@ -117,7 +117,8 @@ func TestRejectedRequestWithASlowBodyIsAnswered(t *testing.T) {
 			if c.fault != nil {
 				srv.MustFailNext(1, *c.fault)
 			}
-			conn, err := net.Dial("tcp", hostPort)
+			var d net.Dialer
+			conn, err := d.DialContext(t.Context(), "tcp", hostPort)
 			require.NoError(t, err)
 			defer conn.Close()
 			auth := ""

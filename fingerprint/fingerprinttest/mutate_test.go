@@ -152,7 +152,8 @@ func TestAnalyzeRequestRejectsInvalidBodies(t *testing.T) {
 
 func TestSlowBodyGetsRequestReadTimeout(t *testing.T) {
 	srv := NewServer(t, WithBodyReadTimeout(100*time.Millisecond))
-	conn, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(srv.URL(), BasePath), "http://"))
+	var d net.Dialer
+	conn, err := d.DialContext(t.Context(), "tcp", strings.TrimPrefix(strings.TrimSuffix(srv.URL(), BasePath), "http://"))
 	require.NoError(t, err)
 	defer conn.Close()
 	_, err = fmt.Fprintf(conn, "POST /v4/edge HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"headers\":", srv.APIKey())

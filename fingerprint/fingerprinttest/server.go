@@ -89,7 +89,10 @@ func Start(opts ...Option) (*Server, error) {
 	if err := s.AddEvents(cfg.events...); err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
+	// Start's signature has no context to pass on; binding a local address does not
+	// wait on anything a caller would cancel.
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("fingerprinttest: listen on %s: %w", cfg.addr, err)
 	}

@@ -58,7 +58,9 @@ func TestAuthentication(t *testing.T) {
 
 func TestUnknownPathsAndMethods(t *testing.T) {
 	srv := NewServer(t)
-	res, err := http.Get(strings.TrimSuffix(srv.URL(), "/v4") + "/events")
+	req, err := http.NewRequestWithContext(t.Context(), "GET", strings.TrimSuffix(srv.URL(), "/v4")+"/events", nil)
+	require.NoError(t, err)
+	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	res.Body.Close()
 	require.Equal(t, http.StatusNotFound, res.StatusCode)

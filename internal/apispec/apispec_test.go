@@ -37,7 +37,7 @@ func TestValidateRequestFirstOrAllViolations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good := httptest.NewRequest("GET", "/events?limit=5", nil)
+	good := httptest.NewRequestWithContext(t.Context(), "GET", "/events?limit=5", nil)
 	route, params, err := router.FindRoute(good)
 	if err != nil {
 		t.Fatalf("GET /events not routed: %v", err)
@@ -46,15 +46,17 @@ func TestValidateRequestFirstOrAllViolations(t *testing.T) {
 		t.Errorf("valid search rejected: %v", err)
 	}
 
-	bad := httptest.NewRequest("GET", "/events?limit=0&total_hits=0", nil)
+	bad := httptest.NewRequestWithContext(t.Context(), "GET", "/events?limit=0&total_hits=0", nil)
 	route, params, err = router.FindRoute(bad)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, single := ValidateRequest(t.Context(), bad, route, params, false).(*openapi3filter.RequestError); !single {
+	// Type assertions, not errors.As: ValidateRequest promises these types unwrapped, and
+	// errors.As would also find a RequestError inside a MultiError.
+	if _, single := ValidateRequest(t.Context(), bad, route, params, false).(*openapi3filter.RequestError); !single { //nolint:errorlint // see above
 		t.Error("all=false: want the first violation as one *openapi3filter.RequestError")
 	}
-	multi, ok := ValidateRequest(t.Context(), bad, route, params, true).(openapi3.MultiError)
+	multi, ok := ValidateRequest(t.Context(), bad, route, params, true).(openapi3.MultiError) //nolint:errorlint // see above
 	if !ok || len(multi) != 2 {
 		t.Errorf("all=true: want both violations as a MultiError, got %v", multi)
 	}
