@@ -83,6 +83,20 @@ func TestSearchRejectsLinkedIDOver256Characters(t *testing.T) {
 	require.Equal(t, []string{"e1"}, ids(search(t, srv, "linked_id="+strings.Repeat("x", 256)).Events))
 }
 
+// The limit counts characters, as the message says and as package fingerprint checks:
+// 256 two-byte characters (512 bytes) are accepted on search, update and edge.
+func TestLinkedIDLimitCountsCharacters(t *testing.T) {
+	long := strings.Repeat("é", 256)
+	ev := at("e1", 1)
+	ev.LinkedID = ptr(long)
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(ev))
+	require.Equal(t, []string{"e1"}, ids(search(t, srv, "linked_id="+url.QueryEscape(long)).Events))
+	res := call(t, srv, "PATCH", "/events/e1", []byte(`{"linked_id":"`+long+`"}`))
+	require.Equal(t, http.StatusOK, res.status, res.body)
+	wantError(t, call(t, srv, "PATCH", "/events/e1", []byte(`{"linked_id":"`+long+`é"}`)), http.StatusBadRequest,
+		gen.ErrorCodeRequestCannotBeParsed, "linked_id can't be greater than 256 characters long")
+}
+
 func TestSearchMalformedVisitorIDIs400(t *testing.T) {
 	ev := at("e1", 1)
 	ev.Identification = &gen.Identification{VisitorID: "known"}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/fpgo/fingerprint-go/gen"
 )
@@ -30,7 +31,7 @@ func (s *Server) analyzeRequest(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errEdgeIP)
 		return
 	}
-	if req.LinkedID != nil && len(*req.LinkedID) > maxLinkedIDLen {
+	if req.LinkedID != nil && utf8.RuneCountInString(*req.LinkedID) > maxLinkedIDLen {
 		writeError(w, errLinkedID)
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fpgo/fingerprint-go/gen"
 )
@@ -230,7 +231,7 @@ func parseQuery(v url.Values, now time.Time) (*query, *apiError) {
 	if q.visitorID != "" && !validID(q.visitorID) {
 		return nil, errVisitorID
 	}
-	if len(v.Get("linked_id")) > maxLinkedIDLen {
+	if utf8.RuneCountInString(v.Get("linked_id")) > maxLinkedIDLen {
 		return nil, errLinkedID
 	}
 

@@ -11,11 +11,13 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
-// maxLinkedIDLen is the longest linked_id the real API accepts.
+// maxLinkedIDLen is the longest linked_id the real API accepts, in characters (code
+// points), as its message says and as package fingerprint checks.
 const maxLinkedIDLen = 256
 
 // RulesetFunc decides the rule action of an event for a ruleset registered with
@@ -191,7 +193,7 @@ func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, id string) 
 		writeError(w, badRequest(fmt.Sprintf("request body contains an unknown field %q", field)))
 		return
 	}
-	if u.LinkedID != nil && len(*u.LinkedID) > maxLinkedIDLen {
+	if u.LinkedID != nil && utf8.RuneCountInString(*u.LinkedID) > maxLinkedIDLen {
 		writeError(w, errLinkedID)
 		return
 	}
