@@ -35,7 +35,7 @@ const (
 	backoffScale = 2
 	// lateness bounds how long after its deadline a call may return. Generous, since a
 	// loaded 2-core machine running -race can delay the wake-up by a lot; still ten times
-	// shorter than stall.
+	// shorter than fingerprint.Stall (reliability_shared_test.go).
 	lateness = 3 * time.Second
 )
 
