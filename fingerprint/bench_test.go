@@ -1,20 +1,23 @@
-package fingerprint
+package fingerprint_test
 
 // Benchmarks behind BENCHMARKS.md. Sub-benchmarks are named impl=<name> so that
 // `benchstat -col /impl` prints our path next to its floor with the ratio.
 // No thresholds here: the numbers are recorded, not asserted.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
 	"testing"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
@@ -35,12 +38,12 @@ func fullEventJSON(tb testing.TB) []byte {
 // built on the generated types.
 func BenchmarkDecodeEvent(b *testing.B) {
 	data := fullEventJSON(b)
-	res := &response{status: http.StatusOK, body: data}
+	res := fingerprint.OKResponse(data)
 	b.Run("impl=stdlib", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
-			ev := new(Event)
+			ev := new(fingerprint.Event)
 			if err := json.Unmarshal(data, ev); err != nil || ev.EventID == "" {
 				b.Fatal(err)
 			}
@@ -50,7 +53,7 @@ func BenchmarkDecodeEvent(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
-			ev, err := decodeJSON[Event](opGetEvent, res)
+			ev, err := fingerprint.DecodeGetEvent(res)
 			if err != nil || ev.EventID == "" {
 				b.Fatal(err)
 			}
@@ -60,7 +63,7 @@ func BenchmarkDecodeEvent(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := decodeEvent(data); err != nil {
+			if _, err := fingerprint.DecodeEvent(data); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -73,7 +76,7 @@ func fixedEventServer(tb testing.TB, body []byte) *httptest.Server {
 	tb.Helper()
 	length := strconv.Itoa(len(body))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer "+testKey {
+		if r.Header.Get("Authorization") != "Bearer "+fingerprint.TestKey {
 			w.WriteHeader(http.StatusForbidden)
 			return
 		}
@@ -105,7 +108,7 @@ func BenchmarkGetEventRoundTrip(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			req.Header.Set("Authorization", "Bearer "+testKey)
+			req.Header.Set("Authorization", "Bearer "+fingerprint.TestKey)
 			resp, err := hc.Do(req)
 			if err != nil {
 				b.Fatal(err)
@@ -115,7 +118,7 @@ func BenchmarkGetEventRoundTrip(b *testing.B) {
 			if err != nil || resp.StatusCode != http.StatusOK {
 				b.Fatal(resp.StatusCode, err)
 			}
-			var ev Event
+			var ev fingerprint.Event
 			if err := json.Unmarshal(data, &ev); err != nil || ev.EventID == "" {
 				b.Fatal(err)
 			}
@@ -124,7 +127,7 @@ func BenchmarkGetEventRoundTrip(b *testing.B) {
 	b.Run("impl=sdk", func(b *testing.B) {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		defer tr.CloseIdleConnections()
-		c, err := NewClient(testKey, WithBaseURL(srv.URL), WithHTTPClient(&http.Client{Transport: tr}))
+		c, err := fingerprint.NewClient(fingerprint.TestKey, fingerprint.WithBaseURL(srv.URL), fingerprint.WithHTTPClient(&http.Client{Transport: tr}))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -175,7 +178,7 @@ func BenchmarkSearchEventsIter(b *testing.B) {
 					srv := fingerprinttest.NewServer(b, fingerprinttest.WithEvents(fingerprinttest.NewGenerator(uint64(n)).Events(n)...))
 					baseURL, key = srv.URL(), srv.APIKey()
 				} else {
-					baseURL, key = staticPagesServer(b, n/100), testKey
+					baseURL, key = staticPagesServer(b, n/100), fingerprint.TestKey
 				}
 				benchIterate(b, baseURL, key, n)
 			})
@@ -187,7 +190,7 @@ func BenchmarkSearchEventsIter(b *testing.B) {
 // encoded page every time, with pagination keys "1" .. strconv.Itoa(pages-1).
 func staticPagesServer(tb testing.TB, pages int) string {
 	tb.Helper()
-	page, err := json.Marshal(EventSearch{Events: fingerprinttest.NewGenerator(7).Events(100)})
+	page, err := json.Marshal(fingerprint.EventSearch{Events: fingerprinttest.NewGenerator(7).Events(100)})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -210,12 +213,12 @@ func staticPagesServer(tb testing.TB, pages int) string {
 func benchIterate(b *testing.B, baseURL, key string, n int) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	defer tr.CloseIdleConnections()
-	c, err := NewClient(key, WithBaseURL(baseURL), WithHTTPClient(&http.Client{Transport: tr}))
+	c, err := fingerprint.NewClient(key, fingerprint.WithBaseURL(baseURL), fingerprint.WithHTTPClient(&http.Client{Transport: tr}))
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	params := &SearchEventsParams{Limit: 100}
+	params := &fingerprint.SearchEventsParams{Limit: 100}
 	heap := newHeapObjects()
 
 	fullGC()
@@ -274,15 +277,15 @@ func BenchmarkUnsealFullEvent(b *testing.B) {
 	for i := range raw {
 		raw[i] = byte(i * 7)
 	}
-	key := NewDecryptionKey(raw, AlgorithmAES256GCM)
-	sealed, err := SealEvent(fullEventJSON(b), key)
+	key := fingerprint.NewDecryptionKey(raw, fingerprint.AlgorithmAES256GCM)
+	sealed, err := fingerprint.SealEvent(fullEventJSON(b), key)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(sealed)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := UnsealEvent(sealed, key); err != nil {
+		if _, err := fingerprint.UnsealEvent(sealed, key); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -293,5 +296,18 @@ func TestFullEventIsBenchmarkSized(t *testing.T) {
 	n := len(fullEventJSON(t))
 	if n < 6<<10 || n > 12<<10 {
 		t.Errorf("FullEvent JSON is %d bytes; BENCHMARKS.md describes an ~8 KB event", n)
+	}
+}
+
+// TestFullEventGoldenIsCurrent keeps testdata/full_event.json (what package fingerprint's
+// own tests use for FullEvent, as they cannot import fingerprinttest) equal to FullEvent.
+// After a change to FullEvent, rewrite the file with this JSON.
+func TestFullEventGoldenIsCurrent(t *testing.T) {
+	golden, err := os.ReadFile("testdata/full_event.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fullEventJSON(t); !bytes.Equal(golden, want) {
+		t.Errorf("testdata/full_event.json differs from json.Marshal(fingerprinttest.FullEvent()); want:\n%s", want)
 	}
 }

@@ -1,4 +1,4 @@
-package fingerprint
+package fingerprint_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
@@ -21,7 +22,7 @@ var fullEventClock = sync.OnceValue(func() time.Time {
 // clockedFake is a fake server whose clock only moves when a Client's retry sleep (or
 // the test, with advance) moves it, so the test sees exactly how long the Client chose
 // to wait, without waiting.
-func clockedFake(t *testing.T, opts ...fingerprinttest.Option) (srv *fingerprinttest.Server, c *Client,
+func clockedFake(t *testing.T, opts ...fingerprinttest.Option) (srv *fingerprinttest.Server, c *fingerprint.Client,
 	waits func() []time.Duration, advance func(time.Duration)) {
 	t.Helper()
 	var mu sync.Mutex
@@ -38,18 +39,17 @@ func clockedFake(t *testing.T, opts ...fingerprinttest.Option) (srv *fingerprint
 		now = now.Add(d)
 	}
 	srv = fingerprinttest.NewServer(t, append([]fingerprinttest.Option{fingerprinttest.WithClock(clock)}, opts...)...)
-	c, err := NewClient(srv.APIKey(), WithBaseURL(srv.URL()))
+	c, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.jitter = func(d time.Duration) time.Duration { return d }
-	c.sleep = func(ctx context.Context, d time.Duration) error {
+	fingerprint.SetRetryHooks(c, func(ctx context.Context, d time.Duration) error {
 		mu.Lock()
 		slept = append(slept, d)
 		mu.Unlock()
 		advance(d)
 		return ctx.Err()
-	}
+	}, func(d time.Duration) time.Duration { return d })
 	waits = func() []time.Duration {
 		mu.Lock()
 		defer mu.Unlock()
@@ -78,16 +78,16 @@ func TestClientSleepsWhatTheFakesLimitsAsk(t *testing.T) {
 	}
 
 	srv, c, waits, advance := clockedFake(t, fingerprinttest.WithDeleteQuota(1, 0))
-	if err := c.DeleteVisitorData(t.Context(), "visitor1"); !errors.Is(err, ErrNotFound) {
+	if err := c.DeleteVisitorData(t.Context(), "visitor1"); !errors.Is(err, fingerprint.ErrNotFound) {
 		t.Fatalf("first delete: %v, want ErrNotFound", err)
 	}
 	err := c.DeleteVisitorData(t.Context(), "visitor1")
-	var apiErr *APIError
+	var apiErr *fingerprint.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.RetryAfter != time.Hour {
 		t.Fatalf("second delete: %v, want 429 with RetryAfter 1h", err)
 	}
 	advance(time.Hour - 30*time.Second) // now the hour frees up in 30 s, within the cap
-	if err := c.DeleteVisitorData(t.Context(), "visitor1"); !errors.Is(err, ErrNotFound) {
+	if err := c.DeleteVisitorData(t.Context(), "visitor1"); !errors.Is(err, fingerprint.ErrNotFound) {
 		t.Fatalf("third delete: %v, want ErrNotFound after one wait", err)
 	}
 	if got, want := waits(), []time.Duration{30 * time.Second}; !slices.Equal(got, want) {

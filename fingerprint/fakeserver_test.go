@@ -1,4 +1,4 @@
-package fingerprint
+package fingerprint_test
 
 // The Client's behaviour tests against fingerprinttest, the in-memory API server, next to
 // the hand-made httptest handlers of the other files. The handlers pin exact bytes and
@@ -22,26 +22,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
 // newFakeClient returns a Client for srv whose retry waits are recorded instead of slept
 // (and returned by the second result) and whose jitter is its maximum.
-func newFakeClient(t *testing.T, srv *fingerprinttest.Server, opts ...Option) (*Client, func() []time.Duration) {
+func newFakeClient(t *testing.T, srv *fingerprinttest.Server, opts ...fingerprint.Option) (*fingerprint.Client, func() []time.Duration) {
 	t.Helper()
-	c, err := NewClient(srv.APIKey(), append([]Option{WithBaseURL(srv.URL())}, opts...)...)
+	c, err := fingerprint.NewClient(srv.APIKey(), append([]fingerprint.Option{fingerprint.WithBaseURL(srv.URL())}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
 	var waits []time.Duration
-	c.jitter = func(d time.Duration) time.Duration { return d }
-	c.sleep = func(ctx context.Context, d time.Duration) error {
+	fingerprint.SetRetryHooks(c, func(ctx context.Context, d time.Duration) error {
 		mu.Lock()
 		waits = append(waits, d)
 		mu.Unlock()
 		return ctx.Err()
-	}
+	}, func(d time.Duration) time.Duration { return d })
 	return c, func() []time.Duration {
 		mu.Lock()
 		defer mu.Unlock()
@@ -73,7 +73,7 @@ func TestFakeServerEveryOperationIdentifiesTheSDK(t *testing.T) {
 	t.Parallel()
 	full := fingerprinttest.FullEvent()
 	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(full), fingerprinttest.WithClock(fullEventClock))
-	c, _ := newFakeClient(t, srv, WithMaxRetries(0))
+	c, _ := newFakeClient(t, srv, fingerprint.WithMaxRetries(0))
 	ctx := t.Context()
 
 	ev, err := c.GetEvent(ctx, full.EventID, nil)
@@ -81,19 +81,19 @@ func TestFakeServerEveryOperationIdentifiesTheSDK(t *testing.T) {
 		t.Fatalf("GetEvent = %v, %v", ev, err)
 	}
 	at := time.UnixMilli(full.Timestamp) // fixed, maybe outside the default 7-day window
-	page, err := c.SearchEvents(ctx, &SearchEventsParams{VisitorID: full.Identification.VisitorID, Limit: 1,
+	page, err := c.SearchEvents(ctx, &fingerprint.SearchEventsParams{VisitorID: full.Identification.VisitorID, Limit: 1,
 		Start: at.Add(-time.Hour), End: at.Add(time.Hour)})
 	if err != nil || len(page.Events) != 1 || page.Events[0].EventID != full.EventID {
 		t.Fatalf("SearchEvents = %+v, %v", page, err)
 	}
-	if err := c.UpdateEvent(ctx, full.EventID, EventUpdate{Suspect: Ptr(false), LinkedID: Ptr("order-7")}); err != nil {
+	if err := c.UpdateEvent(ctx, full.EventID, fingerprint.EventUpdate{Suspect: fingerprint.Ptr(false), LinkedID: fingerprint.Ptr("order-7")}); err != nil {
 		t.Fatalf("UpdateEvent: %v", err)
 	}
-	if stored, _ := srv.Event(full.EventID); stored.Suspect == nil || *stored.Suspect || deref(stored.LinkedID) != "order-7" {
+	if stored, _ := srv.Event(full.EventID); stored.Suspect == nil || *stored.Suspect || fingerprint.Deref(stored.LinkedID) != "order-7" {
 		t.Errorf("after UpdateEvent the server holds suspect=%v linked_id=%v; suspect:false must be sent", stored.Suspect, stored.LinkedID)
 	}
-	edge, err := c.AnalyzeRequest(ctx, &EdgeRequest{Headers: []EdgeRequestHeader{{Name: "User-Agent", Value: "curl/8"}},
-		Method: "GET", URL: "https://shop.example/", IPv6Address: Ptr("2001:db8::5")})
+	edge, err := c.AnalyzeRequest(ctx, &fingerprint.EdgeRequest{Headers: []fingerprint.EdgeRequestHeader{{Name: "User-Agent", Value: "curl/8"}},
+		Method: "GET", URL: "https://shop.example/", IPv6Address: fingerprint.Ptr("2001:db8::5")})
 	if err != nil {
 		t.Fatalf("AnalyzeRequest: %v", err)
 	}
@@ -103,7 +103,7 @@ func TestFakeServerEveryOperationIdentifiesTheSDK(t *testing.T) {
 	if err := c.DeleteVisitorData(ctx, full.Identification.VisitorID); err != nil {
 		t.Fatalf("DeleteVisitorData: %v", err)
 	}
-	if _, err := c.GetEvent(ctx, full.EventID, nil); !errors.Is(err, ErrNotFound) {
+	if _, err := c.GetEvent(ctx, full.EventID, nil); !errors.Is(err, fingerprint.ErrNotFound) {
 		t.Errorf("GetEvent after DeleteVisitorData: err = %v, want ErrNotFound", err)
 	}
 
@@ -112,10 +112,10 @@ func TestFakeServerEveryOperationIdentifiesTheSDK(t *testing.T) {
 		t.Fatalf("server saw %d requests, want 6", len(reqs))
 	}
 	for _, r := range reqs {
-		if got := r.Query["ii"]; len(got) != 1 || got[0] != "fingerprint-go/"+Version {
-			t.Errorf("%s %s: ii = %q, want exactly one fingerprint-go/%s", r.Method, r.Path, got, Version)
+		if got := r.Query["ii"]; len(got) != 1 || got[0] != "fingerprint-go/"+fingerprint.Version {
+			t.Errorf("%s %s: ii = %q, want exactly one fingerprint-go/%s", r.Method, r.Path, got, fingerprint.Version)
 		}
-		if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "fingerprint-go/"+Version+" (go") {
+		if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "fingerprint-go/"+fingerprint.Version+" (go") {
 			t.Errorf("%s %s: User-Agent = %q", r.Method, r.Path, ua)
 		}
 	}
@@ -131,31 +131,31 @@ func TestFakeServerAcceptsEverySearchParameter(t *testing.T) {
 	g.SetNow(fullEventClock())
 	evs := append(g.Events(20), full)
 	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(evs...), fingerprinttest.WithClock(fullEventClock))
-	c, _ := newFakeClient(t, srv, WithMaxRetries(0))
+	c, _ := newFakeClient(t, srv, fingerprint.WithMaxRetries(0))
 	ctx := t.Context()
 
-	first, err := c.SearchEvents(ctx, &SearchEventsParams{Limit: 1})
+	first, err := c.SearchEvents(ctx, &fingerprint.SearchEventsParams{Limit: 1})
 	if err != nil || first.PaginationKey == nil {
 		t.Fatalf("first page: %+v, %v", first, err)
 	}
-	all := fullParams(t)
+	all := fingerprint.FullParams(t)
 	all.VisitorID = full.Identification.VisitorID // an unknown visitor is a 404
 	all.PaginationKey = *first.PaginationKey      // keys are opaque and checked
 
 	v := reflect.ValueOf(all).Elem()
 	for i := range v.NumField() {
 		name := v.Type().Field(i).Name
-		one := &SearchEventsParams{}
+		one := &fingerprint.SearchEventsParams{}
 		reflect.ValueOf(one).Elem().Field(i).Set(v.Field(i))
 		if _, err := c.SearchEvents(ctx, one); err != nil {
-			t.Errorf("%s alone (%s): %v", name, one.encode(), err)
+			t.Errorf("%s alone (%s): %v", name, fingerprint.EncodeParams(one), err)
 		}
 	}
 	if _, err := c.SearchEvents(ctx, all); err != nil {
 		t.Errorf("every parameter at once: %v", err)
 	}
 	// The server decoded exactly what the client meant, arrays as repeated keys.
-	want, _ := url.ParseQuery(all.encode())
+	want, _ := url.ParseQuery(fingerprint.EncodeParams(all))
 	last := srv.Requests()[len(srv.Requests())-1].Query
 	last.Del("ii")
 	if !reflect.DeepEqual(last, want) {
@@ -165,7 +165,7 @@ func TestFakeServerAcceptsEverySearchParameter(t *testing.T) {
 
 // pagingServer holds device events that SearchEventsIter pages through.
 type pagingServer struct {
-	client   *Client
+	client   *fingerprint.Client
 	ids      []string                       // every event ID the server holds
 	searches func() int                     // search requests served so far
 	failNext func(t *testing.T, status int) // the next search answers status
@@ -178,9 +178,9 @@ func handmadePaging(t *testing.T, n int) pagingServer {
 		ids[i] = fmt.Sprintf("e%04d", i)
 	}
 	var fail atomic.Int32
-	h := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+	h := fingerprint.NewHarness(t, func(w http.ResponseWriter, r *http.Request) {
 		if code := fail.Swap(0); code != 0 {
-			respond(w, int(code), `{"error":{"code":"request_cannot_be_parsed","message":"injected"}}`)
+			fingerprint.Respond(w, int(code), `{"error":{"code":"request_cannot_be_parsed","message":"injected"}}`)
 			return
 		}
 		q := r.URL.Query()
@@ -200,11 +200,11 @@ func handmadePaging(t *testing.T, n int) pagingServer {
 		if to < n {
 			body += fmt.Sprintf(`,"pagination_key":"after-%d"`, to)
 		}
-		respond(w, 200, body+"}")
+		fingerprint.Respond(w, 200, body+"}")
 	})
 	return pagingServer{
-		client: h.client, ids: ids,
-		searches: func() int { return len(h.requests()) },
+		client: h.Client(), ids: ids,
+		searches: func() int { return len(h.Requests()) },
 		failNext: func(_ *testing.T, status int) { fail.Store(int32(status)) },
 	}
 }
@@ -245,8 +245,8 @@ func TestSearchEventsIterAgainstBothServers(t *testing.T) {
 			t.Run("every event once", func(t *testing.T) {
 				t.Parallel()
 				s := newServer(t, n)
-				params := &SearchEventsParams{Limit: limit}
-				got, err := collect(t, s.client.SearchEventsIter(t.Context(), params))
+				params := &fingerprint.SearchEventsParams{Limit: limit}
+				got, err := fingerprint.Collect(t, s.client.SearchEventsIter(t.Context(), params))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -260,11 +260,11 @@ func TestSearchEventsIterAgainstBothServers(t *testing.T) {
 			t.Run("resumes from a page's key", func(t *testing.T) {
 				t.Parallel()
 				s := newServer(t, n)
-				page, err := s.client.SearchEvents(t.Context(), &SearchEventsParams{Limit: limit})
+				page, err := s.client.SearchEvents(t.Context(), &fingerprint.SearchEventsParams{Limit: limit})
 				if err != nil || page.PaginationKey == nil {
 					t.Fatalf("first page: %v", err)
 				}
-				rest, err := collect(t, s.client.SearchEventsIter(t.Context(), &SearchEventsParams{Limit: limit, PaginationKey: *page.PaginationKey}))
+				rest, err := fingerprint.Collect(t, s.client.SearchEventsIter(t.Context(), &fingerprint.SearchEventsParams{Limit: limit, PaginationKey: *page.PaginationKey}))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -280,7 +280,7 @@ func TestSearchEventsIterAgainstBothServers(t *testing.T) {
 				t.Parallel()
 				s := newServer(t, n)
 				seen := 0
-				for _, err := range s.client.SearchEventsIter(t.Context(), &SearchEventsParams{Limit: limit}) {
+				for _, err := range s.client.SearchEventsIter(t.Context(), &fingerprint.SearchEventsParams{Limit: limit}) {
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -297,7 +297,7 @@ func TestSearchEventsIterAgainstBothServers(t *testing.T) {
 				s := newServer(t, n)
 				var got []string
 				var errs []error
-				for ev, err := range s.client.SearchEventsIter(t.Context(), &SearchEventsParams{Limit: limit}) {
+				for ev, err := range s.client.SearchEventsIter(t.Context(), &fingerprint.SearchEventsParams{Limit: limit}) {
 					if err != nil {
 						errs = append(errs, err)
 						continue // the iterator must stop by itself
@@ -306,7 +306,7 @@ func TestSearchEventsIterAgainstBothServers(t *testing.T) {
 						s.failNext(t, http.StatusBadRequest)
 					}
 				}
-				var apiErr *APIError
+				var apiErr *fingerprint.APIError
 				if len(got) != limit || len(errs) != 1 || !errors.As(errs[0], &apiErr) || apiErr.StatusCode != 400 {
 					t.Fatalf("got %d events and errors %v; want %d events, then the 400 once", len(got), errs, limit)
 				}
@@ -321,7 +321,7 @@ func TestSearchEventsIterAgainstBothServers(t *testing.T) {
 				defer cancel()
 				seen := 0
 				var gotErr error
-				for _, err := range s.client.SearchEventsIter(ctx, &SearchEventsParams{Limit: limit}) {
+				for _, err := range s.client.SearchEventsIter(ctx, &fingerprint.SearchEventsParams{Limit: limit}) {
 					if err != nil {
 						gotErr = err
 						continue
@@ -367,7 +367,7 @@ func TestFakeServerRetryPolicy(t *testing.T) {
 	}
 	reset := func(op string) fingerprinttest.Fault { return fingerprinttest.Fault{Operation: op, Reset: true} }
 	truncate := func(op string) fingerprinttest.Fault { return fingerprinttest.Fault{Operation: op, Truncate: true} }
-	backoff := []time.Duration{baseBackoff}
+	backoff := []time.Duration{fingerprint.BaseBackoff}
 	cases := []struct {
 		op       string
 		fault    fingerprinttest.Fault
@@ -415,7 +415,7 @@ func TestFakeServerRetryPolicy(t *testing.T) {
 			if got := fakeStatuses(srv, tc.op); !slices.Equal(got, tc.statuses) {
 				t.Errorf("statuses = %v, want %v", got, tc.statuses)
 			}
-			if got := waits(); !equalDurations(got, tc.waits) {
+			if got := waits(); !fingerprint.EqualDurations(got, tc.waits) {
 				t.Errorf("waits = %v, want %v", got, tc.waits)
 			}
 			if tc.op == edge && tc.fault.Truncate && edgeEvents(srv) != 1 {
@@ -436,20 +436,20 @@ func faultName(f fingerprinttest.Fault) string {
 }
 
 // callOperation runs op once through c against a server that holds ev.
-func callOperation(ctx context.Context, c *Client, op string, ev Event) error {
+func callOperation(ctx context.Context, c *fingerprint.Client, op string, ev fingerprint.Event) error {
 	var err error
 	switch op {
 	case fingerprinttest.OpGetEvent:
 		_, err = c.GetEvent(ctx, ev.EventID, nil)
 	case fingerprinttest.OpSearchEvents:
-		_, err = c.SearchEvents(ctx, &SearchEventsParams{Limit: 5})
+		_, err = c.SearchEvents(ctx, &fingerprint.SearchEventsParams{Limit: 5})
 	case fingerprinttest.OpUpdateEvent:
-		err = c.UpdateEvent(ctx, ev.EventID, EventUpdate{Suspect: Ptr(true)})
+		err = c.UpdateEvent(ctx, ev.EventID, fingerprint.EventUpdate{Suspect: fingerprint.Ptr(true)})
 	case fingerprinttest.OpDeleteVisitorData:
 		err = c.DeleteVisitorData(ctx, ev.Identification.VisitorID)
 	case fingerprinttest.OpAnalyzeRequest:
-		_, err = c.AnalyzeRequest(ctx, &EdgeRequest{Headers: []EdgeRequestHeader{{Name: "User-Agent", Value: "curl/8"}},
-			Method: "GET", URL: "https://shop.example/", IPv4Address: Ptr("192.0.2.7")})
+		_, err = c.AnalyzeRequest(ctx, &fingerprint.EdgeRequest{Headers: []fingerprint.EdgeRequestHeader{{Name: "User-Agent", Value: "curl/8"}},
+			Method: "GET", URL: "https://shop.example/", IPv4Address: fingerprint.Ptr("192.0.2.7")})
 	default:
 		err = fmt.Errorf("unknown operation %s", op)
 	}
@@ -460,7 +460,7 @@ func callOperation(ctx context.Context, c *Client, op string, ev Event) error {
 func edgeEvents(srv *fingerprinttest.Server) int {
 	n := 0
 	for _, ev := range srv.Events() {
-		if ev.Source != nil && *ev.Source == EventSourceEdge {
+		if ev.Source != nil && *ev.Source == fingerprint.EventSourceEdge {
 			n++
 		}
 	}

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
 // hostileAllocBound is the documented bound (README, RELIABILITY.md) on the heap one
@@ -180,114 +178,6 @@ func FuzzCountEvents(f *testing.F) {
 // are covered by TestCountEventsMatchesEncodingJSON).
 func duplicateKeys(data []byte) bool {
 	return bytes.Count(bytes.ToLower(data), []byte("vent")) > 1 || bytes.Contains(data, []byte(`\`))
-}
-
-// BenchmarkDecodeSearchPage compares, on a page of 100 generated events, a plain
-// json.Unmarshal (the floor), the bounded decode SearchEvents uses (pre-scan, then the
-// same Unmarshal), and the alternative it was measured against: a json.Decoder that
-// streams the events array and stops past the limit.
-func BenchmarkDecodeSearchPage(b *testing.B) {
-	full := make([]Event, 100)
-	for i := range full {
-		full[i] = fingerprinttest.FullEvent()
-	}
-	for _, events := range []struct {
-		name   string
-		events []Event
-	}{{"generated", fingerprinttest.NewGenerator(7).Events(100)}, {"full", full}} {
-		b.Run("page="+events.name, func(b *testing.B) { benchDecodePage(b, events.events) })
-	}
-}
-
-func benchDecodePage(b *testing.B, events []Event) {
-	page, err := json.Marshal(EventSearch{Events: events})
-	if err != nil {
-		b.Fatal(err)
-	}
-	res := &response{status: http.StatusOK, body: page}
-	b.Run("impl=stdlib", func(b *testing.B) {
-		b.SetBytes(int64(len(page)))
-		b.ReportAllocs()
-		for b.Loop() {
-			var p EventSearch
-			if err := json.Unmarshal(page, &p); err != nil || len(p.Events) != 100 {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=bounded", func(b *testing.B) {
-		b.SetBytes(int64(len(page)))
-		b.ReportAllocs()
-		for b.Loop() {
-			p, err := decodeSearchPage(res, 100)
-			if err != nil || len(p.Events) != 100 {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=stream", func(b *testing.B) {
-		b.SetBytes(int64(len(page)))
-		b.ReportAllocs()
-		for b.Loop() {
-			p, err := streamDecodePage(page, 100)
-			if err != nil || len(p.Events) != 100 {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=prescan-only", func(b *testing.B) {
-		b.SetBytes(int64(len(page)))
-		for b.Loop() {
-			if _, _, ok := countEvents(page, 100, searchValueLimit(100)); !ok {
-				b.Fatal("rejected")
-			}
-		}
-	})
-}
-
-// streamDecodePage is the measured alternative: json.Decoder tokens up to "events", then
-// one Decode per element, stopping past limit. (Unknown top-level keys are skipped.)
-func streamDecodePage(data []byte, limit int) (*EventSearch, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
-	var page EventSearch
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key, _ := t.(string)
-		switch strings.ToLower(key) {
-		case "events":
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-			for dec.More() {
-				if len(page.Events) == limit {
-					return nil, errors.New("too many events")
-				}
-				page.Events = append(page.Events, Event{})
-				if err := dec.Decode(&page.Events[len(page.Events)-1]); err != nil {
-					return nil, err
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-		case "pagination_key":
-			if err := dec.Decode(&page.PaginationKey); err != nil {
-				return nil, err
-			}
-		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return &page, nil
 }
 
 // BenchmarkHostileSearchBodies reports the heap one SearchEvents call (Limit 100)

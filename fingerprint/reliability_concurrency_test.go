@@ -1,4 +1,4 @@
-package fingerprint
+package fingerprint_test
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
@@ -20,7 +21,7 @@ func TestReliabilityConcurrentMixedCalls(t *testing.T) {
 		opsPerWorker = 10
 		t.Logf("-short: %d calls per goroutine instead of %d", opsPerWorker, perWorker)
 	}
-	r := newRig(t, nil, WithMaxRetries(10))
+	r := newRig(t, nil, fingerprint.WithMaxRetries(10))
 	events := fingerprinttest.NewGenerator(64).Events(workers * eventsPerWorker)
 	if err := r.fake.AddEvents(events...); err != nil {
 		t.Fatal(err)
@@ -52,7 +53,7 @@ func TestReliabilityConcurrentMixedCalls(t *testing.T) {
 					return fmt.Errorf("GetEvent(%s) returned %s of %s", ev.EventID, got.EventID, got.Identification.VisitorID)
 				}
 			case 1:
-				page, err := c.SearchEvents(ctx, &SearchEventsParams{VisitorID: visitor, Limit: 100})
+				page, err := c.SearchEvents(ctx, &fingerprint.SearchEventsParams{VisitorID: visitor, Limit: 100})
 				if err != nil {
 					return err
 				}
@@ -66,7 +67,7 @@ func TestReliabilityConcurrentMixedCalls(t *testing.T) {
 				}
 			case 2:
 				seen := map[string]bool{}
-				for e, err := range c.SearchEventsIter(ctx, &SearchEventsParams{VisitorID: visitor, Limit: 3}) {
+				for e, err := range c.SearchEventsIter(ctx, &fingerprint.SearchEventsParams{VisitorID: visitor, Limit: 3}) {
 					if err != nil {
 						return err
 					}
@@ -81,7 +82,7 @@ func TestReliabilityConcurrentMixedCalls(t *testing.T) {
 			case 3:
 				// Only this worker touches its events, so its last update must be visible.
 				tag := strconv.Itoa(w) + "/" + strconv.Itoa(i)
-				if err := c.UpdateEvent(ctx, ev.EventID, EventUpdate{Tags: &map[string]any{"op": tag}}); err != nil {
+				if err := c.UpdateEvent(ctx, ev.EventID, fingerprint.EventUpdate{Tags: &map[string]any{"op": tag}}); err != nil {
 					return err
 				}
 				calls.Add(1)
@@ -93,7 +94,7 @@ func TestReliabilityConcurrentMixedCalls(t *testing.T) {
 					return fmt.Errorf("event %s tags %v after update %s", ev.EventID, got.Tags, tag)
 				}
 			case 4:
-				req := testEdgeRequest()
+				req := fingerprint.EdgeRequestForTest()
 				req.URL = fmt.Sprintf("https://shop.example.com/w/%d/%d", w, i)
 				res, err := c.AnalyzeRequest(ctx, req)
 				if err != nil {

@@ -1,4 +1,4 @@
-package fingerprint
+package fingerprint_test
 
 // Reliability suite, retry floor (issue 9 §8): no Retry-After value and no jitter makes
 // the client retry sooner than MinRetryDelay.
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
@@ -30,40 +31,40 @@ func TestReliabilityRetryFloor(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var calls atomic.Int32
-			h := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+			h := fingerprint.NewHarness(t, func(w http.ResponseWriter, r *http.Request) {
 				calls.Add(1)
 				w.Header().Set("Retry-After", tc.retryAfter)
 				w.WriteHeader(tc.status)
-			}, WithMaxRetries(retries))
-			_, err := h.client.SearchEvents(t.Context(), nil)
-			if apiErr := asAPIError(t, err); apiErr.StatusCode != tc.status {
+			}, fingerprint.WithMaxRetries(retries))
+			_, err := h.Client().SearchEvents(t.Context(), nil)
+			if apiErr := fingerprint.AsAPIError(t, err); apiErr.StatusCode != tc.status {
 				t.Errorf("got %v", err)
 			}
 			if n := calls.Load(); n != retries+1 {
 				t.Errorf("%d attempts, want %d", n, retries+1)
 			}
-			sleeps := h.recordedSleeps()
+			sleeps := h.RecordedSleeps()
 			if len(sleeps) != retries {
 				t.Fatalf("%d waits, want %d", len(sleeps), retries)
 			}
 			for i, d := range sleeps {
-				if d < MinRetryDelay {
-					t.Fatalf("wait %d was %v, below MinRetryDelay %v", i, d, MinRetryDelay)
+				if d < fingerprint.MinRetryDelay {
+					t.Fatalf("wait %d was %v, below MinRetryDelay %v", i, d, fingerprint.MinRetryDelay)
 				}
 			}
 		})
 	}
 	t.Run("backoff whose jitter comes out at 0", func(t *testing.T) {
-		h := newHarness(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502) }, WithMaxRetries(50))
-		h.client.jitter = func(time.Duration) time.Duration { return 0 }
-		_, _ = h.client.GetEvent(t.Context(), "1708102555327.NLOjmg", nil)
-		sleeps := h.recordedSleeps()
+		h := fingerprint.NewHarness(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502) }, fingerprint.WithMaxRetries(50))
+		fingerprint.SetRetryHooks(h.Client(), nil, func(time.Duration) time.Duration { return 0 })
+		_, _ = h.Client().GetEvent(t.Context(), "1708102555327.NLOjmg", nil)
+		sleeps := h.RecordedSleeps()
 		if len(sleeps) != 50 {
 			t.Fatalf("%d waits, want 50", len(sleeps))
 		}
 		for i, d := range sleeps {
-			if d != MinRetryDelay {
-				t.Fatalf("wait %d was %v, want MinRetryDelay %v", i, d, MinRetryDelay)
+			if d != fingerprint.MinRetryDelay {
+				t.Fatalf("wait %d was %v, want MinRetryDelay %v", i, d, fingerprint.MinRetryDelay)
 			}
 		}
 	})
@@ -73,8 +74,8 @@ func TestReliabilityRetryFloor(t *testing.T) {
 // attempts the server saw are at least MinRetryDelay apart (a lower bound only, which a
 // loaded machine cannot break).
 func TestReliabilityRetryFloorReal(t *testing.T) {
-	r := newRig(t, nil, WithMaxRetries(3))
+	r := newRig(t, nil, fingerprint.WithMaxRetries(3))
 	reqs := r.getEventRecovers(3, fingerprinttest.TooManyRequests("0"))
-	r.wantWaits(reqs, MinRetryDelay, MinRetryDelay, MinRetryDelay)
+	r.wantWaits(reqs, fingerprint.MinRetryDelay, fingerprint.MinRetryDelay, fingerprint.MinRetryDelay)
 	r.checkNoLeaks()
 }

@@ -1,4 +1,4 @@
-package fingerprint
+package fingerprint_test
 
 // The rig behind the reliability suite (reliability_test.go): a real server on loopback
 // that counts its connections, a Client with its own transport whose retry waits are
@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
@@ -32,15 +33,10 @@ const (
 	// 250 ms, 500 ms, 1 s, ... without jitter, so the suite is fast and the waits exact;
 	// the first wait stays above MinRetryDelay, so the growth is still visible.
 	backoffScale = 2
-	// stall is how long the slow servers below hold a response: far longer than any
-	// deadline in the suite, so a call that returns before it was cut by its deadline.
-	stall = 30 * time.Second
 	// lateness bounds how long after its deadline a call may return. Generous, since a
 	// loaded 2-core machine running -race can delay the wake-up by a lot; still ten times
-	// shorter than stall.
+	// shorter than fingerprint.Stall (reliability_shared_test.go).
 	lateness = 3 * time.Second
-	// settle bounds how long connections and goroutines may take to wind down.
-	settle = 10 * time.Second
 )
 
 // rig is an httptest server counting its open connections, serving either the fake API
@@ -51,7 +47,7 @@ type rig struct {
 	ts     *httptest.Server
 	open   atomic.Int64
 	tr     *http.Transport
-	client *Client
+	client *fingerprint.Client
 	// goroutines is the count before the client made any connection.
 	goroutines int
 
@@ -60,7 +56,7 @@ type rig struct {
 }
 
 // newRig mounts handler (the fake API when nil) and builds a client with opts.
-func newRig(t *testing.T, handler http.Handler, opts ...Option) *rig {
+func newRig(t *testing.T, handler http.Handler, opts ...fingerprint.Option) *rig {
 	t.Helper()
 	r := &rig{t: t}
 	base := ""
@@ -82,28 +78,27 @@ func newRig(t *testing.T, handler http.Handler, opts ...Option) *rig {
 	t.Cleanup(r.ts.Close)
 	r.tr = http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(r.tr.CloseIdleConnections)
-	key := testKey
+	key := fingerprint.TestKey
 	if r.fake != nil {
 		key = r.fake.APIKey()
 	}
-	c, err := NewClient(key, append([]Option{WithBaseURL(r.ts.URL + base), WithHTTPClient(&http.Client{Transport: r.tr})}, opts...)...)
+	c, err := fingerprint.NewClient(key, append([]fingerprint.Option{fingerprint.WithBaseURL(r.ts.URL + base), fingerprint.WithHTTPClient(&http.Client{Transport: r.tr})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.jitter = func(d time.Duration) time.Duration { return d / backoffScale }
-	c.sleep = func(ctx context.Context, d time.Duration) error {
+	fingerprint.SetRetryHooks(c, func(ctx context.Context, d time.Duration) error {
 		r.mu.Lock()
 		r.waits = append(r.waits, d)
 		r.mu.Unlock()
-		return sleepContext(ctx, d)
-	}
+		return fingerprint.SleepContext(ctx, d)
+	}, func(d time.Duration) time.Duration { return d / backoffScale })
 	r.client = c
 	r.goroutines = runtime.NumGoroutine()
 	return r
 }
 
 // addEvent stores a generated event in the fake server and returns it.
-func (r *rig) addEvent() Event {
+func (r *rig) addEvent() fingerprint.Event {
 	r.t.Helper()
 	ev := fingerprinttest.NewGenerator(1).Event()
 	if err := r.fake.AddEvents(ev); err != nil {
@@ -172,7 +167,7 @@ func (r *rig) getEventRecovers(n int, f fingerprinttest.Fault) []fingerprinttest
 func (r *rig) edgeNotRetried(f fingerprinttest.Fault, stored int) error {
 	r.t.Helper()
 	r.fail(1, f)
-	_, err := r.client.AnalyzeRequest(r.t.Context(), testEdgeRequest())
+	_, err := r.client.AnalyzeRequest(r.t.Context(), fingerprint.EdgeRequestForTest())
 	if err == nil {
 		r.t.Fatal("no error")
 	}
@@ -188,7 +183,7 @@ func (r *rig) edgeNotRetried(f fingerprinttest.Fault, stored int) error {
 func (r *rig) checkNoLeaks() {
 	r.t.Helper()
 	r.tr.CloseIdleConnections()
-	deadline := time.Now().Add(settle)
+	deadline := time.Now().Add(fingerprint.Settle)
 	for {
 		open, g := r.open.Load(), runtime.NumGoroutine()
 		if open == 0 && g <= r.goroutines {
@@ -217,24 +212,6 @@ func wantDeadline(t *testing.T, err error, start time.Time, timeout time.Duratio
 		t.Errorf("returned after %v; the deadline was %v", d, timeout)
 	}
 	t.Logf("returned %v after the deadline", d-timeout)
-}
-
-func asAPIError(t *testing.T, err error) *APIError {
-	t.Helper()
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("error %v (%T) is not an *APIError", err, err)
-	}
-	return apiErr
-}
-
-func testEdgeRequest() *EdgeRequest {
-	return &EdgeRequest{
-		Method:      http.MethodGet,
-		URL:         "https://shop.example.com/login",
-		Headers:     []EdgeRequestHeader{{Name: "User-Agent", Value: "Mozilla/5.0"}},
-		IPv4Address: Ptr("203.0.113.7"),
-	}
 }
 
 // resetMidBody answers the first failures requests with half of body and a TCP reset
@@ -271,7 +248,7 @@ func slowBody(attempts *atomic.Int32) http.Handler {
 		w.(http.Flusher).Flush()
 		select {
 		case <-r.Context().Done():
-		case <-time.After(stall):
+		case <-time.After(fingerprint.Stall):
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package fingerprint
+package fingerprint_test
 
 // Reliability suite: faults injected by the fake server (or by raw handlers where the
 // fake has no such fault), with real sleeps and real connections (the rig is in
@@ -18,18 +18,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
 func TestReliability429Storm(t *testing.T) {
 	t.Run("retries are bounded and spaced by Retry-After", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(3))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
 		ev := r.addEvent()
 		r.fail(10, fingerprinttest.TooManyRequests("0.3"))
 		_, err := r.client.GetEvent(t.Context(), ev.EventID, nil)
-		apiErr := asAPIError(t, err)
-		if apiErr.StatusCode != 429 || apiErr.Code != ErrorCodeTooManyRequests || apiErr.RetryAfter != 300*time.Millisecond ||
-			!errors.Is(err, ErrRateLimited) || !bytes.Contains(apiErr.Body, []byte(`"too_many_requests"`)) {
+		apiErr := fingerprint.AsAPIError(t, err)
+		if apiErr.StatusCode != 429 || apiErr.Code != fingerprint.ErrorCodeTooManyRequests || apiErr.RetryAfter != 300*time.Millisecond ||
+			!errors.Is(err, fingerprint.ErrRateLimited) || !bytes.Contains(apiErr.Body, []byte(`"too_many_requests"`)) {
 			t.Errorf("got %+v", apiErr)
 		}
 		reqs := r.wantAttempts(fingerprinttest.OpGetEvent, 4)
@@ -40,16 +41,16 @@ func TestReliability429Storm(t *testing.T) {
 		r.checkNoLeaks()
 	})
 	t.Run("a storm shorter than the retries ends in success", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(3))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
 		reqs := r.getEventRecovers(3, fingerprinttest.TooManyRequests("0.25"))
 		r.wantWaits(reqs, 250*time.Millisecond, 250*time.Millisecond, 250*time.Millisecond)
 		r.checkNoLeaks()
 	})
 	t.Run("a Retry-After over the cap is returned, not waited for", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(3))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
 		r.fail(1, fingerprinttest.TooManyRequests("120"))
-		_, err := r.client.SearchEvents(t.Context(), &SearchEventsParams{Limit: 5})
-		if apiErr := asAPIError(t, err); apiErr.RetryAfter != 120*time.Second {
+		_, err := r.client.SearchEvents(t.Context(), &fingerprint.SearchEventsParams{Limit: 5})
+		if apiErr := fingerprint.AsAPIError(t, err); apiErr.RetryAfter != 120*time.Second {
 			t.Errorf("RetryAfter %v, want 2m0s", apiErr.RetryAfter)
 		}
 		r.wantAttempts(fingerprinttest.OpSearchEvents, 1)
@@ -57,14 +58,14 @@ func TestReliability429Storm(t *testing.T) {
 		r.checkNoLeaks()
 	})
 	t.Run("a Retry-After past the context deadline returns at once", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(3))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
 		r.fail(5, fingerprinttest.TooManyRequests("20"))
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
 		_, err := r.client.SearchEvents(ctx, nil)
 		// Waiting could not fit in the deadline, so it must not start: the error is the
 		// 429 itself, not the deadline it would have run into.
-		if apiErr := asAPIError(t, err); apiErr.StatusCode != 429 || errors.Is(err, context.DeadlineExceeded) {
+		if apiErr := fingerprint.AsAPIError(t, err); apiErr.StatusCode != 429 || errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("got %v", err)
 		}
 		r.wantAttempts(fingerprinttest.OpSearchEvents, 1)
@@ -75,32 +76,32 @@ func TestReliability429Storm(t *testing.T) {
 
 func TestReliability5xxBursts(t *testing.T) {
 	t.Run("a burst shorter than the retries ends in success, with backoff", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(2))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(2))
 		reqs := r.getEventRecovers(2, fingerprinttest.InternalError())
-		r.wantWaits(reqs, baseBackoff/backoffScale, 2*baseBackoff/backoffScale)
+		r.wantWaits(reqs, fingerprint.BaseBackoff/backoffScale, 2*fingerprint.BaseBackoff/backoffScale)
 		r.checkNoLeaks()
 	})
 	t.Run("a longer burst returns the last error with status and HTML body", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(2))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(2))
 		r.fail(5, fingerprinttest.BadGatewayHTML())
 		err := r.client.DeleteVisitorData(t.Context(), "Xk3pR8vQ2mN7bL5tY9wZ")
-		apiErr := asAPIError(t, err)
+		apiErr := fingerprint.AsAPIError(t, err)
 		want := fingerprinttest.BadGatewayHTML().Body
 		if apiErr.StatusCode != 502 || apiErr.Code != "" || !bytes.Equal(apiErr.Body, want) ||
 			!strings.Contains(err.Error(), "502 Bad Gateway") {
 			t.Errorf("got %v, body %q", err, apiErr.Body)
 		}
 		reqs := r.wantAttempts(fingerprinttest.OpDeleteVisitorData, 3)
-		r.wantWaits(reqs, baseBackoff/backoffScale, 2*baseBackoff/backoffScale)
+		r.wantWaits(reqs, fingerprint.BaseBackoff/backoffScale, 2*fingerprint.BaseBackoff/backoffScale)
 		if n := r.fake.PendingFaults(); n != 2 {
 			t.Errorf("%d faults left, want 2", n)
 		}
 		r.checkNoLeaks()
 	})
 	t.Run("POST /edge is not retried on 5xx", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(3))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
 		err := r.edgeNotRetried(fingerprinttest.InternalError(), 0)
-		if apiErr := asAPIError(t, err); apiErr.StatusCode != 500 || apiErr.Code != ErrorCodeFailed {
+		if apiErr := fingerprint.AsAPIError(t, err); apiErr.StatusCode != 500 || apiErr.Code != fingerprint.ErrorCodeFailed {
 			t.Errorf("got %+v", apiErr)
 		}
 		r.checkNoLeaks()
@@ -109,10 +110,10 @@ func TestReliability5xxBursts(t *testing.T) {
 
 func TestReliabilityHTMLPages(t *testing.T) {
 	t.Run("an HTML 503 keeps status, headers and body", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(0))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(0))
 		r.fail(1, fingerprinttest.ServiceUnavailableHTML())
 		_, err := r.client.GetEvent(t.Context(), "1768478400000.abcdef", nil)
-		apiErr := asAPIError(t, err)
+		apiErr := fingerprint.AsAPIError(t, err)
 		if apiErr.StatusCode != 503 || !bytes.Equal(apiErr.Body, fingerprinttest.ServiceUnavailableHTML().Body) ||
 			!strings.HasPrefix(apiErr.Header.Get("Content-Type"), "text/html") ||
 			!strings.Contains(err.Error(), "503 Service Temporarily Unavailable") {
@@ -121,11 +122,11 @@ func TestReliabilityHTMLPages(t *testing.T) {
 		r.checkNoLeaks()
 	})
 	t.Run("a 200 HTML page (captive portal) is a DecodeError with the body", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(3))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
 		page := []byte("<html><body>Please log in to the hotel Wi-Fi</body></html>")
 		r.fail(1, fingerprinttest.Fault{Status: 200, Body: page})
 		_, err := r.client.GetEvent(t.Context(), "1768478400000.abcdef", nil)
-		var de *DecodeError
+		var de *fingerprint.DecodeError
 		if !errors.As(err, &de) || de.StatusCode != 200 || !bytes.Equal(de.Body, page) || !strings.Contains(err.Error(), "hotel Wi-Fi") {
 			t.Fatalf("got %v (%T)", err, err)
 		}
@@ -137,12 +138,12 @@ func TestReliabilityHTMLPages(t *testing.T) {
 
 func TestReliabilityTruncatedBodies(t *testing.T) {
 	t.Run("a body cut short is retried", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(2))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(2))
 		r.getEventRecovers(1, fingerprinttest.TruncatedBody())
 		r.checkNoLeaks()
 	})
 	t.Run("bodies always cut short end in io.ErrUnexpectedEOF", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(2))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(2))
 		r.fail(5, fingerprinttest.TruncatedBody())
 		_, err := r.client.SearchEvents(t.Context(), nil)
 		if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), "GET /events") {
@@ -152,12 +153,12 @@ func TestReliabilityTruncatedBodies(t *testing.T) {
 		r.checkNoLeaks()
 	})
 	t.Run("complete but truncated JSON is a DecodeError, not retried", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(2))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(2))
 		half := fullEventJSON(t)
 		half = half[:len(half)/2]
 		r.fail(1, fingerprinttest.Fault{Status: 200, Body: half, ContentType: "application/json"})
 		_, err := r.client.GetEvent(t.Context(), "1768478400000.abcdef", nil)
-		var de *DecodeError
+		var de *fingerprint.DecodeError
 		var syntax *json.SyntaxError
 		if !errors.As(err, &de) || !bytes.Equal(de.Body, half) || !errors.As(err, &syntax) {
 			t.Fatalf("got %v (%T)", err, err)
@@ -166,7 +167,7 @@ func TestReliabilityTruncatedBodies(t *testing.T) {
 		r.checkNoLeaks()
 	})
 	t.Run("POST /edge is not retried after a cut: the event exists", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(3))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
 		r.edgeNotRetried(fingerprinttest.Fault{Operation: fingerprinttest.OpAnalyzeRequest, Truncate: true}, 1)
 		r.checkNoLeaks()
 	})
@@ -174,15 +175,15 @@ func TestReliabilityTruncatedBodies(t *testing.T) {
 
 func TestReliabilityConnectionResets(t *testing.T) {
 	t.Run("a reset before the response is retried for GET", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(2))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(2))
 		r.getEventRecovers(2, fingerprinttest.ConnectionReset())
 		r.checkNoLeaks()
 	})
 	t.Run("resets on every attempt give a transport error naming the operation", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(2))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(2))
 		r.fail(5, fingerprinttest.ConnectionReset())
-		err := r.client.UpdateEvent(t.Context(), "1768478400000.abcdef", EventUpdate{Suspect: Ptr(true)})
-		var apiErr *APIError
+		err := r.client.UpdateEvent(t.Context(), "1768478400000.abcdef", fingerprint.EventUpdate{Suspect: fingerprint.Ptr(true)})
+		var apiErr *fingerprint.APIError
 		if err == nil || errors.As(err, &apiErr) || !strings.Contains(err.Error(), "PATCH /events/{event_id}") {
 			t.Errorf("got %v", err)
 		}
@@ -190,7 +191,7 @@ func TestReliabilityConnectionResets(t *testing.T) {
 		r.checkNoLeaks()
 	})
 	t.Run("POST /edge is not retried after a reset", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(3))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
 		r.edgeNotRetried(fingerprinttest.ConnectionReset(), 0)
 		r.checkNoLeaks()
 	})
@@ -198,7 +199,7 @@ func TestReliabilityConnectionResets(t *testing.T) {
 	// a 200 body whose Content-Length promised more.
 	getMidBodyResets := func(t *testing.T, failures int) (int32, error) {
 		var attempts atomic.Int32
-		r := newRig(t, resetMidBody(t, fullEventJSON(t), failures, &attempts), WithMaxRetries(2))
+		r := newRig(t, resetMidBody(t, fullEventJSON(t), failures, &attempts), fingerprint.WithMaxRetries(2))
 		got, err := r.client.GetEvent(t.Context(), "1768478400000.Xk3pR8", nil)
 		if err == nil && got.EventID == "" {
 			t.Error("event without ID")
@@ -221,8 +222,8 @@ func TestReliabilityConnectionResets(t *testing.T) {
 func TestReliabilityDeadlines(t *testing.T) {
 	const timeout = 200 * time.Millisecond
 	t.Run("slow headers: the context deadline is honoured", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(3))
-		r.fake.SetLatency(stall)
+		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
+		r.fake.SetLatency(fingerprint.Stall)
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(t.Context(), timeout)
 		defer cancel()
@@ -234,7 +235,7 @@ func TestReliabilityDeadlines(t *testing.T) {
 	})
 	t.Run("slow body: the context deadline is honoured", func(t *testing.T) {
 		var attempts atomic.Int32
-		r := newRig(t, slowBody(&attempts), WithMaxRetries(3))
+		r := newRig(t, slowBody(&attempts), fingerprint.WithMaxRetries(3))
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(t.Context(), timeout)
 		defer cancel()
@@ -247,19 +248,19 @@ func TestReliabilityDeadlines(t *testing.T) {
 	})
 	t.Run("slow body: each attempt is cut by WithTimeout, retries are bounded", func(t *testing.T) {
 		var attempts atomic.Int32
-		r := newRig(t, slowBody(&attempts), WithMaxRetries(2), WithTimeout(100*time.Millisecond))
+		r := newRig(t, slowBody(&attempts), fingerprint.WithMaxRetries(2), fingerprint.WithTimeout(100*time.Millisecond))
 		start := time.Now()
 		_, err := r.client.SearchEvents(t.Context(), nil)
 		// 3 attempts of 100 ms plus waits of 250 and 500 ms.
-		wantDeadline(t, err, start, 300*time.Millisecond+3*baseBackoff/backoffScale)
+		wantDeadline(t, err, start, 300*time.Millisecond+3*fingerprint.BaseBackoff/backoffScale)
 		if n := attempts.Load(); n != 3 {
 			t.Errorf("%d attempts, want 3", n)
 		}
-		r.wantWaits(nil, baseBackoff/backoffScale, 2*baseBackoff/backoffScale)
+		r.wantWaits(nil, fingerprint.BaseBackoff/backoffScale, 2*fingerprint.BaseBackoff/backoffScale)
 		r.checkNoLeaks()
 	})
 	t.Run("the iterator stops at the deadline", func(t *testing.T) {
-		r := newRig(t, nil, WithMaxRetries(1))
+		r := newRig(t, nil, fingerprint.WithMaxRetries(1))
 		if err := r.fake.AddEvents(fingerprinttest.NewGenerator(3).Events(30)...); err != nil {
 			t.Fatal(err)
 		}
@@ -270,7 +271,7 @@ func TestReliabilityDeadlines(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), timeout)
 		defer cancel()
 		n, last := 0, error(nil)
-		for ev, err := range r.client.SearchEventsIter(ctx, &SearchEventsParams{Limit: 2}) {
+		for ev, err := range r.client.SearchEventsIter(ctx, &fingerprint.SearchEventsParams{Limit: 2}) {
 			if err != nil {
 				last = err
 				break
@@ -279,7 +280,7 @@ func TestReliabilityDeadlines(t *testing.T) {
 				t.Fatal("nil event without error")
 			}
 			if n++; n == 1 {
-				r.fake.SetLatency(stall)
+				r.fake.SetLatency(fingerprint.Stall)
 			}
 		}
 		if n != 2 {

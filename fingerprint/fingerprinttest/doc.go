@@ -65,9 +65,9 @@
 // the body read timeout, and a body that stalls closes the connection
 // after the answer.
 //
-// The package deliberately depends on the generated models (package gen) rather than
-// on package fingerprint, so that fingerprint's own tests can use it. The model types
-// are the same: fingerprint.Event is an alias of gen.Event.
+// Its signatures speak package fingerprint's model types (fingerprint.Event,
+// fingerprint.EventRuleAction, fingerprint.ErrorCode, ...), the names your code already
+// imports, so events built here go straight into a Client's types and back.
 //
 // # Standalone
 //

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
@@ -84,7 +85,7 @@ func (s *Server) analyzeRequest(w http.ResponseWriter, r *http.Request) {
 // EdgeRequests returns copies of the bodies of the POST /edge requests the server
 // accepted, so tests can check what a middleware forwarded (for example, that cookies
 // were blanked).
-func (s *Server) EdgeRequests() []gen.EdgeRequest {
+func (s *Server) EdgeRequests() []fingerprint.EdgeRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]gen.EdgeRequest, len(s.edgeRequests))

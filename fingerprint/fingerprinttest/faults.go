@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
@@ -22,7 +23,7 @@ type Fault struct {
 	Status int
 	// Code is the error code of the JSON error body; empty picks the code the real
 	// API uses for Status.
-	Code gen.ErrorCode
+	Code fingerprint.ErrorCode
 	// Message is the message of the JSON error body; empty picks the usual one.
 	Message string
 	// Body, when set, is sent verbatim instead of the JSON error body, like a proxy's

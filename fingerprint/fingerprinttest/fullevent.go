@@ -3,6 +3,7 @@ package fingerprinttest
 import (
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
@@ -15,7 +16,7 @@ var fullEventTime = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
 // browser and mobile signals together; this one exists to exercise decoders, encoders
 // and benchmarks. Its timestamp is fixed (2026-01-15T12:00:00Z); set Timestamp to make
 // it fall into a search window.
-func FullEvent() gen.Event {
+func FullEvent() fingerprint.Event {
 	g := NewGenerator(42)
 	g.SetNow(fullEventTime)
 	g.mu.Lock()

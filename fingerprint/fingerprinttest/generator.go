@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
@@ -53,14 +54,14 @@ func (g *Generator) SetNow(t time.Time) {
 }
 
 // Event returns a device event at a random time within the 6 days before the clock.
-func (g *Generator) Event() gen.Event {
+func (g *Generator) Event() fingerprint.Event {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.event(g.randomTime())
 }
 
 // EventAt returns a device event with the given timestamp.
-func (g *Generator) EventAt(t time.Time) gen.Event {
+func (g *Generator) EventAt(t time.Time) fingerprint.Event {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.event(t.UnixMilli())
@@ -68,7 +69,7 @@ func (g *Generator) EventAt(t time.Time) gen.Event {
 
 // Events returns n device events spread over the 6 days before the clock, from a pool
 // of returning visitors, in no particular order.
-func (g *Generator) Events(n int) []gen.Event {
+func (g *Generator) Events(n int) []fingerprint.Event {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	out := make([]gen.Event, 0, max(n, 0))
@@ -80,7 +81,7 @@ func (g *Generator) Events(n int) []gen.Event {
 
 // EdgeEvent returns an Automation Intelligence event (source edge, no identification)
 // at a random time within the 6 days before the clock.
-func (g *Generator) EdgeEvent() gen.Event {
+func (g *Generator) EdgeEvent() fingerprint.Event {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	ts := g.randomTime()

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
@@ -128,7 +129,7 @@ func WithoutDeleteAPI() Option {
 }
 
 // WithEvents seeds the server with events, as Server.AddEvents does.
-func WithEvents(events ...gen.Event) Option {
+func WithEvents(events ...fingerprint.Event) Option {
 	return func(c *config) error {
 		c.events = append(c.events, events...)
 		return nil

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
@@ -22,7 +23,7 @@ const maxLinkedIDLen = 256
 
 // RulesetFunc decides the rule action of an event for a ruleset registered with
 // AddRuleset. It runs when GET /events/{id} is called with ruleset_id.
-type RulesetFunc func(ev gen.Event) gen.EventRuleAction
+type RulesetFunc func(ev fingerprint.Event) fingerprint.EventRuleAction
 
 // AddEvents stores events, replacing stored events with the same event_id. Each event
 // needs an event_id and a timestamp (Unix milliseconds) and must match the API's Event
@@ -30,7 +31,7 @@ type RulesetFunc func(ev gen.Event) gen.EventRuleAction
 // API could not send. Nothing is stored when an event is rejected. Events whose source is edge
 // are found only by searches with source=edge, all others only without it.
 // The server keeps its own copies; later changes to the arguments do not affect it.
-func (s *Server) AddEvents(events ...gen.Event) error {
+func (s *Server) AddEvents(events ...fingerprint.Event) error {
 	copies := make([]*storedEvent, len(events))
 	errs := make([]error, len(events))
 	// Checking an event against the schema takes about a millisecond under -race, so
@@ -92,7 +93,7 @@ func forEach(n int, fn func(i int)) {
 }
 
 // Event returns a copy of the stored event with the given ID.
-func (s *Server) Event(eventID string) (gen.Event, bool) {
+func (s *Server) Event(eventID string) (fingerprint.Event, bool) {
 	s.mu.Lock()
 	st, ok := s.events[eventID]
 	s.mu.Unlock()
@@ -107,7 +108,7 @@ func (s *Server) Event(eventID string) (gen.Event, bool) {
 }
 
 // Events returns copies of all stored events, newest first.
-func (s *Server) Events() []gen.Event {
+func (s *Server) Events() []fingerprint.Event {
 	s.mu.Lock()
 	all := make([]*storedEvent, len(s.order))
 	for i, st := range s.order {
