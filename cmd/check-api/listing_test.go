@@ -194,3 +194,34 @@ func copyMap(m map[string]string) map[string]string {
 	}
 	return out
 }
+
+// TestAliasSpellingIsNoChange: respelling a type in a signature through an alias (gen.Event
+// → fingerprint.Event) names the identical type, so the listing must not change.
+func TestAliasSpellingIsNoChange(t *testing.T) {
+	files := func(spelling string) map[string]string {
+		return map[string]string{
+			"go.mod":                "module example.com/m\n\ngo 1.25\n",
+			"internal/impl/impl.go": "package impl\n\ntype Event struct{ ID string }\n",
+			"lib/lib.go": "package lib\n\nimport \"example.com/m/internal/impl\"\n\n" +
+				"type Event = impl.Event\n\nfunc Get() " + spelling + " { return " + spelling + "{} }\n\n" +
+				"func Put(evs ...*" + spelling + ") {}\n",
+		}
+	}
+	listing := func(spelling string) string {
+		pkgs, err := loadAPI(writeModule(t, files(spelling)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		for _, p := range pkgs {
+			for _, f := range p.facts {
+				b.WriteString(f.line() + "\n")
+			}
+		}
+		return b.String()
+	}
+	viaImpl, viaAlias := listing("impl.Event"), listing("Event")
+	if viaImpl != viaAlias {
+		t.Errorf("listing changed with the spelling only:\nimpl.Event:\n%s\nEvent (alias):\n%s", viaImpl, viaAlias)
+	}
+}

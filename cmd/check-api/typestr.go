@@ -78,7 +78,9 @@ func (p printer) write(b *strings.Builder, t types.Type) {
 	case *types.TypeParam:
 		b.WriteString(t.Obj().Name())
 	case *types.Alias:
-		p.name(b, t.Obj(), t.TypeArgs())
+		// An alias is the type it denotes: spelling a parameter fingerprint.Event instead
+		// of gen.Event changes nothing for callers, so both print as the aliased type.
+		p.write(b, types.Unalias(t))
 	case *types.Named:
 		p.name(b, t.Obj(), t.TypeArgs())
 	case *types.Tuple:
