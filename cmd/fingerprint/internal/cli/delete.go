@@ -169,17 +169,20 @@ func runDelete(ctx context.Context, a *app, opts any, args []string) error {
 		}
 	}
 	if o.dryRun {
+		// The dry-run list is the command's output: a failed write (closed pipe) fails the run.
 		for _, id := range todo {
-			fmt.Fprintln(a.env.Stdout, "would delete", id)
+			if _, err := fmt.Fprintln(a.env.Stdout, "would delete", id); err != nil {
+				return err
+			}
 		}
 		d := estimate(quotas, recent, a.env.Now(), len(todo))
-		fmt.Fprintf(a.env.Stdout, "dry run: would delete %d, skipped %d (journal); at %s this takes about %s\n",
+		_, err := fmt.Fprintf(a.env.Stdout, "dry run: would delete %d, skipped %d (journal); at %s this takes about %s\n",
 			len(todo), c.skipped, newPacer(quotas), formatWait(d))
-		return nil
+		return err
 	}
 	if len(todo) == 0 {
-		fmt.Fprintln(a.env.Stdout, c)
-		return nil
+		_, err := fmt.Fprintln(a.env.Stdout, c)
+		return err
 	}
 	client, closeFn, err := a.newClient()
 	if err != nil {
