@@ -204,7 +204,7 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 		c.logAttempt(ctx, op, r, attempt, 0, c.now().Sub(start), err)
 		return nil, &attemptFailure{transport: err, wroteHeader: wroteHeader.Load()}
 	}
-	defer resp.Body.Close()
+	defer resp.Body.Close() //nolint:errcheck // closing a response body reports nothing the caller can act on
 
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	limit := int64(maxErrorBody)

@@ -49,7 +49,7 @@ func readFacts(path string) ([]fact, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // read-only file: a Close error cannot lose data
 	var facts []fact
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)

@@ -212,7 +212,9 @@ func TestResumeAfterInterruption(t *testing.T) {
 			if err := cont.Run(); err != nil {
 				t.Fatalf("resumed run: %v: %s", err, errb.String())
 			}
-			out.Close()
+			if err := out.Close(); err != nil {
+				t.Fatal(err)
+			}
 			b, _ := os.ReadFile(outPath)
 			got := eventIDs(t, string(b))
 			if sig == os.Interrupt {

@@ -36,7 +36,7 @@ func Regenerate(ctx context.Context, root, outDir string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer os.RemoveAll(tmp) //nolint:errcheck // best-effort cleanup of a temporary directory
 	for i, d := range directives {
 		args, err := redirectOutput(d, genDir, outDir, filepath.Join(tmp, fmt.Sprintf("config-%d.yaml", i)))
 		if err != nil {

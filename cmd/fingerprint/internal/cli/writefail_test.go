@@ -18,8 +18,10 @@ func closedPipe(t *testing.T) *os.File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Close()
-	t.Cleanup(func() { w.Close() })
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = w.Close() })
 	return w
 }
 
