@@ -160,7 +160,7 @@ func redirectOutput(d directive, genDir, outDir, tmpConfig string) ([]string, er
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfgPath, err)
 	}
-	if err := os.WriteFile(tmpConfig, rewritten, 0o600); err != nil {
+	if err := os.WriteFile(tmpConfig, rewritten, 0o600); err != nil { //nolint:gosec // G703: tmpConfig is in our own os.MkdirTemp directory
 		return nil, err
 	}
 	if strings.Contains(args[idx], "=") {
