@@ -51,7 +51,7 @@ func TestInvalidEventKeepsJSONCause(t *testing.T) {
 				t.Fatal("callback called for an invalid event")
 				return nil
 			}, &fingerprint.WebhookHandlerOptions{OnError: func(_ *http.Request, _ int, err error) { got = err }})
-			req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader([]byte(tc.body)))
+			req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/webhook", bytes.NewReader([]byte(tc.body)))
 			req.Header.Set(fingerprint.WebhookSignatureHeader, fingerprint.SignWebhookPayload([]byte(tc.body), secret))
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)

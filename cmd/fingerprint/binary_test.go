@@ -30,7 +30,7 @@ func newFake(t *testing.T, events []fingerprint.Event, opts ...fingerprinttest.O
 // command returns the binary with the known key in its environment.
 func command(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command("fingerprint", args...)
+	cmd := exec.CommandContext(t.Context(), "fingerprint", args...)
 	cmd.Env = append(os.Environ(), "FINGERPRINT_SECRET_API_KEY="+knownKey, "FINGERPRINT_REGION=")
 	cmd.Dir = t.TempDir()
 	return cmd
