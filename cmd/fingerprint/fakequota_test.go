@@ -1,4 +1,3 @@
-
 // The CLI against fingerprinttest's opt-in rate limit and DELETE quota: exports and
 // deletes wait out what the fake sends instead of failing.
 

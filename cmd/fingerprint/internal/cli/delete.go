@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -92,7 +91,7 @@ func readIDs(env *Env, args []string, from string) ([]string, error) {
 		}
 	}
 	if from != "" {
-		var r io.Reader = env.Stdin
+		r := env.Stdin
 		if from != "-" {
 			f, err := os.Open(from)
 			if err != nil {
