@@ -199,12 +199,12 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 	r.Header.Set("Authorization", "Bearer "+c.key.reveal())
 
 	start := c.now()
-	resp, err := c.httpClient.Do(r)
+	resp, err := c.httpClient.Do(r) //nolint:gosec // G704: the request goes to the API base URL the caller chose (region or WithBaseURL); redirects are checked in redirect.go
 	if err != nil {
 		c.logAttempt(ctx, op, r, attempt, 0, c.now().Sub(start), err)
 		return nil, &attemptFailure{transport: err, wroteHeader: wroteHeader.Load()}
 	}
-	defer resp.Body.Close()
+	defer resp.Body.Close() //nolint:errcheck // closing a response body reports nothing the caller can act on
 
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	limit := int64(maxErrorBody)

@@ -214,7 +214,7 @@ func TestDecodeErrors(t *testing.T) {
 		if errors.As(err, &apiErr) {
 			t.Errorf("%s: a decode error must not be an *APIError", tc.name)
 		}
-		if de.StatusCode != 200 || string(de.Body) != tc.body || de.Err == nil || errors.Unwrap(de) != de.Err {
+		if de.StatusCode != 200 || string(de.Body) != tc.body || de.Err == nil || errors.Unwrap(de) != de.Err { //nolint:errorlint // Unwrap must return Err itself, not merely something wrapping it
 			t.Errorf("%s: DecodeError = %+v", tc.name, de)
 		}
 		if !strings.HasPrefix(err.Error(), "fingerprint: GET /events/{event_id}: 200: cannot decode response body") {

@@ -16,7 +16,7 @@ var ErrInvalidEvent = errors.New("fingerprint: payload is not a valid event")
 func decodeEvent(data []byte) (*Event, error) {
 	var ev Event
 	if err := json.Unmarshal(data, &ev); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidEvent, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidEvent, err)
 	}
 	if ev.EventID == "" {
 		return nil, fmt.Errorf("%w: missing event_id", ErrInvalidEvent)

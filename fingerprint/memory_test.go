@@ -19,7 +19,7 @@ const hostileAllocBound = 64 << 20
 
 // hostileBodies are 2xx bodies a broken or hostile server might send.
 func hostileBodies() map[string][]byte {
-	rep := func(s string, n int) string { return strings.Repeat(s, n) }
+	rep := strings.Repeat
 	return map[string][]byte{
 		// 4.4 GiB of Events on the old code: 1.4 M events from a few KB of gzip.
 		"many tiny events":         []byte(`{"events":[` + rep(`{},`, 1_400_000) + `{}]}`),

@@ -168,7 +168,7 @@ func TestReliabilityTruncatedBodies(t *testing.T) {
 	})
 	t.Run("POST /edge is not retried after a cut: the event exists", func(t *testing.T) {
 		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
-		r.edgeNotRetried(fingerprinttest.Fault{Operation: fingerprinttest.OpAnalyzeRequest, Truncate: true}, 1)
+		_ = r.edgeNotRetried(fingerprinttest.Fault{Operation: fingerprinttest.OpAnalyzeRequest, Truncate: true}, 1)
 		r.checkNoLeaks()
 	})
 }
@@ -192,7 +192,7 @@ func TestReliabilityConnectionResets(t *testing.T) {
 	})
 	t.Run("POST /edge is not retried after a reset", func(t *testing.T) {
 		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
-		r.edgeNotRetried(fingerprinttest.ConnectionReset(), 0)
+		_ = r.edgeNotRetried(fingerprinttest.ConnectionReset(), 0)
 		r.checkNoLeaks()
 	})
 	// The fake server resets before answering; these raw handlers reset halfway through

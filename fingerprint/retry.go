@@ -102,7 +102,7 @@ func fullJitter(d time.Duration) time.Duration {
 	if d <= 0 {
 		return 0
 	}
-	return rand.N(d + 1)
+	return rand.N(d + 1) //nolint:gosec // G404: backoff jitter spreads retries; nothing depends on it being unpredictable
 }
 
 // sleepContext waits for d or until ctx is done, whichever comes first.

@@ -41,7 +41,7 @@ const (
 	serverErr = `{"error":{"code":"failed","message":"internal"}}`
 )
 
-func analyzeOnce(c *Client, ctx context.Context) error {
+func analyzeOnce(c *Client, ctx context.Context) error { //nolint:revive // the shape of every operation in the retry tables
 	_, err := c.AnalyzeRequest(ctx, &EdgeRequest{Headers: []EdgeRequestHeader{{Name: "a", Value: "b"}}, Method: "GET",
 		URL: "https://x.example/", IPv4Address: Ptr("192.0.2.1")})
 	return err
@@ -135,7 +135,7 @@ func equalDurations(a, b []time.Duration) bool {
 		return false
 	}
 	for i := range a {
-		if a[i] != b[i] {
+		if a[i] != b[i] { //nolint:gosec // G602: i < len(b), checked above
 			return false
 		}
 	}

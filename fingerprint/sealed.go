@@ -158,7 +158,7 @@ func ParseDecryptionKey(base64Key string) (DecryptionKey, error) {
 	raw, err := decodeBase64(s)
 	if err != nil {
 		// base64.CorruptInputError only reports an offset, never the input.
-		return DecryptionKey{}, fmt.Errorf("%w: not valid base64: %v", ErrInvalidKey, err)
+		return DecryptionKey{}, fmt.Errorf("%w: not valid base64: %w", ErrInvalidKey, err)
 	}
 	if len(raw) != sealedKeySize {
 		return DecryptionKey{}, fmt.Errorf("%w: decoded to %d bytes, want %d", ErrInvalidKey, len(raw), sealedKeySize)
@@ -238,7 +238,7 @@ func UnsealEvent(sealed []byte, keys ...DecryptionKey) (*Event, error) {
 func UnsealEventBase64(sealedBase64 string, keys ...DecryptionKey) (*Event, error) {
 	raw, err := decodeBase64(strings.TrimSpace(sealedBase64))
 	if err != nil {
-		return nil, fmt.Errorf("%w: sealed result: %v", ErrInvalidBase64, err)
+		return nil, fmt.Errorf("%w: sealed result: %w", ErrInvalidBase64, err)
 	}
 	return UnsealEvent(raw, keys...)
 }
@@ -303,7 +303,7 @@ func newKeyAEAD(k DecryptionKey) (cipher.AEAD, error) {
 	}
 	block, err := aes.NewCipher(raw)
 	if err != nil { // unreachable with a 32-byte key; never include the key itself
-		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidKey, err)
 	}
 	return cipher.NewGCM(block) // standard 12-byte nonce, 16-byte tag
 }
@@ -347,7 +347,7 @@ func inflateLimited(compressed []byte, limit int64) ([]byte, error) {
 	}()
 	out, err := io.ReadAll(io.LimitReader(zr, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDecompress, err)
+		return nil, fmt.Errorf("%w: %w", ErrDecompress, err)
 	}
 	if int64(len(out)) > limit {
 		return nil, fmt.Errorf("%w: more than %d bytes after decompression", ErrUnsealedTooLarge, limit)

@@ -31,7 +31,7 @@ func randomKey(t testing.TB) fingerprint.DecryptionKey {
 	return fingerprint.NewDecryptionKey(k, fingerprint.AlgorithmAES256GCM)
 }
 
-func readFixture(t testing.TB, name string) []byte {
+func readFixture(t testing.TB, name string) []byte { //nolint:unparam // one fixture today; the helper names the file it reads
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
 	if err != nil {

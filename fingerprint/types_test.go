@@ -123,5 +123,6 @@ func TestSearchFilterTypesAreEventTypes(t *testing.T) {
 		}
 	}
 	//lint:ignore SA1019 the former names must keep compiling
+	//nolint:staticcheck // SA1019: the former names must keep compiling
 	var _ gen.SearchEventsParamsSDKPlatform = gen.SDKPlatformIOS
 }

@@ -26,6 +26,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/fpgo/fingerprint-go/internal/cliout"
 )
 
 const (
@@ -74,8 +76,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return check(o, stdout, stderr)
 }
 
-// check runs the gate (or, with o.write, rewrites the baseline).
+// check runs the gate (or, with o.write, rewrites the baseline). A report that could not
+// be written (a closed pipe) is an internal error: its reader never saw the verdict.
 func check(o options, stdout, stderr io.Writer) int {
+	out := &cliout.Writer{W: stdout}
+	code := gate(o, out, stderr)
+	if err := out.Err(); err != nil {
+		fmt.Fprintln(stderr, "check-api: writing the report:", err)
+		return exitInternal
+	}
+	return code
+}
+
+// gate is check with every write of the report going to stdout.
+func gate(o options, stdout, stderr io.Writer) int {
 	root, err := moduleRoot(o.root)
 	if err != nil {
 		fmt.Fprintln(stderr, "check-api:", err)

@@ -30,7 +30,7 @@ func newFake(t *testing.T, events []fingerprint.Event, opts ...fingerprinttest.O
 // command returns the binary with the known key in its environment.
 func command(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command("fingerprint", args...)
+	cmd := exec.CommandContext(t.Context(), "fingerprint", args...)
 	cmd.Env = append(os.Environ(), "FINGERPRINT_SECRET_API_KEY="+knownKey, "FINGERPRINT_REGION=")
 	cmd.Dir = t.TempDir()
 	return cmd
@@ -164,16 +164,16 @@ func startAndWait(t *testing.T, cmd *exec.Cmd, out *os.File, cond func() bool) {
 	}
 }
 
-func readState(path string) (events int, ok bool) {
+func readState(path string) (events int) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0, false
+		return 0 // not written yet
 	}
 	var st struct{ Events int }
 	if json.Unmarshal(b, &st) != nil {
-		return 0, false
+		return 0 // not a state file (yet): counts as none
 	}
-	return st.Events, true
+	return st.Events
 }
 
 func TestResumeAfterInterruption(t *testing.T) {
@@ -188,7 +188,7 @@ func TestResumeAfterInterruption(t *testing.T) {
 				t.Fatal(err)
 			}
 			cmd := command(t, "events", "search", "--base-url", srv.URL(), "--resume", state)
-			startAndWait(t, cmd, out, func() bool { n, _ := readState(state); return n >= 500 })
+			startAndWait(t, cmd, out, func() bool { return readState(state) >= 500 })
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +200,7 @@ func TestResumeAfterInterruption(t *testing.T) {
 			if sig == os.Interrupt && !strings.Contains(cmd.Stderr.(*syncBuffer).String(), "run the same command again to continue") {
 				t.Errorf("stderr: %s", cmd.Stderr)
 			}
-			first, _ := readState(state)
+			first := readState(state)
 			if first >= 3000 {
 				t.Fatalf("the first run finished (%d events) before the signal", first)
 			}
@@ -212,7 +212,9 @@ func TestResumeAfterInterruption(t *testing.T) {
 			if err := cont.Run(); err != nil {
 				t.Fatalf("resumed run: %v: %s", err, errb.String())
 			}
-			out.Close()
+			if err := out.Close(); err != nil {
+				t.Fatal(err)
+			}
 			b, _ := os.ReadFile(outPath)
 			got := eventIDs(t, string(b))
 			if sig == os.Interrupt {

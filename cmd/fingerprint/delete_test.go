@@ -47,7 +47,9 @@ func TestDeleteJournalInterruptedAndResumed(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = first.Wait()
-	out.Close()
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
 	done := len(journalLines(journal))
 	if done >= len(visitors) {
 		t.Fatalf("the first run finished all %d deletes before the interruption", done)

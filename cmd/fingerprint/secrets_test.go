@@ -119,7 +119,7 @@ func TestBinaryDependenciesStayOutOfPackageFingerprint(t *testing.T) {
 	if err != nil {
 		t.Skip("go command not on PATH: cannot list package dependencies")
 	}
-	out, err := exec.Command(goTool, "list", "-deps", "github.com/fpgo/fingerprint-go/fingerprint").Output()
+	out, err := exec.CommandContext(t.Context(), goTool, "list", "-deps", "github.com/fpgo/fingerprint-go/fingerprint").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestBinaryDependenciesStayOutOfPackageFingerprint(t *testing.T) {
 		}
 	}
 	// The CLI does use them, so the check above is not vacuous.
-	out, err = exec.Command(goTool, "list", "-deps", "github.com/fpgo/fingerprint-go/cmd/fingerprint").Output()
+	out, err = exec.CommandContext(t.Context(), goTool, "list", "-deps", "github.com/fpgo/fingerprint-go/cmd/fingerprint").Output()
 	if err != nil {
 		t.Fatal(err)
 	}

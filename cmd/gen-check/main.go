@@ -22,6 +22,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/fpgo/fingerprint-go/internal/cliout"
 )
 
 // Exit codes.
@@ -67,6 +69,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitInternal
 	}
 	specPath := filepath.Join(dir, "api", "openapi.yaml")
+	// Scripts read the report: a failed write (closed pipe) must not pass as "ok".
+	out := &cliout.Writer{W: stdout}
+	stdout = out
 
 	code := exitOK
 	worse := func(c int) {
@@ -110,6 +115,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				worse(exitDrift)
 			}
 		}
+	}
+	if err := out.Err(); err != nil {
+		fmt.Fprintln(stderr, "gen-check: writing the report:", err)
+		worse(exitInternal)
 	}
 	return code
 }

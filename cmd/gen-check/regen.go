@@ -48,7 +48,7 @@ func regenerateAndCompare(ctx context.Context, root string) ([]fileDiff, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer os.RemoveAll(tmp) //nolint:errcheck // best-effort cleanup of a temporary directory
 	outDir := filepath.Join(tmp, "out")
 	if err := genrun.Regenerate(ctx, root, outDir); err != nil {
 		return nil, err

@@ -36,7 +36,7 @@ func Regenerate(ctx context.Context, root, outDir string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer os.RemoveAll(tmp) //nolint:errcheck // best-effort cleanup of a temporary directory
 	for i, d := range directives {
 		args, err := redirectOutput(d, genDir, outDir, filepath.Join(tmp, fmt.Sprintf("config-%d.yaml", i)))
 		if err != nil {
@@ -160,7 +160,7 @@ func redirectOutput(d directive, genDir, outDir, tmpConfig string) ([]string, er
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfgPath, err)
 	}
-	if err := os.WriteFile(tmpConfig, rewritten, 0o600); err != nil {
+	if err := os.WriteFile(tmpConfig, rewritten, 0o600); err != nil { //nolint:gosec // G703: tmpConfig is in our own os.MkdirTemp directory
 		return nil, err
 	}
 	if strings.Contains(args[idx], "=") {

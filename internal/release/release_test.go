@@ -31,7 +31,7 @@ func TestReleaseChangelog(t *testing.T) {
 		t.Logf("git not found: tags not compared with Version %s", version)
 		return
 	}
-	out, err := exec.Command(git, "-C", root, "tag", "--points-at", "HEAD").Output()
+	out, err := exec.CommandContext(t.Context(), git, "-C", root, "tag", "--points-at", "HEAD").Output()
 	if err != nil {
 		t.Logf("git tag --points-at HEAD failed (%v): tags not compared with Version %s", err, version)
 		return

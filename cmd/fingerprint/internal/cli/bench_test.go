@@ -25,7 +25,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 // server. It reports requests per export, which must be ceil(n/100).
 func BenchmarkExport(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
-		srv := fingerprinttest.NewServer(b, fingerprinttest.WithEvents(fingerprinttest.NewGenerator(uint64(n)).Events(n)...))
+		srv := fingerprinttest.NewServer(b, fingerprinttest.WithEvents(fingerprinttest.NewGenerator(uint64(n)).Events(n)...)) //nolint:gosec // G115: n is a positive constant
 		for _, impl := range []string{"cli", "iter"} {
 			b.Run("events="+strconv.Itoa(n)+"/impl="+impl, func(b *testing.B) {
 				ctx := context.Background()

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -92,13 +91,13 @@ func readIDs(env *Env, args []string, from string) ([]string, error) {
 		}
 	}
 	if from != "" {
-		var r io.Reader = env.Stdin
+		r := env.Stdin
 		if from != "-" {
 			f, err := os.Open(from)
 			if err != nil {
 				return nil, usagef("--from: %v", err)
 			}
-			defer f.Close()
+			defer f.Close() //nolint:errcheck // read-only file: a Close error cannot lose data
 			r = f
 		}
 		sc := bufio.NewScanner(r)
@@ -151,7 +150,7 @@ func runDelete(ctx context.Context, a *app, opts any, args []string) error {
 		if jr, entries, err = openJournal(o.journal); err != nil {
 			return err
 		}
-		defer jr.close()
+		defer jr.close() //nolint:errcheck // every entry was synced by add; Close loses nothing
 		for _, e := range entries {
 			if e.Outcome == outcomeDeleted || e.Outcome == outcomeNotFound {
 				finished[e.VisitorID] = true
@@ -169,17 +168,20 @@ func runDelete(ctx context.Context, a *app, opts any, args []string) error {
 		}
 	}
 	if o.dryRun {
+		// The dry-run list is the command's output: a failed write (closed pipe) fails the run.
 		for _, id := range todo {
-			fmt.Fprintln(a.env.Stdout, "would delete", id)
+			if _, err := fmt.Fprintln(a.env.Stdout, "would delete", id); err != nil {
+				return err
+			}
 		}
 		d := estimate(quotas, recent, a.env.Now(), len(todo))
-		fmt.Fprintf(a.env.Stdout, "dry run: would delete %d, skipped %d (journal); at %s this takes about %s\n",
+		_, err := fmt.Fprintf(a.env.Stdout, "dry run: would delete %d, skipped %d (journal); at %s this takes about %s\n",
 			len(todo), c.skipped, newPacer(quotas), formatWait(d))
-		return nil
+		return err
 	}
 	if len(todo) == 0 {
-		fmt.Fprintln(a.env.Stdout, c)
-		return nil
+		_, err := fmt.Fprintln(a.env.Stdout, c)
+		return err
 	}
 	client, closeFn, err := a.newClient()
 	if err != nil {
@@ -194,10 +196,12 @@ func runDelete(ctx context.Context, a *app, opts any, args []string) error {
 	d.pacer.seed(recent)
 	runErr := d.run(ctx, todo, &c)
 	d.prog.done()
-	fmt.Fprintln(a.env.Stdout, c)
+	_, writeErr := fmt.Fprintln(a.env.Stdout, c)
 	switch {
 	case runErr != nil:
 		return runErr
+	case writeErr != nil: // the deletes were made; only their counts could not be shown
+		return writeErr
 	case c.failed > 0:
 		return &exitError{code: exitFailure}
 	}

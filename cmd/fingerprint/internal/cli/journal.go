@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -77,10 +76,8 @@ func (j *journal) add(e journalEntry) error {
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriter(j.f)
-	w.Write(b)
-	w.WriteByte('\n')
-	if err := w.Flush(); err != nil {
+	// One write of the line and its newline; its error is the one that matters.
+	if _, err := j.f.Write(append(b, '\n')); err != nil {
 		return fmt.Errorf("--journal: %w", err)
 	}
 	if err := j.f.Sync(); err != nil {

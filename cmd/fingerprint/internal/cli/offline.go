@@ -120,7 +120,7 @@ func readInput(env *Env, cmd string, args []string) ([]byte, error) {
 		if err != nil {
 			return nil, usagef("%s: %v", cmd, err)
 		}
-		defer f.Close()
+		defer f.Close() //nolint:errcheck // read-only file: a Close error cannot lose data
 		r, name = f, args[0]
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))

@@ -74,7 +74,9 @@ func (j *jsonWriter) Write(ev *fingerprint.Event) error {
 		sep = "\n"
 	}
 	j.n++
-	j.bw.WriteString(sep)
+	if _, err := j.bw.WriteString(sep); err != nil {
+		return err
+	}
 	_, err := j.bw.Write(bytes.TrimRight(j.buf.Bytes(), "\n"))
 	return err
 }
@@ -86,7 +88,9 @@ func (j *jsonWriter) End() error {
 	if j.n == 0 {
 		end = "]\n"
 	}
-	j.bw.WriteString(end)
+	if _, err := j.bw.WriteString(end); err != nil {
+		return err
+	}
 	return j.bw.Flush()
 }
 
@@ -145,18 +149,21 @@ func (t *tableWriter) Begin() error {
 	return nil
 }
 
-func (t *tableWriter) writeHeader() {
+func (t *tableWriter) writeHeader() error {
 	names := make([]string, len(t.fields))
 	for i, f := range t.fields {
 		names[i] = strings.ToUpper(f.path)
 	}
-	fmt.Fprintln(t.tw, strings.Join(names, "\t"))
+	_, err := fmt.Fprintln(t.tw, strings.Join(names, "\t"))
+	return err
 }
 
 func (t *tableWriter) Write(ev *fingerprint.Event) error {
 	if !t.header {
 		t.header = true
-		t.writeHeader()
+		if err := t.writeHeader(); err != nil {
+			return err
+		}
 	}
 	doc, err := eventDoc(ev)
 	if err != nil {
@@ -175,7 +182,10 @@ func (t *tableWriter) Flush() error { return t.tw.Flush() }
 
 func (t *tableWriter) End() error {
 	if t.rows == 0 {
-		fmt.Fprintln(t.w, "(no events)")
+		// The only output of an empty export: a failed write (closed pipe) must fail the run too.
+		if _, err := fmt.Fprintln(t.w, "(no events)"); err != nil {
+			return err
+		}
 	}
 	return t.tw.Flush()
 }

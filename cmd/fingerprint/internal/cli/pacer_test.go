@@ -123,7 +123,9 @@ func TestJournalTornLastLineIsIgnored(t *testing.T) {
 	if err := j.add(journalEntry{Time: t0, VisitorID: "b", Outcome: outcomeNotFound}); err != nil {
 		t.Fatal(err)
 	}
-	j.close()
+	if err := j.close(); err != nil {
+		t.Fatal(err)
+	}
 	_, entries, err = openJournal(path)
 	if err != nil || len(entries) != 2 || entries[1].VisitorID != "b" {
 		t.Fatalf("after append: %+v, %v", entries, err)

@@ -76,13 +76,13 @@ func (st *resumeState) save(file string) error {
 	if err != nil {
 		return fmt.Errorf("--resume: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	defer os.Remove(tmp.Name()) //nolint:errcheck // no-op after a successful rename; else best-effort cleanup
 	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the write error is the one to report
 		return fmt.Errorf("--resume: %w", err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the write error is the one to report
 		return fmt.Errorf("--resume: %w", err)
 	}
 	if err := tmp.Close(); err != nil {

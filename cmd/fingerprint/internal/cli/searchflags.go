@@ -179,7 +179,7 @@ func (v *sliceValue) Set(s string) error {
 	if err := checkEnum(v.spec, s); err != nil {
 		return err
 	}
-	if m := v.spec.MaxItems; m != nil && uint64(v.field.Len()) >= *m {
+	if m := v.spec.MaxItems; m != nil && uint64(v.field.Len()) >= *m { //nolint:gosec // G115: a length is never negative
 		return fmt.Errorf("takes at most %d value(s)", *m)
 	}
 	elem := reflect.ValueOf(s).Convert(v.field.Type().Elem())

@@ -1,0 +1,69 @@
+package fingerprint_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+)
+
+// The JSON cause of an invalid event must stay reachable with errors.As (not only its
+// text), so a caller can tell a syntax error from a wrong field type and report the offset.
+func TestInvalidEventKeepsJSONCause(t *testing.T) {
+	cases := []struct {
+		name  string
+		body  string
+		check func(error) bool
+	}{
+		{"syntax", `{"event_id":`, func(err error) bool {
+			var se *json.SyntaxError
+			return errors.As(err, &se)
+		}},
+		{"type", `{"event_id":42,"timestamp":1}`, func(err error) bool {
+			var ute *json.UnmarshalTypeError
+			return errors.As(err, &ute) && ute.Field == "event_id"
+		}},
+	}
+	key := fingerprint.NewDecryptionKey(bytes.Repeat([]byte{7}, 32), fingerprint.AlgorithmAES256GCM)
+	for _, tc := range cases {
+		t.Run("unseal/"+tc.name, func(t *testing.T) {
+			sealed, err := fingerprint.SealEvent([]byte(tc.body), key)
+			if err != nil {
+				t.Fatalf("SealEvent: %v", err)
+			}
+			_, err = fingerprint.UnsealEvent(sealed, key)
+			if !errors.Is(err, fingerprint.ErrInvalidEvent) {
+				t.Fatalf("err = %v, want ErrInvalidEvent", err)
+			}
+			if !tc.check(err) {
+				t.Fatalf("errors.As cannot reach the JSON cause of %v", err)
+			}
+		})
+		t.Run("webhook/"+tc.name, func(t *testing.T) {
+			const secret = "whsec"
+			var got error
+			h := fingerprint.WebhookHandlerWithOptions(secret, func(_ context.Context, _ *fingerprint.Event) error {
+				t.Fatal("callback called for an invalid event")
+				return nil
+			}, &fingerprint.WebhookHandlerOptions{OnError: func(_ *http.Request, _ int, err error) { got = err }})
+			req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/webhook", bytes.NewReader([]byte(tc.body)))
+			req.Header.Set(fingerprint.WebhookSignatureHeader, fingerprint.SignWebhookPayload([]byte(tc.body), secret))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusBadRequest {
+				t.Fatalf("status = %d, want 400", rec.Code)
+			}
+			if !errors.Is(got, fingerprint.ErrInvalidEvent) {
+				t.Fatalf("OnError err = %v, want ErrInvalidEvent", got)
+			}
+			if !tc.check(got) {
+				t.Fatalf("errors.As cannot reach the JSON cause of %v", got)
+			}
+		})
+	}
+}
