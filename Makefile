@@ -45,7 +45,7 @@ release-check: ci
 	$(GO) run ./cmd/check-api -strict
 	$(GO) test -count=1 -run 'TestReleaseChangelog' ./internal/release
 
-## test: the README's test command
+## test: the whole suite under the race detector (the README runs it without -race: go test ./...)
 test:
 	$(GO) test -race ./...
 
