@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // FuzzDecodeAPIError feeds arbitrary error responses to the APIError builder.
@@ -156,12 +157,14 @@ func FuzzSearchParamsEncode(f *testing.F) {
 			p.End = time.Unix(0, absMod(endNs, span))
 		}
 		blank := func(s string) bool { return strings.TrimSpace(s) == "" }
+		noControl := func(s string) bool { return !strings.ContainsFunc(s, unicode.IsControl) }
 		wantValid := (limit == 0 || (limit >= 1 && limit <= 100)) &&
 			(totalHits == 0 || (totalHits >= 1 && totalHits <= 1000)) &&
 			!(math.IsNaN(minScore) || math.IsInf(minScore, 0)) &&
 			(p.Start.IsZero() || p.End.IsZero() || !p.Start.After(p.End)) &&
 			(visitorID == "" || !blank(visitorID)) && (linkedID == "" || !blank(linkedID)) && (rawURL == "" || !blank(rawURL)) &&
-			(p.Environment == nil || (!blank(env1) && !blank(env2)))
+			(p.Environment == nil || (!blank(env1) && !blank(env2))) &&
+			noControl(visitorID) && utf8.RuneCountInString(linkedID) <= MaxLinkedIDLength
 		err := p.validate()
 		if (err == nil) != wantValid {
 			t.Fatalf("validate() = %v, want valid=%v for %+v", err, wantValid, p)
