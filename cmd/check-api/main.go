@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/fpgo/fingerprint-go/internal/cliout"
+	"github.com/fpgo/fingerprint-go/internal/genrun"
 )
 
 const (
@@ -90,7 +91,7 @@ func check(o options, stdout, stderr io.Writer) int {
 
 // gate is check with every write of the report going to stdout.
 func gate(o options, stdout, stderr io.Writer) int {
-	root, err := moduleRoot(o.root)
+	root, err := genrun.ModuleRoot(o.root)
 	if err != nil {
 		fmt.Fprintln(stderr, "check-api:", err)
 		return exitInternal
@@ -192,29 +193,4 @@ func compareAll(base baseline, pkgs []apiPackage) []change {
 		out = append(out, change{what: "package " + rel, how: "removed", breaking: true})
 	}
 	return out
-}
-
-// moduleRoot returns flagRoot when set, else the nearest directory at or above the
-// working directory that holds go.mod.
-func moduleRoot(flagRoot string) (string, error) {
-	if flagRoot != "" {
-		if _, err := os.Stat(filepath.Join(flagRoot, "go.mod")); err != nil {
-			return "", fmt.Errorf("-root %s: no go.mod there", flagRoot)
-		}
-		return filepath.Abs(flagRoot)
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod found in the working directory or above; pass -root")
-		}
-		dir = parent
-	}
 }

@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 
 	"github.com/fpgo/fingerprint-go/internal/cliout"
+	"github.com/fpgo/fingerprint-go/internal/genrun"
 )
 
 // Exit codes.
@@ -63,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitInternal
 	}
 
-	dir, err := repoRoot(*root)
+	dir, err := genrun.ModuleRoot(*root)
 	if err != nil {
 		fmt.Fprintln(stderr, "gen-check:", err)
 		return exitInternal
@@ -121,29 +122,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		worse(exitInternal)
 	}
 	return code
-}
-
-// repoRoot returns flagRoot when set, else the nearest directory at or above
-// the working directory that holds go.mod.
-func repoRoot(flagRoot string) (string, error) {
-	if flagRoot != "" {
-		if _, err := os.Stat(filepath.Join(flagRoot, "go.mod")); err != nil {
-			return "", fmt.Errorf("-root %s: no go.mod there", flagRoot)
-		}
-		return filepath.Abs(flagRoot)
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod found in the working directory or above; pass -root")
-		}
-		dir = parent
-	}
 }
