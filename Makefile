@@ -84,12 +84,12 @@ fuzz:
 ## bench: the benchmarks quoted in BENCHMARKS.md (benchstat-friendly)
 bench:
 	$(GO) test ./fingerprint -run '^$$' -bench 'DecodeEvent|GetEventRoundTrip|SearchEventsIter|Unseal|VerifyWebhook' -count=6 -timeout 30m
-	$(GO) test ./cmd/fingerprint/internal/cli -run '^$$' -bench Export -count=6 -timeout 30m
+	$(GO) test ./cmd/fpctl/internal/cli -run '^$$' -bench Export -count=6 -timeout 30m
 
 ## bench-smoke: run the CLI export benchmark once, so CI keeps it compiling and passing
 ## (it fails if an export is incomplete); the numbers in BENCHMARKS.md come from make bench
 bench-smoke:
-	$(GO) test ./cmd/fingerprint/internal/cli -run '^$$' -bench Export -benchtime 1x
+	$(GO) test ./cmd/fpctl/internal/cli -run '^$$' -bench Export -benchtime 1x
 
 ## conformance: the vendor's Node SDK against cmd/fingerprint-fake, one line per call
 ## (needs Node and the SDK in .cache/node-conformance; .ci/run installs it, else it skips)

@@ -52,17 +52,14 @@ func exitCode(err error) int {
 	return exitFailure
 }
 
-// errorLine renders err as the one line printed on stderr. API errors already read
-// "fingerprint: GET /events/{event_id}: 404 event_not_found: ..."; everything else gets
-// the same "fingerprint:" prefix. Newlines never reach the terminal.
+// errorLine renders err as the one line printed on stderr, prefixed "fpctl: ". The SDK's
+// own "fingerprint: " prefix is dropped, so an API error reads
+// "fpctl: GET /events/{event_id}: 404 event_not_found: ...". Newlines never reach the terminal.
 func errorLine(err error) string {
-	msg := err.Error()
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	msg = strings.TrimPrefix(msg, "fingerprint: ")
 	if errors.Is(err, context.Canceled) {
 		msg = "interrupted: " + msg
 	}
-	msg = strings.Join(strings.Fields(msg), " ")
-	if !strings.HasPrefix(msg, "fingerprint:") {
-		msg = "fingerprint: " + msg
-	}
-	return msg
+	return "fpctl: " + msg
 }

@@ -1,11 +1,11 @@
-// Command fingerprint is a command-line tool for the Fingerprint Server API v4, built on
+// Command fpctl is a command-line tool for the Fingerprint Server API v4, built on
 // package fingerprint: look at an event, export a time window of events, tag or flag
 // events, delete visitors within the API's quotas, open sealed results and check webhook
-// signatures. Run "fingerprint help" for the commands, or try any of them with --fake,
+// signatures. Run "fpctl help" for the commands, or try any of them with --fake,
 // which serves realistic data from an in-memory server and needs no key.
 //
-//	go install github.com/fpgo/fingerprint-go/cmd/fingerprint@latest
-//	fingerprint --fake events search --since 24h --bot bad --format table
+//	go install github.com/fpgo/fingerprint-go/cmd/fpctl@latest
+//	fpctl --fake events search --since 24h --bot bad --format table
 //
 // Exit codes: 0 success, 1 failure (API, network, invalid signature), 2 usage error.
 package main
@@ -16,7 +16,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/fpgo/fingerprint-go/cmd/fingerprint/internal/cli"
+	"github.com/fpgo/fingerprint-go/cmd/fpctl/internal/cli"
 )
 
 func main() {

@@ -26,9 +26,9 @@ and the API key it accepts, for this tool (--base-url), curl or an SDK in any la
 Its data lives in memory: changes last until it stops.
 
 Example:
-  fingerprint fake --addr 127.0.0.1:8765 &
+  fpctl fake --addr 127.0.0.1:8765 &
   export FINGERPRINT_SECRET_API_KEY=` + fingerprinttest.DefaultAPIKey + `
-  fingerprint events search --base-url http://127.0.0.1:8765/v4 --max 5 --format table`,
+  fpctl events search --base-url http://127.0.0.1:8765/v4 --max 5 --format table`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &fakeOpts{}
 			fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
@@ -59,7 +59,7 @@ func runFake(ctx context.Context, a *app, opts any, args []string) error {
 	fmt.Fprintf(w, "  base URL: %s\n", srv.URL())
 	fmt.Fprintf(w, "  API key:  %s\n", srv.APIKey())
 	fmt.Fprintf(w, "  events:   %d device, %d edge, demo event %s\n", o.seed, o.seed/10, DemoEventID)
-	fmt.Fprintf(w, "Try:\n  FINGERPRINT_SECRET_API_KEY=%s fingerprint events search --base-url %s --max 5\n", srv.APIKey(), srv.URL())
+	fmt.Fprintf(w, "Try:\n  FINGERPRINT_SECRET_API_KEY=%s fpctl events search --base-url %s --max 5\n", srv.APIKey(), srv.URL())
 	fmt.Fprintf(w, "Press Ctrl+C to stop.\n")
 	if f, ok := w.(interface{ Sync() error }); ok {
 		_ = f.Sync()

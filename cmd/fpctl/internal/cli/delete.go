@@ -54,10 +54,10 @@ It ends with one line: "deleted N, skipped N (journal), not found N, failed N", 
 exits 1 if any failed.
 
 Examples:
-  fingerprint --fake visitors delete ` + DemoVisitorID + `
-  fingerprint visitors delete --from privacy-requests.txt --journal privacy.journal
-  fingerprint visitors delete --from - --journal privacy.journal --dry-run < ids.txt
-  fingerprint visitors delete --from ids.txt --journal j.log --rate 100/h --rate 2000/d`,
+  fpctl --fake visitors delete ` + DemoVisitorID + `
+  fpctl visitors delete --from privacy-requests.txt --journal privacy.journal
+  fpctl visitors delete --from - --journal privacy.journal --dry-run < ids.txt
+  fpctl visitors delete --from ids.txt --journal j.log --rate 100/h --rate 2000/d`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &deleteOpts{}
 			fs.StringVar(&o.from, "from", "", "read visitor IDs from this file, one per line (- for stdin)")
@@ -189,7 +189,7 @@ func runDelete(ctx context.Context, a *app, opts any, args []string) error {
 	}
 	defer closeFn()
 	if jr == nil && len(todo) > 1 {
-		fmt.Fprintln(a.env.Stderr, "fingerprint: no --journal: if this run is interrupted, the next one cannot tell which IDs are done")
+		fmt.Fprintln(a.env.Stderr, "fpctl: no --journal: if this run is interrupted, the next one cannot tell which IDs are done")
 	}
 
 	d := &deleter{env: a.env, client: client, journal: jr, pacer: newPacer(quotas), prog: newProgress(a.env, "IDs"), total: len(todo)}
@@ -290,7 +290,7 @@ func (d *deleter) deleteOne(ctx context.Context, id string) (string, error) {
 				wait = backoff
 				backoff = min(2*backoff, max429Backoff)
 			}
-			fmt.Fprintf(d.env.Stderr, "fingerprint: 429 %s on visitor %s: waiting %s (Retry-After)\n", apiErr.Code, id, formatWait(wait))
+			fmt.Fprintf(d.env.Stderr, "fpctl: 429 %s on visitor %s: waiting %s (Retry-After)\n", apiErr.Code, id, formatWait(wait))
 			if err := d.waitUntil(ctx, d.env.Now().Add(wait), "quota (429)"); err != nil {
 				return "", err
 			}

@@ -75,10 +75,10 @@ func TestKeyNeverInAnyOutput(t *testing.T) {
 		}
 		res := runCmd(t, command(t, r.args...))
 		if strings.Contains(res.stdout+res.stderr, knownKey) {
-			t.Errorf("fingerprint %s printed the key:\nstdout: %s\nstderr: %s", strings.Join(r.args, " "), res.stdout, res.stderr)
+			t.Errorf("fpctl %s printed the key:\nstdout: %s\nstderr: %s", strings.Join(r.args, " "), res.stdout, res.stderr)
 		}
 		if r.fault != nil && !strings.Contains(res.stderr, "502") {
-			t.Errorf("fingerprint %s: stderr %q lacks the status", strings.Join(r.args, " "), res.stderr)
+			t.Errorf("fpctl %s: stderr %q lacks the status", strings.Join(r.args, " "), res.stderr)
 		}
 	}
 
@@ -124,20 +124,20 @@ func TestBinaryDependenciesStayOutOfPackageFingerprint(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dep := range strings.Fields(string(out)) {
-		for _, banned := range []string{"golang.org/x/time", "golang.org/x/term", "github.com/rogpeppe/go-internal", "/cmd/fingerprint"} {
+		for _, banned := range []string{"golang.org/x/time", "golang.org/x/term", "github.com/rogpeppe/go-internal", "/cmd/fpctl"} {
 			if strings.Contains(dep, banned) {
 				t.Errorf("package fingerprint depends on %s", dep)
 			}
 		}
 	}
 	// The CLI does use them, so the check above is not vacuous.
-	out, err = exec.CommandContext(t.Context(), goTool, "list", "-deps", "github.com/fpgo/fingerprint-go/cmd/fingerprint").Output()
+	out, err = exec.CommandContext(t.Context(), goTool, "list", "-deps", "github.com/fpgo/fingerprint-go/cmd/fpctl").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"golang.org/x/time/rate", "golang.org/x/term"} {
 		if !strings.Contains(string(out), want+"\n") {
-			t.Errorf("cmd/fingerprint does not depend on %s", want)
+			t.Errorf("cmd/fpctl does not depend on %s", want)
 		}
 	}
 }

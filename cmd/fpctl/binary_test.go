@@ -19,7 +19,7 @@ import (
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
-// These tests run the real binary (the test binary, installed on $PATH as fingerprint
+// These tests run the real binary (the test binary, installed on $PATH as fpctl
 // by TestMain) against a fingerprinttest server in this process.
 
 func newFake(t *testing.T, events []fingerprint.Event, opts ...fingerprinttest.Option) *fingerprinttest.Server {
@@ -30,7 +30,7 @@ func newFake(t *testing.T, events []fingerprint.Event, opts ...fingerprinttest.O
 // command returns the binary with the known key in its environment.
 func command(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), "fingerprint", args...)
+	cmd := exec.CommandContext(t.Context(), "fpctl", args...)
 	cmd.Env = append(os.Environ(), "FINGERPRINT_SECRET_API_KEY="+knownKey, "FINGERPRINT_REGION=")
 	cmd.Dir = t.TempDir()
 	return cmd

@@ -1,4 +1,4 @@
-// Package cli implements the fingerprint command: argument parsing, the commands and
+// Package cli implements the fpctl command: argument parsing, the commands and
 // their output. It uses only the public API of package fingerprint (and fingerprinttest
 // for --fake and the fake command), so it is also the SDK's most demanding user.
 package cli
@@ -17,7 +17,7 @@ import (
 type command struct {
 	path    string // "events search"
 	summary string // one line for the command list
-	usage   string // synopsis after "fingerprint "
+	usage   string // synopsis after "fpctl "
 	help    string // description and examples, printed by --help
 	// flags registers the command's own flags; run executes it with the positional
 	// arguments left after parsing.
@@ -34,10 +34,10 @@ type app struct {
 	cmd *command
 }
 
-// commands is the command tree, in the order of "fingerprint help".
+// commands is the command tree, in the order of "fpctl help".
 var commands []*command
 
-// order is the order of "fingerprint help"; commands not listed come last.
+// order is the order of "fpctl help"; commands not listed come last.
 var order = []string{"events get", "events search", "events update", "visitors delete",
 	"unseal", "seal", "webhooks verify", "webhooks sign", "fake", "version"}
 
@@ -106,7 +106,7 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return usagef("unknown command %q", path)
 	}
 	a := &app{env: env, g: &globals{}, cmd: c}
-	fs := flag.NewFlagSet("fingerprint "+c.path, flag.ContinueOnError)
+	fs := flag.NewFlagSet("fpctl "+c.path, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	a.g.register(fs)
@@ -123,7 +123,7 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return nil
 	}
 	if err != nil {
-		return usagef("%s: %s (see 'fingerprint %s --help')", c.path, dashDash(err.Error()), c.path)
+		return usagef("%s: %s (see 'fpctl %s --help')", c.path, dashDash(err.Error()), c.path)
 	}
 	if err := a.g.check(); err != nil {
 		return err

@@ -16,10 +16,10 @@ import (
 // knownKey is the secret key every test passes to the binary; no output may contain it.
 const knownKey = "sk_cli_known_secret_Zq8x3Lm2"
 
-// TestMain makes the test binary double as the fingerprint command: testscript puts
+// TestMain makes the test binary double as the fpctl command: testscript puts
 // it on $PATH under that name, so scripts and the Go tests below run the real binary.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"fingerprint": main})
+	testscript.Main(m, map[string]func(){"fpctl": main})
 }
 
 // TestScripts runs testdata/script/*.txtar. Each script gets its own fake server,

@@ -44,12 +44,12 @@ same search from it; the CSV header is not repeated on a continued run, and with
 --format json each run writes a complete array of its own.
 
 Examples:
-  fingerprint --fake events search --since 24h --bot bad --format table
-  fingerprint events search --since 72h --visitor-id Ibk1527CUFmcnjLwIs4A9 > visitor.jsonl
-  fingerprint events search --start 2026-01-01T00:00:00Z --end 2026-01-31T23:59:59Z \
+  fpctl --fake events search --since 24h --bot bad --format table
+  fpctl events search --since 72h --visitor-id Ibk1527CUFmcnjLwIs4A9 > visitor.jsonl
+  fpctl events search --start 2026-01-01T00:00:00Z --end 2026-01-31T23:59:59Z \
       --resume january.state >> january.jsonl
-  fingerprint events search --since 1h --format csv --fields event_id,timestamp,identification.visitor_id,ip_address
-  fingerprint events search --source edge --bot-info-category ai_agent --max 50 --format json`,
+  fpctl events search --since 1h --format csv --fields event_id,timestamp,identification.visitor_id,ip_address
+  fpctl events search --source edge --bot-info-category ai_agent --max 50 --format json`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &searchOpts{fs: fs}
 			spec, err := searchSpec()
@@ -120,7 +120,7 @@ func runSearch(ctx context.Context, a *app, opts any, args []string) error {
 			return err
 		}
 		if st.Done {
-			fmt.Fprintf(a.env.Stderr, "fingerprint: %s: this export is already complete (%d events); delete the file to export again\n", o.resume, st.Events)
+			fmt.Fprintf(a.env.Stderr, "fpctl: %s: this export is already complete (%d events); delete the file to export again\n", o.resume, st.Events)
 			return nil
 		}
 		p.PaginationKey = st.PaginationKey

@@ -27,8 +27,8 @@ func init() {
 indented JSON. --ruleset evaluates a ruleset at the same time (see rule_action).
 
 Examples:
-  fingerprint --fake events get ` + DemoEventID + `
-  fingerprint events get 1708102555327.NLOjmg --ruleset rs_1 | jq .rule_action`,
+  fpctl --fake events get ` + DemoEventID + `
+  fpctl events get 1708102555327.NLOjmg --ruleset rs_1 | jq .rule_action`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &getOpts{}
 			fs.StringVar(&o.ruleset, "ruleset", "", "evaluate this ruleset and include its rule_action")
@@ -45,8 +45,8 @@ pass replace the event's tags (values are strings). Right after identification t
 can answer 409 state_not_ready; the command retries that.
 
 Examples:
-  fingerprint --fake events update ` + DemoEventID + ` --suspect=true --tag reviewed_by=alice
-  fingerprint events update 1708102555327.NLOjmg --linked-id order-1042`,
+  fpctl --fake events update ` + DemoEventID + ` --suspect=true --tag reviewed_by=alice
+  fpctl events update 1708102555327.NLOjmg --linked-id order-1042`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &updateOpts{}
 			fs.Var(&o.linkedID, "linked-id", "new linked ID, your own identifier such as an order or account ID")

@@ -28,7 +28,7 @@ func isGlobalBool(name string) bool { return globalFlags[name] }
 
 func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.region, "region", "", "API region: us, eu or asia (default $FINGERPRINT_REGION, else us)")
-	fs.StringVar(&g.baseURL, "base-url", "", "send requests to this API base URL instead of a region's host (a proxy, or `fingerprint fake`)")
+	fs.StringVar(&g.baseURL, "base-url", "", "send requests to this API base URL instead of a region's host (a proxy, or `fpctl fake`)")
 	fs.DurationVar(&g.timeout, "timeout", fingerprint.DefaultTimeout, "time limit of each attempt of a request (0 = none)")
 	fs.IntVar(&g.retries, "retries", fingerprint.DefaultMaxRetries, "retries after a failed attempt (429, 5xx, network)")
 	fs.BoolVar(&g.verbose, "verbose", false, "log each request attempt on stderr (never the key)")

@@ -39,9 +39,9 @@ when FILE is "-" or absent.
 
 Examples:
   head -c 32 /dev/urandom | base64 > sealed.key
-  fingerprint --fake events get ` + DemoEventID + ` | fingerprint seal --key-file sealed.key > sealed.txt
-  fingerprint unseal --key-file sealed.key sealed.txt
-  FINGERPRINT_SEALED_KEYS="$NEW_KEY,$OLD_KEY" fingerprint unseal - < sealed.txt`,
+  fpctl --fake events get ` + DemoEventID + ` | fpctl seal --key-file sealed.key > sealed.txt
+  fpctl unseal --key-file sealed.key sealed.txt
+  FINGERPRINT_SEALED_KEYS="$NEW_KEY,$OLD_KEY" fpctl unseal - < sealed.txt`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &unsealOpts{}
 			fs.Var(&o.keyFiles, "key-file", "file holding a base64 decryption key; repeat for key rotation")
@@ -55,11 +55,11 @@ Examples:
 		summary: "seal event JSON as the API does, to test unseal and your backend",
 		usage:   "seal --key-file FILE [FILE|-]",
 		help: `Encrypts event JSON into a base64 sealed result, the format the JavaScript agent returns,
-so you can test "fingerprint unseal" and your own backend without a browser.
+so you can test "fpctl unseal" and your own backend without a browser.
 
 Example:
   head -c 32 /dev/urandom | base64 > sealed.key
-  fingerprint --fake events get ` + DemoEventID + ` | fingerprint seal --key-file sealed.key`,
+  fpctl --fake events get ` + DemoEventID + ` | fpctl seal --key-file sealed.key`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &sealOpts{}
 			fs.StringVar(&o.keyFile, "key-file", "", "file holding a base64 key (32 bytes)")
@@ -87,9 +87,9 @@ newlines ignored) or ` + envWebhookSecret + `.
 
 Examples:
   printf 'my-webhook-secret' > webhook.secret
-  fingerprint --fake events get ` + DemoEventID + ` > body.json
-  sig=$(fingerprint webhooks sign --secret-file webhook.secret body.json)
-  fingerprint webhooks verify --secret-file webhook.secret --signature "$sig" body.json && echo valid`,
+  fpctl --fake events get ` + DemoEventID + ` > body.json
+  sig=$(fpctl webhooks sign --secret-file webhook.secret body.json)
+  fpctl webhooks verify --secret-file webhook.secret --signature "$sig" body.json && echo valid`,
 		flags: func(fs *flag.FlagSet) (any, error) { return webhookFlags(fs, true), nil },
 		run:   runVerify, offline: true,
 	})
@@ -101,7 +101,7 @@ Examples:
 with this body, to test your webhook endpoint.
 
 Example:
-  curl -X POST -H "` + fingerprint.WebhookSignatureHeader + `: $(fingerprint webhooks sign --secret-file webhook.secret body.json)" \
+  curl -X POST -H "` + fingerprint.WebhookSignatureHeader + `: $(fpctl webhooks sign --secret-file webhook.secret body.json)" \
       --data-binary @body.json http://localhost:8080/webhooks/fingerprint`,
 		flags: func(fs *flag.FlagSet) (any, error) { return webhookFlags(fs, false), nil },
 		run:   runSign, offline: true,

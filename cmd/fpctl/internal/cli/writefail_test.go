@@ -10,7 +10,7 @@ import (
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
-// closedPipe is the write end of a pipe whose reader has gone, as in `fingerprint ... | head`
+// closedPipe is the write end of a pipe whose reader has gone, as in `fpctl ... | head`
 // after head exits: every write fails with EPIPE.
 func closedPipe(t *testing.T) *os.File {
 	t.Helper()

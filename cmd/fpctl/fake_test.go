@@ -10,7 +10,7 @@ import (
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
-// TestStandaloneFake: "fingerprint fake" serves one server that later commands reach
+// TestStandaloneFake: "fpctl fake" serves one server that later commands reach
 // with --base-url, and its state lasts across commands.
 func TestStandaloneFake(t *testing.T) {
 	fake := command(t, "fake", "--seed", "20")

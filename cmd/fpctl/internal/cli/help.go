@@ -10,16 +10,16 @@ import (
 	"github.com/fpgo/fingerprint-go/fingerprint"
 )
 
-const topHelp = `fingerprint: the Fingerprint Server API v4 from the command line.
+const topHelp = `fpctl: the Fingerprint Server API v4 from the command line.
 
 Usage:
-  fingerprint [global flags] COMMAND [flags] [arguments]
+  fpctl [global flags] COMMAND [flags] [arguments]
 
 Commands:
 %s
 Global flags (before or after the command name):
   --region us|eu|asia    API region (default $FINGERPRINT_REGION, else us)
-  --base-url URL         another API base URL: a proxy, or "fingerprint fake"
+  --base-url URL         another API base URL: a proxy, or "fpctl fake"
   --timeout D            time limit of each attempt (default 30s)
   --retries N            retries after a failed attempt (default 2)
   --verbose              log each request attempt on stderr (the key never appears)
@@ -31,10 +31,10 @@ a flag value (other users can see a process's arguments, and shells keep them).
 Exit status: 0 success, 1 failure (API, network, invalid signature), 2 usage error.
 
 Try it without an account:
-  fingerprint --fake events search --since 24h --bot bad --format table
-  fingerprint --fake events get %s
+  fpctl --fake events search --since 24h --bot bad --format table
+  fpctl --fake events get %s
 
-Run "fingerprint COMMAND --help" for a command's flags and examples.
+Run "fpctl COMMAND --help" for a command's flags and examples.
 `
 
 func runHelp(env *Env, words, pre []string) error {
@@ -73,19 +73,19 @@ func printTopHelp(w io.Writer) {
 }
 
 func printGroupHelp(w io.Writer, group string) {
-	fmt.Fprintf(w, "Usage:\n  fingerprint %s COMMAND [flags]\n\nCommands:\n", group)
+	fmt.Fprintf(w, "Usage:\n  fpctl %s COMMAND [flags]\n\nCommands:\n", group)
 	for _, c := range commands {
 		if strings.HasPrefix(c.path, group+" ") {
 			fmt.Fprintf(w, "  %-16s %s\n", c.path, c.summary)
 		}
 	}
-	fmt.Fprintf(w, "\nRun \"fingerprint %s COMMAND --help\" for a command's flags and examples.\n", group)
+	fmt.Fprintf(w, "\nRun \"fpctl %s COMMAND --help\" for a command's flags and examples.\n", group)
 }
 
 // printCommandHelp prints the synopsis, description with examples, and the command's
-// own flags (the global ones are listed by "fingerprint help").
+// own flags (the global ones are listed by "fpctl help").
 func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage:\n  fingerprint %s\n\n%s\n\nFlags:\n", c.usage, c.help)
+	fmt.Fprintf(w, "Usage:\n  fpctl %s\n\n%s\n\nFlags:\n", c.usage, c.help)
 	fs.VisitAll(func(f *flag.Flag) {
 		if isGlobal(f.Name) {
 			return
@@ -105,7 +105,7 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 		}
 		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
 	})
-	fmt.Fprintf(w, "\nGlobal flags (--region, --base-url, --timeout, --retries, --verbose, --fake, --api-key-file): see \"fingerprint help\".\n")
+	fmt.Fprintf(w, "\nGlobal flags (--region, --base-url, --timeout, --retries, --verbose, --fake, --api-key-file): see \"fpctl help\".\n")
 }
 
 func init() {
