@@ -132,3 +132,18 @@ func repoRootForTest(t *testing.T) string {
 	}
 	return root
 }
+
+// TestDriftSeesDeprecationAndPropertyCounts: a response marked deprecated and a body's
+// minimum property count are facts a maintainer must carry over, so they drift.
+func TestDriftSeesDeprecationAndPropertyCounts(t *testing.T) {
+	var out bytes.Buffer
+	driftBetween(t, "deprecated_response.yaml").write(&out, "ours.yaml", "upstream.yaml")
+	if want := "drift: only upstream [response] GET /widgets/{widget_id} 404 deprecated: deprecated\n"; !strings.HasPrefix(out.String(), want) {
+		t.Errorf("deprecated response: got\n%swant it to start with\n%s", out.String(), want)
+	}
+	r := driftBetween(t, "added_operation.yaml")
+	const key = "POST /widgets/{widget_id}/notes body<application/json> minProperties"
+	if got := r.upstream[key]; got.value != "1" {
+		t.Errorf("%s: got %q, want 1", key, got.value)
+	}
+}

@@ -82,6 +82,9 @@ func component(ref string, inline loc) loc {
 func (f facts) operation(key, where string, pathParams openapi3.Parameters, op *openapi3.Operation) {
 	opLoc := loc{where, key}
 	f.add(key, "operation", "operation", opLoc)
+	if op.Deprecated {
+		f.add(key+" deprecated", "operation", "deprecated", opLoc)
+	}
 
 	// Operation-level parameters override path-level ones with the same name and location.
 	params := map[string]*openapi3.ParameterRef{}
@@ -120,6 +123,11 @@ func (f facts) operation(key, where string, pathParams openapi3.Parameters, op *
 			resp := ref.Value
 			if resp == nil {
 				continue
+			}
+			// A deprecated status still arrives, but clients should stop relying on it:
+			// a change a maintainer must carry over (docs, retry rules).
+			if resp.Extensions["x-deprecated-response"] == true {
+				f.add(rk+" deprecated", "response", "deprecated", at)
 			}
 			for name, h := range resp.Headers {
 				if h.Value == nil {
@@ -207,6 +215,8 @@ func (f facts) schema(ref *openapi3.SchemaRef, prefix, kind string, stack []stri
 	count("maxItems", derefUint(s.MaxItems), s.MaxItems != nil)
 	count("minLength", s.MinLength, s.MinLength > 0)
 	count("maxLength", derefUint(s.MaxLength), s.MaxLength != nil)
+	count("minProperties", s.MinProps, s.MinProps > 0)
+	count("maxProperties", derefUint(s.MaxProps), s.MaxProps != nil)
 	if s.Pattern != "" {
 		f.add(prefix+" pattern", kind, s.Pattern, at)
 	}

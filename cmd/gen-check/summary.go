@@ -41,17 +41,29 @@ func (r *driftReport) writeSummary(w io.Writer, oursName string) {
 			e.changes = append(e.changes, class+"["+kind+"] "+rel+tail)
 		}
 	}
+	// A whole operation, request body or response that one side lacks is one edit: its
+	// facts are counted under it, not charged to the components it shares with the rest
+	// of the API (a new operation answering with the common error schema would otherwise
+	// read as a change to that schema).
+	upNew, upRoot := newParts(r.onlyUpstream, r.upstream, r.ours)
+	oursNew, oursRoot := newParts(r.onlyOurs, r.ours, r.upstream)
 	for _, k := range r.onlyUpstream {
+		if root, ok := upRoot[k]; ok && root != k {
+			continue
+		}
 		u := r.upstream[k]
 		at, ok := r.ours.nearest(k)
 		if !ok {
 			at = u.at // nothing of it in ours yet: name the upstream's part
 		}
-		add(at, k, "only upstream ", u.kind, ": "+u.value)
+		add(at, k, "only upstream ", u.kind, ": "+u.value+upNew[k].note("upstream"))
 	}
 	for _, k := range r.onlyOurs {
+		if root, ok := oursRoot[k]; ok && root != k {
+			continue
+		}
 		o := r.ours[k]
-		add(o.at, k, "only ours     ", o.kind, ": "+o.value)
+		add(o.at, k, "only ours     ", o.kind, ": "+o.value+oursNew[k].note("ours"))
 	}
 	for _, k := range r.differ {
 		o, u := r.ours[k], r.upstream[k]
@@ -77,6 +89,87 @@ func (r *driftReport) writeSummary(w io.Writer, oursName string) {
 			fmt.Fprintln(w, "    "+c)
 		}
 	}
+}
+
+// newPart is an operation, request body or response that only one side has.
+type newPart struct {
+	facts int             // facts below it, itself excluded
+	parts map[string]bool // components the side states them in
+}
+
+// note is appended to the new part's own line in the summary.
+func (n *newPart) note(side string) string {
+	if n == nil || n.facts == 0 {
+		return ""
+	}
+	s := fmt.Sprintf(" (the whole part: %d facts below it", n.facts)
+	if len(n.parts) > 0 {
+		parts := make([]string, 0, len(n.parts))
+		for p := range n.parts {
+			parts = append(parts, p)
+		}
+		sort.Strings(parts)
+		s += "; " + side + " states them in " + strings.Join(parts, ", ")
+	}
+	return s + ")"
+}
+
+// newParts finds, for each key in keys (facts side has and other lacks), the outermost
+// operation, request body or response containing it that other lacks too. It returns
+// those parts, keyed by their own key, and the part of each key that lies in one.
+func newParts(keys []string, side, other facts) (map[string]*newPart, map[string]string) {
+	parts, rootOf := map[string]*newPart{}, map[string]string{}
+	for _, k := range keys {
+		root, ok := newRoot(k, side, other)
+		if !ok {
+			continue
+		}
+		rootOf[k] = root
+		p := parts[root]
+		if p == nil {
+			p = &newPart{parts: map[string]bool{}}
+			parts[root] = p
+		}
+		if k == root {
+			continue
+		}
+		p.facts++
+		if at := side[k].at.part; strings.HasPrefix(at, "components/") {
+			p.parts[at] = true
+		}
+	}
+	return parts, rootOf
+}
+
+// newRoot returns the key of the operation ("POST /x"), request body ("POST /x body") or
+// response ("GET /x 503") that key lies in, the outermost one side has and other lacks.
+func newRoot(key string, side, other facts) (string, bool) {
+	fields := strings.SplitN(key, " ", 4)
+	if len(fields) < 2 {
+		return "", false
+	}
+	op := fields[0] + " " + fields[1]
+	candidates := []string{op}
+	if len(fields) > 2 {
+		next := fields[2]
+		if i := strings.IndexByte(next, '<'); i >= 0 {
+			next = next[:i] // "503<application/json>.error" -> "503"
+		}
+		candidates = append(candidates, op+" "+next)
+	}
+	for _, c := range candidates {
+		f, ok := side[c]
+		if !ok {
+			continue
+		}
+		switch f.kind {
+		case "operation", "response", "request body":
+			if _, ok := other[c]; !ok {
+				return c, true
+			}
+		}
+	}
+	return "", false
 }
 
 // relative renders key relative to the wire path where its part was entered; "(itself)"

@@ -149,3 +149,28 @@ func TestSummaryOnReferenceEdit(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryCountsNewPartsAsOneEdit: a new operation and a new response are one entry
+// each, placed where they go in ours, with the count of their facts; the components they
+// use (the existing Color, the new Error) get no entry of their own, since nothing in
+// them changed.
+func TestSummaryCountsNewPartsAsOneEdit(t *testing.T) {
+	r := driftBetween(t, "added_operation.yaml")
+	want := `summary: 2 part(s) of ours.yaml to edit; each wire fact once, with where it is used:
+  paths./widgets/{widget_id}.get: 1 fact changed; used by GET /widgets/{widget_id}
+    only upstream [response] 503: response (the whole part: 3 facts below it; upstream states them in components/schemas/Error)
+  paths./widgets/{widget_id}/notes.post: 1 fact changed; not used by any operation of ours
+    only upstream [operation] (itself): operation (the whole part: 17 facts below it; upstream states them in components/schemas/Color, components/schemas/Error, components/schemas/Note)
+`
+	if got := summaryOf(r); got != want {
+		t.Errorf("got\n%swant\n%s", got, want)
+	}
+	// The other direction: what only ours has is grouped the same way.
+	r, err := compareSpecs(context.Background(), "testdata/added_operation.yaml", "testdata/base.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := summaryOf(r); !strings.Contains(got, "    only ours     [operation] (itself): operation (the whole part: 17 facts below it; ours states them in") {
+		t.Errorf("only ours: got\n%s", got)
+	}
+}
