@@ -95,6 +95,10 @@ type (
 	// Device model or family parsed from the User-Agent; for web events it is repeated in `browser_details`.
 	Device = gen.Device
 
+	// DeviceDetails aliases [gen.DeviceDetails].
+	// What a mobile SDK read from the operating system about the device itself (Android and iOS only). Unlike `device`, `os`, `os_version` and `browser_details`, which come from parsing the User-Agent, these values come straight from the OS and are passed on as reported, without normalization.
+	DeviceDetails = gen.DeviceDetails
+
 	// DeviceManufacturer aliases [gen.DeviceManufacturer].
 	// Maker of the Android or iOS device.
 	DeviceManufacturer = gen.DeviceManufacturer
@@ -162,6 +166,10 @@ type (
 	// Event aliases [gen.Event].
 	// One identification or Automation Intelligence (edge) event with its Smart Signals. Only `event_id` and `timestamp` are always set: `identification` is absent for edge events, signals unsupported on a platform are omitted, and older events may lack newer fields.
 	Event = gen.Event
+
+	// EventFeedback aliases [gen.EventFeedback].
+	// Feedback about one event, sent with submitEventFeedback. Set at least one property; each kind of feedback given is applied on its own. More kinds may be added later.
+	EventFeedback = gen.EventFeedback
 
 	// EventID aliases [gen.EventID].
 	// Unique ID of an event. Its leading part encodes the creation time in Unix milliseconds.

@@ -581,6 +581,18 @@ type DeveloperTools = bool
 // Device Device model or family parsed from the User-Agent; for web events it is repeated in `browser_details`.
 type Device = string
 
+// DeviceDetails What a mobile SDK read from the operating system about the device itself (Android and iOS only). Unlike `device`, `os`, `os_version` and `browser_details`, which come from parsing the User-Agent, these values come straight from the OS and are passed on as reported, without normalization.
+type DeviceDetails struct {
+	// DeviceManufacturer Manufacturer as the OS names it, in the vendor's own casing (`samsung`, `Xiaomi`, `HUAWEI`); `Apple` on iOS.
+	DeviceManufacturer *string `json:"device_manufacturer,omitempty"`
+
+	// DeviceModel Model identifier as the OS reports it, such as `SM-G991U` on Android or an Apple board code such as `D84AP` on iOS.
+	DeviceModel *string `json:"device_model,omitempty"`
+
+	// OSVersion OS version as reported, with one to three dot-separated numbers (`13`, `16.1`, `17.4.1`). Treat it as text or compare component by component; do not assume three parts.
+	OSVersion *string `json:"os_version,omitempty"`
+}
+
 // DeviceManufacturer Maker of the Android or iOS device.
 type DeviceManufacturer = string
 
@@ -769,6 +781,9 @@ type Event struct {
 	// Device Device model or family parsed from the User-Agent; for web events it is repeated in `browser_details`.
 	Device *Device `json:"device,omitempty"`
 
+	// DeviceDetails What a mobile SDK read from the operating system about the device itself (Android and iOS only). Unlike `device`, `os`, `os_version` and `browser_details`, which come from parsing the User-Agent, these values come straight from the OS and are passed on as reported, without normalization.
+	DeviceDetails *DeviceDetails `json:"device_details,omitempty"`
+
 	// Emulator `true` when the Android app runs in an emulated environment such as an AVD; `false` otherwise and on non-Android clients.
 	Emulator *Emulator `json:"emulator,omitempty"`
 
@@ -936,6 +951,12 @@ type Event struct {
 
 	// VPNOriginTimezone Device-local timezone used when checking for a mismatch with the IP location.
 	VPNOriginTimezone *VPNOriginTimezone `json:"vpn_origin_timezone,omitempty"`
+}
+
+// EventFeedback Feedback about one event, sent with submitEventFeedback. Set at least one property; each kind of feedback given is applied on its own. More kinds may be added later.
+type EventFeedback struct {
+	// ResetIdentificationConfidenceScore `true` resets the identification confidence of this event to 1.0, for a browser you verified out of band (MFA, biometrics). Later events matched to the same browser deterministically score 1.0; probabilistic matches start from it and lose confidence as the browser changes. Accepted only within 24 hours of the event.
+	ResetIdentificationConfidenceScore *bool `json:"reset_identification_confidence_score,omitempty"`
 }
 
 // EventID Unique ID of an event. Its leading part encodes the creation time in Unix milliseconds.
@@ -1811,6 +1832,9 @@ type AnalyzeRequestForAutomationIntelligenceJSONRequestBody = EdgeRequest
 // UpdateEventJSONRequestBody defines body for UpdateEvent for application/json ContentType.
 type UpdateEventJSONRequestBody = EventUpdate
 
+// SubmitEventFeedbackJSONRequestBody defines body for SubmitEventFeedback for application/json ContentType.
+type SubmitEventFeedbackJSONRequestBody = EventFeedback
+
 // PostEventWebhookJSONRequestBody defines body for PostEventWebhook for application/json ContentType.
 type PostEventWebhookJSONRequestBody = Event
 
@@ -2100,6 +2124,24 @@ type ClientInterface interface {
 	// Corresponds with PATCH /events/{event_id} (the `UpdateEvent` operationId).
 	UpdateEvent(ctx context.Context, eventID string, body UpdateEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SubmitEventFeedbackWithBody Send feedback about an event
+	//
+	// Beta, Enterprise plans on request. Tells Fingerprint what you learned about an event after the fact; today the only kind of feedback resets the identification confidence score once you have verified the browser yourself (MFA, biometrics). Processing is asynchronous, so later responses may not show the change at once. Sending feedback for the same event again is allowed and the latest submission wins. Only events from the JavaScript agent or the frontend libraries, within 24 hours of identification; mobile SDK events are not supported. Its own limits, apart from the other endpoints: 30 requests per hour and 500 per day.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /events/{event_id}/feedback (the `SubmitEventFeedback` operationId).
+	SubmitEventFeedbackWithBody(ctx context.Context, eventID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubmitEventFeedback Send feedback about an event
+	//
+	// Beta, Enterprise plans on request. Tells Fingerprint what you learned about an event after the fact; today the only kind of feedback resets the identification confidence score once you have verified the browser yourself (MFA, biometrics). Processing is asynchronous, so later responses may not show the change at once. Sending feedback for the same event again is allowed and the latest submission wins. Only events from the JavaScript agent or the frontend libraries, within 24 hours of identification; mobile SDK events are not supported. Its own limits, apart from the other endpoints: 30 requests per hour and 500 per day.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /events/{event_id}/feedback (the `SubmitEventFeedback` operationId).
+	SubmitEventFeedback(ctx context.Context, eventID string, body SubmitEventFeedbackJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DeleteVisitorData Delete the data of a visitor ID
 	//
 	// Requests removal of all data tied to a visitor ID. Device data is erased asynchronously, usually within minutes, after which that browser or device gets a new visitor ID on its next visit. Events from the last 10 days are normally removed within 24 hours; older ones expire with your data retention period. Available on Enterprise plans on request (otherwise 403 feature_not_enabled), with separate limits of 30 requests per hour and 500 per day.
@@ -2208,6 +2250,44 @@ func (c *Client) UpdateEventWithBody(ctx context.Context, eventID string, conten
 // Corresponds with PATCH /events/{event_id} (the `UpdateEvent` operationId).
 func (c *Client) UpdateEvent(ctx context.Context, eventID string, body UpdateEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateEventRequest(c.Server, eventID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitEventFeedbackWithBody Send feedback about an event
+//
+// Beta, Enterprise plans on request. Tells Fingerprint what you learned about an event after the fact; today the only kind of feedback resets the identification confidence score once you have verified the browser yourself (MFA, biometrics). Processing is asynchronous, so later responses may not show the change at once. Sending feedback for the same event again is allowed and the latest submission wins. Only events from the JavaScript agent or the frontend libraries, within 24 hours of identification; mobile SDK events are not supported. Its own limits, apart from the other endpoints: 30 requests per hour and 500 per day.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /events/{event_id}/feedback (the `SubmitEventFeedback` operationId).
+func (c *Client) SubmitEventFeedbackWithBody(ctx context.Context, eventID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitEventFeedbackRequestWithBody(c.Server, eventID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubmitEventFeedback Send feedback about an event
+//
+// Beta, Enterprise plans on request. Tells Fingerprint what you learned about an event after the fact; today the only kind of feedback resets the identification confidence score once you have verified the browser yourself (MFA, biometrics). Processing is asynchronous, so later responses may not show the change at once. Sending feedback for the same event again is allowed and the latest submission wins. Only events from the JavaScript agent or the frontend libraries, within 24 hours of identification; mobile SDK events are not supported. Its own limits, apart from the other endpoints: 30 requests per hour and 500 per day.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /events/{event_id}/feedback (the `SubmitEventFeedback` operationId).
+func (c *Client) SubmitEventFeedback(ctx context.Context, eventID string, body SubmitEventFeedbackJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitEventFeedbackRequest(c.Server, eventID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3049,6 +3129,53 @@ func NewUpdateEventRequestWithBody(server string, eventID string, contentType st
 	return req, nil
 }
 
+// NewSubmitEventFeedbackRequest calls the generic SubmitEventFeedback builder with application/json body
+func NewSubmitEventFeedbackRequest(server string, eventID string, body SubmitEventFeedbackJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSubmitEventFeedbackRequestWithBody(server, eventID, "application/json", bodyReader)
+}
+
+// NewSubmitEventFeedbackRequestWithBody constructs an http.Request for the SubmitEventFeedback method, with any body, and a specified content type
+func NewSubmitEventFeedbackRequestWithBody(server string, eventID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/events/%s/feedback", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewDeleteVisitorDataRequest constructs an http.Request for the DeleteVisitorData method
 func NewDeleteVisitorDataRequest(server string, visitorID string) (*http.Request, error) {
 	var err error
@@ -3181,6 +3308,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /events/{event_id} (the `UpdateEvent` operationId).
 	UpdateEventWithResponse(ctx context.Context, eventID string, body UpdateEventJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateEventResponse, error)
 
+	// SubmitEventFeedbackWithBodyWithResponse Send feedback about an event
+	//
+	// Beta, Enterprise plans on request. Tells Fingerprint what you learned about an event after the fact; today the only kind of feedback resets the identification confidence score once you have verified the browser yourself (MFA, biometrics). Processing is asynchronous, so later responses may not show the change at once. Sending feedback for the same event again is allowed and the latest submission wins. Only events from the JavaScript agent or the frontend libraries, within 24 hours of identification; mobile SDK events are not supported. Its own limits, apart from the other endpoints: 30 requests per hour and 500 per day.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /events/{event_id}/feedback (the `SubmitEventFeedback` operationId).
+	SubmitEventFeedbackWithBodyWithResponse(ctx context.Context, eventID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitEventFeedbackResponse, error)
+
+	// SubmitEventFeedbackWithResponse Send feedback about an event
+	//
+	// Beta, Enterprise plans on request. Tells Fingerprint what you learned about an event after the fact; today the only kind of feedback resets the identification confidence score once you have verified the browser yourself (MFA, biometrics). Processing is asynchronous, so later responses may not show the change at once. Sending feedback for the same event again is allowed and the latest submission wins. Only events from the JavaScript agent or the frontend libraries, within 24 hours of identification; mobile SDK events are not supported. Its own limits, apart from the other endpoints: 30 requests per hour and 500 per day.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /events/{event_id}/feedback (the `SubmitEventFeedback` operationId).
+	SubmitEventFeedbackWithResponse(ctx context.Context, eventID string, body SubmitEventFeedbackJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitEventFeedbackResponse, error)
+
 	// DeleteVisitorDataWithResponse Delete the data of a visitor ID
 	//
 	// Requests removal of all data tied to a visitor ID. Device data is erased asynchronously, usually within minutes, after which that browser or device gets a new visitor ID on its next visit. Events from the last 10 days are normally removed within 24 hours; older ones expire with your data retention period. Available on Enterprise plans on request (otherwise 403 feature_not_enabled), with separate limits of 30 requests per hour and 500 per day.
@@ -3282,6 +3427,8 @@ type SearchEventsResponse struct {
 	JSON429 *ErrorResponse
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ErrorResponse
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorResponse
 	// JSON504 the response for an HTTP 504 `application/json` response
 	JSON504 *ErrorResponse
 }
@@ -3314,6 +3461,11 @@ func (r SearchEventsResponse) GetJSON429() *ErrorResponse {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r SearchEventsResponse) GetJSON500() *ErrorResponse {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SearchEventsResponse) GetJSON503() *ErrorResponse {
+	return r.JSON503
 }
 
 // GetJSON504 returns the response for an HTTP 504 `application/json` response
@@ -3365,6 +3517,8 @@ type GetEventResponse struct {
 	JSON429 *ErrorResponse
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ErrorResponse
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ErrorResponse
 	// JSON504 the response for an HTTP 504 `application/json` response
 	JSON504 *ErrorResponse
 }
@@ -3397,6 +3551,11 @@ func (r GetEventResponse) GetJSON429() *ErrorResponse {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r GetEventResponse) GetJSON500() *ErrorResponse {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetEventResponse) GetJSON503() *ErrorResponse {
+	return r.JSON503
 }
 
 // GetJSON504 returns the response for an HTTP 504 `application/json` response
@@ -3489,6 +3648,75 @@ func (r UpdateEventResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SubmitEventFeedbackResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ErrorResponse
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *ErrorResponse
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ErrorResponse
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *ErrorResponse
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *ErrorResponse
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SubmitEventFeedbackResponse) GetJSON400() *ErrorResponse {
+	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SubmitEventFeedbackResponse) GetJSON403() *ErrorResponse {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SubmitEventFeedbackResponse) GetJSON404() *ErrorResponse {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SubmitEventFeedbackResponse) GetJSON429() *ErrorResponse {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SubmitEventFeedbackResponse) GetJSON500() *ErrorResponse {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SubmitEventFeedbackResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SubmitEventFeedbackResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SubmitEventFeedbackResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SubmitEventFeedbackResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3647,6 +3875,36 @@ func (c *ClientWithResponses) UpdateEventWithResponse(ctx context.Context, event
 	return ParseUpdateEventResponse(rsp)
 }
 
+// SubmitEventFeedbackWithBodyWithResponse Send feedback about an event
+//
+// Beta, Enterprise plans on request. Tells Fingerprint what you learned about an event after the fact; today the only kind of feedback resets the identification confidence score once you have verified the browser yourself (MFA, biometrics). Processing is asynchronous, so later responses may not show the change at once. Sending feedback for the same event again is allowed and the latest submission wins. Only events from the JavaScript agent or the frontend libraries, within 24 hours of identification; mobile SDK events are not supported. Its own limits, apart from the other endpoints: 30 requests per hour and 500 per day.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /events/{event_id}/feedback (the `SubmitEventFeedback` operationId).
+func (c *ClientWithResponses) SubmitEventFeedbackWithBodyWithResponse(ctx context.Context, eventID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubmitEventFeedbackResponse, error) {
+	rsp, err := c.SubmitEventFeedbackWithBody(ctx, eventID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitEventFeedbackResponse(rsp)
+}
+
+// SubmitEventFeedbackWithResponse Send feedback about an event
+//
+// Beta, Enterprise plans on request. Tells Fingerprint what you learned about an event after the fact; today the only kind of feedback resets the identification confidence score once you have verified the browser yourself (MFA, biometrics). Processing is asynchronous, so later responses may not show the change at once. Sending feedback for the same event again is allowed and the latest submission wins. Only events from the JavaScript agent or the frontend libraries, within 24 hours of identification; mobile SDK events are not supported. Its own limits, apart from the other endpoints: 30 requests per hour and 500 per day.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /events/{event_id}/feedback (the `SubmitEventFeedback` operationId).
+func (c *ClientWithResponses) SubmitEventFeedbackWithResponse(ctx context.Context, eventID string, body SubmitEventFeedbackJSONRequestBody, reqEditors ...RequestEditorFn) (*SubmitEventFeedbackResponse, error) {
+	rsp, err := c.SubmitEventFeedback(ctx, eventID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubmitEventFeedbackResponse(rsp)
+}
+
 // DeleteVisitorDataWithResponse Delete the data of a visitor ID
 //
 // Requests removal of all data tied to a visitor ID. Device data is erased asynchronously, usually within minutes, after which that browser or device gets a new visitor ID on its next visit. Events from the last 10 days are normally removed within 24 hours; older ones expire with your data retention period. Available on Enterprise plans on request (otherwise 403 feature_not_enabled), with separate limits of 30 requests per hour and 500 per day.
@@ -3779,6 +4037,13 @@ func ParseSearchEventsResponse(rsp *http.Response) (*SearchEventsResponse, error
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3847,6 +4112,13 @@ func ParseGetEventResponse(rsp *http.Response) (*GetEventResponse, error) {
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
 		var dest ErrorResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3903,6 +4175,63 @@ func ParseUpdateEventResponse(rsp *http.Response) (*UpdateEventResponse, error) 
 			return nil, err
 		}
 		response.JSON409 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSubmitEventFeedbackResponse parses an HTTP response from a SubmitEventFeedbackWithResponse call
+func ParseSubmitEventFeedbackResponse(rsp *http.Response) (*SubmitEventFeedbackResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SubmitEventFeedbackResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ErrorResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
 
 	}
 

@@ -168,3 +168,36 @@ func TestSpecEditAddingAnOptionalPropertyPasses(t *testing.T) {
 		t.Errorf("an optional property must not break:\n%s", out)
 	}
 }
+
+// TestSpecEditAddingAnOperationPasses: a new operation adds a method to the generated
+// client interfaces, which grow with the API by design (gen/doc.go); the gate lists it
+// and passes, as README "Updating to a new API version" promises.
+func TestSpecEditAddingAnOperationPasses(t *testing.T) {
+	t.Parallel()
+	code, out := checkSpecEdit(t, func(s string) string {
+		return replaceOnce(t, s, "  /visitors/{visitor_id}:\n", `  /status:
+    get:
+      operationId: getStatus
+      description: Whether the service is up.
+      responses:
+        '200':
+          description: Up. The body is empty.
+  /visitors/{visitor_id}:
+`)
+	})
+	if code != exitOK {
+		t.Errorf("exit %d, want %d:\n%s", code, exitOK, out)
+	}
+	for _, want := range []string{
+		"added    method gen.ClientInterface.GetStatus: added to an interface that grows with the API by design",
+		"added    method gen.ClientWithResponsesInterface.GetStatusWithResponse: added to an interface that grows with the API by design",
+		"added    method gen.Client.GetStatus: added: ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "BREAKING") {
+		t.Errorf("a new operation must not break:\n%s", out)
+	}
+}
