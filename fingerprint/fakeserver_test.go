@@ -360,6 +360,9 @@ func TestFakeServerRetryPolicy(t *testing.T) {
 	retryAfter2 := func(op string) fingerprinttest.Fault {
 		return fingerprinttest.Fault{Operation: op, Status: 429, RetryAfter: "2"}
 	}
+	unavailable2 := func(op string) fingerprinttest.Fault {
+		return fingerprinttest.Fault{Operation: op, Status: 503, RetryAfter: "2"}
+	}
 	html503 := func(op string) fingerprinttest.Fault {
 		f := fingerprinttest.ServiceUnavailableHTML()
 		f.Operation = op
@@ -380,6 +383,10 @@ func TestFakeServerRetryPolicy(t *testing.T) {
 		{update, retryAfter2(update), []int{429, 200}, []time.Duration{2 * time.Second}, false},
 		{del, retryAfter2(del), []int{429, 200}, []time.Duration{2 * time.Second}, false},
 		{edge, retryAfter2(edge), []int{429, 200}, []time.Duration{2 * time.Second}, false},
+
+		// The API's own 503 (get and search document it) with Retry-After.
+		{get, unavailable2(get), []int{503, 200}, []time.Duration{2 * time.Second}, false},
+		{search, unavailable2(search), []int{503, 200}, []time.Duration{2 * time.Second}, false},
 
 		{get, html503(get), []int{503, 200}, backoff, false},
 		{search, html503(search), []int{503, 200}, backoff, false},
@@ -431,6 +438,10 @@ func faultName(f fingerprinttest.Fault) string {
 		return "reset"
 	case f.Truncate:
 		return "truncated body"
+	case len(f.Body) > 0:
+		return strconv.Itoa(f.Status) + " HTML"
+	case f.RetryAfter != "":
+		return strconv.Itoa(f.Status) + " Retry-After " + f.RetryAfter
 	}
 	return strconv.Itoa(f.Status)
 }

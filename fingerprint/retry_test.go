@@ -39,6 +39,8 @@ const (
 	updateOK  = ""
 	searchOK  = `{"events":[]}`
 	serverErr = `{"error":{"code":"failed","message":"internal"}}`
+	// unavailable is the API's own 503 body (GET /events/{event_id} and GET /events).
+	unavailable = `{"error":{"code":"service_unavailable","message":"service unavailable"}}`
 )
 
 func analyzeOnce(c *Client, ctx context.Context) error { //nolint:revive // the shape of every operation in the retry tables
@@ -91,6 +93,12 @@ func TestRetryPolicy(t *testing.T) {
 			2, 0, []time.Duration{MinRetryDelay}},
 		{"GET 429 Retry-After beyond cap not retried", search, []func(http.ResponseWriter){status(429, tooMany, "Retry-After", "120")}, nil,
 			1, 429, nil},
+		{"GET /events 503 service_unavailable Retry-After honoured", search, []func(http.ResponseWriter){status(503, unavailable, "Retry-After", "3"), status(503, unavailable, "Retry-After", "1"), status(200, searchOK)}, nil,
+			3, 0, []time.Duration{3 * time.Second, time.Second}},
+		{"GET /events 503 service_unavailable without Retry-After backs off", search, []func(http.ResponseWriter){status(503, unavailable), status(200, searchOK)}, nil,
+			2, 0, []time.Duration{500 * time.Millisecond}},
+		{"GET 503 service_unavailable Retry-After beyond cap not retried", get, []func(http.ResponseWriter){status(503, unavailable, "Retry-After", "120")}, nil,
+			1, 503, nil},
 		{"GET 503 Retry-After honoured", get, []func(http.ResponseWriter){status(503, "", "Retry-After", "2"), status(200, minimalEvent)}, nil,
 			2, 0, []time.Duration{2 * time.Second}},
 		{"PATCH 409 state_not_ready retried", patch, []func(http.ResponseWriter){status(409, notReady), status(409, notReady), status(200, updateOK)}, nil,

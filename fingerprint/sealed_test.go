@@ -594,3 +594,24 @@ func BenchmarkUnsealEvent_Rotation(b *testing.B) {
 		}
 	}
 }
+
+// TestUnsealEvent_DeviceDetails: a sealed result from a mobile SDK keeps its device_details;
+// a one-component os_version ("13") stays as sent.
+func TestUnsealEvent_DeviceDetails(t *testing.T) {
+	plain, err := os.ReadFile("../testdata/wire/event_mobile_android.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := randomKey(t)
+	ev, err := fingerprint.UnsealEvent(mustSeal(t, plain, key), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := ev.DeviceDetails
+	if d == nil || d.DeviceManufacturer == nil || d.DeviceModel == nil || d.OSVersion == nil {
+		t.Fatalf("DeviceDetails = %+v, want all three fields", d)
+	}
+	if *d.DeviceManufacturer != "samsung" || *d.DeviceModel != "SM-A546B" || *d.OSVersion != "13" {
+		t.Errorf("DeviceDetails = %q %q %q, want samsung SM-A546B 13", *d.DeviceManufacturer, *d.DeviceModel, *d.OSVersion)
+	}
+}

@@ -276,3 +276,26 @@ func BenchmarkVerifyWebhookSignature(b *testing.B) {
 		}
 	}
 }
+
+// TestWebhookHandler_DeviceDetails: a webhook body from a mobile SDK event keeps its
+// device_details; os_version stays the string sent ("17.4.1", not a parsed version).
+func TestWebhookHandler_DeviceDetails(t *testing.T) {
+	t.Parallel()
+	const secret = "whsec-device-details"
+	body, err := os.ReadFile(filepath.Join("..", "testdata", "wire", "event_mobile_ios.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec webhookRecorder
+	rr := post(t, fingerprint.WebhookHandler(secret, rec.fn), http.MethodPost, body, fingerprint.SignWebhookPayload(body, secret))
+	if rr.Code != http.StatusOK || rec.calls.Load() != 1 {
+		t.Fatalf("status %d, %d calls; want 200 and 1 call", rr.Code, rec.calls.Load())
+	}
+	d := rec.last.Load().DeviceDetails
+	if d == nil || d.DeviceManufacturer == nil || d.DeviceModel == nil || d.OSVersion == nil {
+		t.Fatalf("DeviceDetails = %+v, want all three fields", d)
+	}
+	if *d.DeviceManufacturer != "Apple" || *d.DeviceModel != "D73AP" || *d.OSVersion != "17.4.1" {
+		t.Errorf("DeviceDetails = %q %q %q, want Apple D73AP 17.4.1", *d.DeviceManufacturer, *d.DeviceModel, *d.OSVersion)
+	}
+}

@@ -242,6 +242,7 @@ func TestClientSurvivesFaults(t *testing.T) {
 		{"429 with Retry-After", fingerprinttest.TooManyRequests("0"), 2, []int{429, 429, 200}},
 		{"500", fingerprinttest.InternalError(), 1, []int{500, 200}},
 		{"503 HTML", fingerprinttest.ServiceUnavailableHTML(), 1, []int{503, 200}},
+		{"503 service_unavailable with Retry-After", fingerprinttest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"}, 2, []int{503, 503, 200}},
 		{"502 HTML", fingerprinttest.BadGatewayHTML(), 1, []int{502, 200}},
 		{"504", fingerprinttest.GatewayTimeout(), 1, []int{504, 200}},
 		{"truncated body", fingerprinttest.TruncatedBody(), 1, []int{200, 200}},

@@ -31,6 +31,12 @@ func TestFailNextStatuses(t *testing.T) {
 	require.Contains(t, r.header.Get("Content-Type"), "text/html")
 	require.Contains(t, string(r.body), "<html>")
 
+	// The API's own 503 (documented for get and search) is JSON with service_unavailable.
+	require.NoError(t, srv.FailNext(1, Fault{Status: http.StatusServiceUnavailable, RetryAfter: "5"}))
+	r = call(t, srv, "GET", "/events/e1", nil)
+	wantError(t, r, http.StatusServiceUnavailable, gen.ErrorCodeServiceUnavailable, "service unavailable")
+	require.Equal(t, "5", r.header.Get("Retry-After"))
+
 	require.NoError(t, srv.FailNext(1, InternalError()))
 	wantError(t, call(t, srv, "GET", "/events?limit=1", nil), http.StatusInternalServerError, gen.ErrorCodeFailed, "internal server error")
 	require.NoError(t, srv.FailNext(1, GatewayTimeout()))

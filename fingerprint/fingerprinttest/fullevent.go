@@ -39,6 +39,7 @@ func FullEvent() fingerprint.Event {
 	ev.Jailbroken, ev.RootApps, ev.Simulator = ptr(false), ptr(false), ptr(false)
 	ev.LocationSpoofing, ev.MITMAttack = ptr(false), ptr(false)
 	ev.FactoryResetTimestamp = ptr(int64(0))
+	ev.DeviceDetails = &gen.DeviceDetails{DeviceManufacturer: ptr("samsung"), DeviceModel: ptr("SM-S911B"), OSVersion: ptr("14")}
 	ev.Proximity = &gen.Proximity{ID: "w1aTfd4MCvl", PrecisionRadius: gen.ProximityPrecisionRadiusN10, Confidence: 0.95}
 
 	ev.Bot = ptr(gen.BotResultBad)

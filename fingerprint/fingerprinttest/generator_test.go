@@ -85,7 +85,7 @@ func TestFullEventHasEveryField(t *testing.T) {
 	ev := FullEvent()
 	for _, v := range []any{ev, *ev.RawDeviceAttributes, *ev.IPInfo, *ev.IPInfo.V4, *ev.IPInfo.V6,
 		*ev.IPInfo.V4.Geolocation, *ev.Velocity, *ev.VPNMethods, *ev.TamperingDetails, *ev.IPBlocklist,
-		*ev.Identification, *ev.SupplementaryIDHighRecall, *ev.BotInfo, *ev.ProxyDetails, *ev.SDK} {
+		*ev.Identification, *ev.SupplementaryIDHighRecall, *ev.BotInfo, *ev.ProxyDetails, *ev.SDK, *ev.DeviceDetails} {
 		rv := reflect.ValueOf(v)
 		for i := range rv.NumField() {
 			f := rv.Type().Field(i)
