@@ -35,6 +35,7 @@ func TestComponentNames(t *testing.T) {
 	for _, name := range []string{
 		"Event", "EventSearch", "EventUpdate", "EdgeRequest", "EdgeResponse",
 		"ErrorResponse", "Error", "ErrorCode", "IPInfo", "BotInfo", "RawDeviceAttributes",
+		"DeviceDetails", "EventFeedbackRequest",
 	} {
 		if schemas[name] == nil {
 			t.Errorf("components.schemas.%s is missing", name)
@@ -51,7 +52,7 @@ func TestOperationsServersAndSecurity(t *testing.T) {
 		}
 	}
 	sort.Strings(ids)
-	want := []string{"analyzeRequestForAutomationIntelligence", "deleteVisitorData", "getEvent", "searchEvents", "updateEvent"}
+	want := []string{"analyzeRequestForAutomationIntelligence", "deleteVisitorData", "getEvent", "searchEvents", "submitEventFeedback", "updateEvent"}
 	if len(ids) != len(want) {
 		t.Fatalf("operations %v, want %v", ids, want)
 	}
