@@ -22,7 +22,8 @@ UPSTREAM ?= $(wildcard ../shared/reference/fingerprint-server-api-v4.yaml)
 all: ci
 
 ## generate: regenerate gen/ from api/openapi.yaml (+ api/overlay.yaml), then the model
-## aliases in fingerprint/models.gen.go from gen/ (order matters, hence not ./...)
+## aliases (fingerprint/models.gen.go) and the search parameters (fingerprint/search_params.gen.go,
+## internal/searchparams) from gen/ and the spec (order matters, hence not ./...)
 generate:
 	$(GO) generate ./gen ./fingerprint
 

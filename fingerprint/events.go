@@ -58,18 +58,23 @@ func (c *Client) SearchEvents(ctx context.Context, params *SearchEventsParams) (
 	if err := params.validate(); err != nil {
 		return nil, err
 	}
+	return c.searchPage(ctx, params.encode(), params.pageLimit())
+}
+
+// searchPage sends one search with an encoded query and decodes at most limit events.
+func (c *Client) searchPage(ctx context.Context, rawQuery string, limit int) (*EventSearch, error) {
 	req, err := gen.NewSearchEventsRequest(c.server, nil)
 	if err != nil {
 		return nil, err
 	}
 	// The query is encoded here rather than by gen: whole-second RFC 3339 times, plain
 	// decimal floats and %20 for spaces.
-	req.URL.RawQuery = params.encode()
+	req.URL.RawQuery = rawQuery
 	res, err := c.do(ctx, opSearchEvents, req)
 	if err != nil {
 		return nil, err
 	}
-	return decodeSearchPage(res, params.pageLimit()) // never more events than asked for
+	return decodeSearchPage(res, limit) // never more events than asked for
 }
 
 // UpdateEvent changes the linked ID, tags or suspect flag of an event. Only the fields set

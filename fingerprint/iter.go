@@ -62,14 +62,25 @@ func (c *Client) searchPages(ctx context.Context, params *SearchEventsParams, ma
 	if base.Limit == 0 {
 		base.Limit = DefaultIterPageSize
 	}
+	// Checked and encoded once: each page only adds its pagination_key to the query.
+	invalidParams := base.validate()
+	query, limit, start := base.encodeQuery(), base.pageLimit(), base.PaginationKey
 	return func(yield func(*EventSearch, error) bool) {
-		p := base.clone() // each range over the iterator starts from the same params
+		if err := c.usable(); err != nil {
+			yield(nil, err)
+			return
+		}
+		if invalidParams != nil {
+			yield(nil, invalidParams)
+			return
+		}
+		key := start // each range over the iterator starts from the same params
 		used := newKeySet()
-		if p.PaginationKey != "" {
-			used.add(p.PaginationKey, 1)
+		if key != "" {
+			used.add(key, 1)
 		}
 		for n := int32(1); ; n++ {
-			page, err := c.SearchEvents(ctx, p)
+			page, err := c.searchPage(ctx, query.with(key), limit)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -93,8 +104,12 @@ func (c *Client) searchPages(ctx context.Context, params *SearchEventsParams, ma
 				yield(nil, fmt.Errorf("fingerprint: search iteration stopped after %d pages, the most one iteration follows; continue with a new iteration from the last page's PaginationKey", n))
 				return
 			}
+			if err := checkPaginationKey(next); err != nil {
+				yield(nil, err)
+				return
+			}
 			used.add(next, n+1)
-			p.PaginationKey = next
+			key = next
 		}
 	}
 }

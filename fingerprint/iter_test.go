@@ -178,3 +178,32 @@ func TestSearchEventsIterRepeatedKeyStops(t *testing.T) {
 		t.Errorf("ids = %v, err = %v", ids, err)
 	}
 }
+
+// Each page's query is the caller's params encoded once, with the page's key in the
+// spec's place: byte for byte what SearchEvents sends for the same params and key.
+func TestSearchEventsPagesQueryPerPage(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, pagedHandler(t,
+		map[string][]string{"": {"a"}, "k 2": {"b"}, "k/3": {}},
+		map[string]string{"": "k 2", "k 2": "k/3"}, nil))
+	min := 0.25
+	params := &SearchEventsParams{VisitorID: "v1", Limit: 2, Environment: []string{"prod", "st age"}, MinSuspectScore: &min}
+	if _, err := collect(t, h.client.SearchEventsIter(t.Context(), params)); err != nil {
+		t.Fatal(err)
+	}
+	reqs := h.requests()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests, want 3", len(reqs))
+	}
+	for i, key := range []string{"", "k 2", "k/3"} {
+		p := *params
+		p.PaginationKey = key
+		got, _, _ := strings.Cut(reqs[i].RawQuery, "&ii=") // ii: the SDK's integration info, added by the transport
+		if want := p.encode(); got != want {
+			t.Errorf("page %d query %q, want %q", i+1, reqs[i].RawQuery, want)
+		}
+	}
+	if want := "limit=2&pagination_key=k%202&visitor_id=v1"; !strings.HasPrefix(reqs[1].RawQuery, want) {
+		t.Errorf("page 2 query %q does not start with %q", reqs[1].RawQuery, want)
+	}
+}

@@ -106,3 +106,12 @@ func checkEdgeRequestOptions(o *EdgeRequestOptions) error {
 	}
 	return nil
 }
+
+// checkPaginationKey applies to a key the server sent what validate applies to the one a
+// caller passes: not blank, no control characters.
+func checkPaginationKey(key string) error {
+	if strings.TrimSpace(key) == "" {
+		return invalid("pagination_key", "empty or blank value")
+	}
+	return checkIDChars("pagination_key", key)
+}

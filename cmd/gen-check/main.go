@@ -101,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "fix: run `%s` from the repository root and commit the result\n", fixCommand)
 		worse(exitDrift)
 	default:
-		fmt.Fprintln(stdout, "ok   gen/ and fingerprint/models.gen.go match a fresh regeneration")
+		fmt.Fprintln(stdout, "ok   gen/, fingerprint/models.gen.go and the search parameters match a fresh regeneration")
 	}
 
 	if *upstream != "" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fpgo/fingerprint-go/internal/aliasgen"
 	"github.com/fpgo/fingerprint-go/internal/genrun"
+	"github.com/fpgo/fingerprint-go/internal/paramgen"
 )
 
 // genDirName is where the generated package lives, relative to the repo root.
@@ -61,7 +62,47 @@ func regenerateAndCompare(ctx context.Context, root string) ([]fileDiff, error) 
 	if err != nil {
 		return nil, err
 	}
-	return append(diffs, aliasDiff...), nil
+	paramDiff, err := compareSearchParams(root, outDir)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(diffs, aliasDiff...), paramDiff...), nil
+}
+
+// compareSearchParams derives the search parameters (cmd/gen-searchparams) from the
+// freshly generated gen source and api/openapi.yaml, and compares them with the
+// committed files.
+func compareSearchParams(root, outDir string) ([]fileDiff, error) {
+	src, err := os.ReadFile(filepath.Join(outDir, "fingerprint.gen.go"))
+	if err != nil {
+		return nil, err
+	}
+	spec, err := os.ReadFile(filepath.Join(root, "api", "openapi.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	files, err := paramgen.Generate(src, spec)
+	if err != nil {
+		return nil, err
+	}
+	var diffs []fileDiff
+	for _, f := range []struct {
+		path string
+		want []byte
+	}{{paramgen.SDKFile, files.SDK}, {paramgen.TableFile, files.Table}} {
+		got, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.path)))
+		if errors.Is(err, fs.ErrNotExist) {
+			diffs = append(diffs, fileDiff{Path: f.path, Kind: "missing"})
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if d, ok := firstDifference(got, f.want); ok {
+			d.Path = f.path
+			diffs = append(diffs, d)
+		}
+	}
+	return diffs, nil
 }
 
 // aliasesFile is the file cmd/gen-aliases derives from the generated gen source.

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/fpgo/fingerprint-go/internal/paramgen"
 )
 
 // copyRepo copies what regeneration needs (module files, generator config,
@@ -35,10 +37,13 @@ func copyRepo(t *testing.T) string {
 			}
 		}
 	}
-	if err := os.MkdirAll(filepath.Join(dst, "fingerprint"), 0o755); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"fingerprint/models.gen.go", paramgen.SDKFile, paramgen.TableFile} {
+		to := filepath.Join(dst, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		copyFile(t, filepath.Join(src, filepath.FromSlash(name)), to)
 	}
-	copyFile(t, filepath.Join(src, "fingerprint", "models.gen.go"), filepath.Join(dst, "fingerprint", "models.gen.go"))
 	return dst
 }
 
@@ -83,7 +88,7 @@ func TestCleanTreePasses(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d on a clean copy:\n%s", code, out)
 	}
-	for _, want := range []string{"ok   api/openapi.yaml validates", "ok   gen/ and fingerprint/models.gen.go match"} {
+	for _, want := range []string{"ok   api/openapi.yaml validates", "ok   gen/, fingerprint/models.gen.go and the search parameters match"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -125,6 +130,28 @@ func TestHandEditOfGenIsDetected(t *testing.T) {
 	data, _ := os.ReadFile(genFile)
 	if !strings.Contains(string(data), "// hand edit") {
 		t.Error("gen-check overwrote the committed file")
+	}
+}
+
+// A search parameter added to the spec without `make generate` leaves the SDK's
+// parameters stale, and gen-check names both generated files.
+func TestStaleSearchParamsAreDetected(t *testing.T) {
+	t.Parallel()
+	root := copyRepo(t)
+	editFile(t, filepath.Join(root, "internal", "searchparams", "params.gen.go"), func(s string) string {
+		return strings.Replace(s, `Max: ptr(100)`, `Max: ptr(50)`, 1)
+	})
+	editFile(t, filepath.Join(root, "fingerprint", "search_params.gen.go"), func(s string) string {
+		return strings.Replace(s, "p.Limit > 100", "p.Limit > 50", 1)
+	})
+	code, out := runGenCheck(t, "-root", root)
+	if code != exitDrift {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitDrift, out)
+	}
+	for _, want := range []string{paramgen.SDKFile + ": first difference at line", paramgen.TableFile + ": first difference at line"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }
 

@@ -23,7 +23,7 @@ const Command = "go run ./cmd/gen-aliases"
 // IsModel reports whether the exported gen type name is an API model that package
 // fingerprint re-exports. The low-level client, its parameter and response types, and the
 // webhook initiator are plumbing that the fingerprint package replaces; the search-only
-// enums (SearchEventsParams...) are re-exported by hand next to SearchEventsParams.
+// enums (SearchEventsParams...) are re-exported by cmd/gen-searchparams with SearchEventsParams.
 func IsModel(name string) bool {
 	switch name {
 	case "Client", "ClientOption", "ClientInterface", "ClientWithResponses",

@@ -37,7 +37,7 @@ type ClientWithResponses struct{}
 // GetThingResponse is plumbing.
 type GetThingResponse struct{}
 
-// SearchEventsParamsBot is re-exported by hand.
+// SearchEventsParamsBot is re-exported by cmd/gen-searchparams.
 type SearchEventsParamsBot string
 
 // ErrorResponse is a model despite its suffix.

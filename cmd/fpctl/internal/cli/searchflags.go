@@ -10,14 +10,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 )
 
 // searchFlag is the flag of one field of fingerprint.SearchEventsParams. The flags are
-// derived from the struct by reflection, so a parameter added to the SDK gets its flag
-// without code here, and a test checks the result against the embedded spec.
+// derived from the struct by reflection and named by the parameter list generated with
+// it from api/openapi.yaml, so a parameter added to the spec gets its flag without code
+// here.
 type searchFlag struct {
 	field string // Go field name: VisitorID
 	param string // query parameter: visitor_id
@@ -34,22 +34,14 @@ type searchFlags struct {
 
 var timeType = reflect.TypeFor[time.Time]()
 
-// paramName turns a Go field name into its query parameter: VisitorID -> visitor_id,
-// IPAddress -> ip_address, MITMAttack -> mitm_attack.
-func paramName(field string) string {
-	r := []rune(field)
-	var b strings.Builder
-	for i, c := range r {
-		if i > 0 && unicode.IsUpper(c) {
-			prev := r[i-1]
-			nextLower := i+1 < len(r) && unicode.IsLower(r[i+1])
-			if unicode.IsLower(prev) || unicode.IsDigit(prev) || (unicode.IsUpper(prev) && nextLower) {
-				b.WriteByte('_')
-			}
+// specByField returns the parameter that fills the given field.
+func specByField(spec map[string]*paramSpec, field string) *paramSpec {
+	for _, ps := range spec {
+		if ps.Field == field {
+			return ps
 		}
-		b.WriteRune(unicode.ToLower(c))
 	}
-	return b.String()
+	return nil
 }
 
 // newSearchFlags registers one flag per field of p on fs. spec (from api/openapi.yaml)
@@ -63,11 +55,11 @@ func newSearchFlags(fs *flag.FlagSet, p *fingerprint.SearchEventsParams, spec ma
 		if !f.IsExported() {
 			continue
 		}
-		param := paramName(f.Name)
-		ps := spec[param]
+		ps := specByField(spec, f.Name)
 		if ps == nil {
-			ps = &paramSpec{Name: param}
+			return nil, fmt.Errorf("SearchEventsParams.%s is not a search parameter of the spec (run make generate)", f.Name)
 		}
+		param := ps.Name
 		val, err := newFieldValue(v.Field(i), ps)
 		if err != nil {
 			return nil, fmt.Errorf("SearchEventsParams.%s: %w", f.Name, err)
@@ -105,7 +97,7 @@ func newFieldValue(field reflect.Value, ps *paramSpec) (flag.Value, error) {
 		return &triBoolValue{field: field}, nil
 	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Float64:
 		return &floatValue{field: field, spec: ps}, nil
-	case t.Kind() == reflect.Int:
+	case t.Kind() == reflect.Int, t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Int:
 		return &intValue{field: field, spec: ps}, nil
 	case t.Kind() == reflect.Bool:
 		return &boolValue{field: field}, nil
@@ -261,12 +253,20 @@ type intValue struct {
 }
 
 func (v *intValue) String() string {
-	if !v.field.IsValid() {
+	f := v.field
+	if f.IsValid() && f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			return ""
+		}
+		f = f.Elem()
+	}
+	if !f.IsValid() {
 		return ""
 	}
-	return strconv.FormatInt(v.field.Int(), 10)
+	return strconv.FormatInt(f.Int(), 10)
 }
 
+// Set parses into an int field, or a *int one (a parameter where 0 is a value).
 func (v *intValue) Set(s string) error {
 	x, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
@@ -274,6 +274,12 @@ func (v *intValue) Set(s string) error {
 	}
 	if err := checkBounds(v.spec, float64(x)); err != nil {
 		return err
+	}
+	if v.field.Kind() == reflect.Pointer {
+		p := reflect.New(v.field.Type().Elem())
+		p.Elem().SetInt(x)
+		v.field.Set(p)
+		return nil
 	}
 	v.field.SetInt(x)
 	return nil

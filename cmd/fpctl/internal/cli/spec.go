@@ -5,13 +5,14 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/fpgo/fingerprint-go/internal/apispec"
+	"github.com/fpgo/fingerprint-go/internal/searchparams"
 )
 
-// paramSpec is what the embedded OpenAPI description documents about one query
-// parameter of GET /events: the bounds the API enforces, checked before any request.
+// paramSpec is what api/openapi.yaml documents about one query parameter of GET
+// /events: the bounds the API enforces, checked before any request.
 type paramSpec struct {
 	Name        string
+	Field       string // the field of fingerprint.SearchEventsParams it fills
 	Description string
 	Enum        []string // allowed values (of the items, for arrays)
 	Min, Max    *float64
@@ -19,41 +20,21 @@ type paramSpec struct {
 	Array       bool
 }
 
-// searchSpec reads the search operation's parameters from api/openapi.yaml (embedded
-// in the module), once per process.
+// searchSpec lists the search operation's parameters, keyed by name, from the list
+// `make generate` derives from api/openapi.yaml (internal/searchparams).
 var searchSpec = sync.OnceValues(func() (map[string]*paramSpec, error) {
-	doc, err := apispec.Load()
-	if err != nil {
-		return nil, err
-	}
-	item := doc.Paths.Find("/events")
-	if item == nil || item.Get == nil {
-		return nil, fmt.Errorf("api/openapi.yaml has no GET /events")
-	}
-	out := make(map[string]*paramSpec)
-	for _, ref := range item.Get.Parameters {
-		p := ref.Value
-		if p == nil || p.In != "query" {
-			continue
-		}
-		ps := &paramSpec{Name: p.Name, Description: firstSentence(p.Description)}
-		if s := p.Schema; s != nil && s.Value != nil {
-			v := s.Value
-			ps.Min, ps.Max = v.Min, v.Max
-			if v.Type != nil && v.Type.Is("array") {
-				ps.Array = true
-				if v.MaxItems != nil {
-					ps.MaxItems = v.MaxItems
-				}
-				if v.Items != nil && v.Items.Value != nil {
-					v = v.Items.Value
-				}
-			}
-			for _, e := range v.Enum {
-				ps.Enum = append(ps.Enum, fmt.Sprint(e))
-			}
+	out := make(map[string]*paramSpec, len(searchparams.All))
+	for _, p := range searchparams.All {
+		ps := &paramSpec{Name: p.Name, Field: p.Field, Description: firstSentence(p.Description),
+			Enum: p.Enum, Min: p.Min, Max: p.Max, Array: p.Array}
+		if p.MaxItems > 0 {
+			n := uint64(p.MaxItems)
+			ps.MaxItems = &n
 		}
 		out[p.Name] = ps
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no search parameters were generated (run make generate)")
 	}
 	return out, nil
 })
