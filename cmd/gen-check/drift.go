@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"sort"
 )
 
@@ -15,13 +16,19 @@ type driftReport struct {
 	differ         []string // keys both have with different values
 }
 
-// compareSpecs loads both descriptions and compares their wire facts.
-func compareSpecs(ctx context.Context, oursPath, upstreamPath string) (*driftReport, error) {
+// compareSpecs loads both descriptions and compares their wire facts. upstream is a
+// file or an http(s):// URL, and may be split into several files (loadUpstream).
+func compareSpecs(ctx context.Context, oursPath, upstream string) (*driftReport, error) {
+	return compareSpecsWithin(ctx, oursPath, upstream, defaultUpstreamLimits, nil)
+}
+
+// compareSpecsWithin is compareSpecs with the upstream limits and HTTP client given.
+func compareSpecsWithin(ctx context.Context, oursPath, upstreamLocation string, lim upstreamLimits, client *http.Client) (*driftReport, error) {
 	ours, err := loadSpec(ctx, oursPath)
 	if err != nil {
 		return nil, err
 	}
-	upstream, err := loadSpec(ctx, upstreamPath)
+	upstream, err := loadUpstream(ctx, upstreamLocation, lim, client)
 	if err != nil {
 		return nil, err
 	}

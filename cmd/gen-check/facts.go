@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -68,13 +69,31 @@ func wireFacts(doc *openapi3.T) facts {
 
 func (f facts) add(key, kind, value string, at loc) { f[key] = fact{kind, value, at} }
 
-// component names the part a $ref points at ("#/components/schemas/X" ->
-// "components/schemas/X"), or returns inline when there is no $ref.
-func component(ref string, inline loc) loc {
+// component names the part a $ref of the given component kind ("schemas",
+// "parameters", ...) points at, or returns inline when there is no $ref.
+func component(ref, kind string, inline loc) loc {
 	if ref == "" {
 		return inline
 	}
-	return loc{strings.TrimPrefix(ref, "#/"), inline.entry}
+	return loc{refPart(ref, kind), inline.entry}
+}
+
+// refPart names the part of a description a $ref points at, the same whether the
+// description is one file ("#/components/schemas/Event") or split into files as the
+// vendor's repository is ("components/schemas/Event.yaml", "../schemas/Event.yaml",
+// "common.yaml#/components/schemas/Event"): a file holding one component is named by
+// the kind of its $ref and its base name. So both forms give one report.
+func refPart(ref, kind string) string {
+	file, frag, hasFrag := strings.Cut(ref, "#")
+	if hasFrag {
+		frag = strings.TrimPrefix(frag, "/")
+		if file == "" || strings.HasPrefix(frag, "components/") {
+			return frag
+		}
+		return file + "#" + frag
+	}
+	base := path.Base(file)
+	return "components/" + kind + "/" + strings.TrimSuffix(base, path.Ext(base))
 }
 
 // operation records the facts of one operation; where is its place in the document
@@ -98,7 +117,7 @@ func (f facts) operation(key, where string, pathParams openapi3.Parameters, op *
 	for _, ref := range params {
 		p := ref.Value
 		pk := key + " ?" + p.Name + " in=" + p.In
-		at := component(ref.Ref, loc{where + ".parameters[" + p.Name + "]", pk})
+		at := component(ref.Ref, "parameters", loc{where + ".parameters[" + p.Name + "]", pk})
 		f.add(pk+" presence", "parameter", presence(p.Required), at)
 		if sm, err := p.SerializationMethod(); err == nil {
 			f.add(pk+" serialization", "parameter", sm.Style+" explode="+strconv.FormatBool(sm.Explode), at)
@@ -108,7 +127,7 @@ func (f facts) operation(key, where string, pathParams openapi3.Parameters, op *
 
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		rb := op.RequestBody.Value
-		at := component(op.RequestBody.Ref, loc{where + ".requestBody", key + " body"})
+		at := component(op.RequestBody.Ref, "requestBodies", loc{where + ".requestBody", key + " body"})
 		f.add(key+" body", "request body", presence(rb.Required), at)
 		for ct, media := range rb.Content {
 			f.schema(media.Schema, key+" body<"+ct+">", "property", nil, at)
@@ -118,7 +137,7 @@ func (f facts) operation(key, where string, pathParams openapi3.Parameters, op *
 	if op.Responses != nil {
 		for code, ref := range op.Responses.Map() {
 			rk := key + " " + code
-			at := component(ref.Ref, loc{where + ".responses." + code, rk})
+			at := component(ref.Ref, "responses", loc{where + ".responses." + code, rk})
 			f.add(rk, "response", "response", at)
 			resp := ref.Value
 			if resp == nil {
@@ -134,7 +153,7 @@ func (f facts) operation(key, where string, pathParams openapi3.Parameters, op *
 					continue
 				}
 				hk := rk + " header " + strings.ToLower(name)
-				hat := component(h.Ref, loc{at.part, at.entry})
+				hat := component(h.Ref, "headers", loc{at.part, at.entry})
 				if h.Ref != "" {
 					hat.entry = hk
 				}
@@ -163,12 +182,13 @@ func (f facts) schema(ref *openapi3.SchemaRef, prefix, kind string, stack []stri
 		return
 	}
 	if ref.Ref != "" {
-		if slices.Contains(stack, ref.Ref) {
+		part := refPart(ref.Ref, "schemas") // one name for a schema, however a file refers to it
+		if slices.Contains(stack, part) {
 			f.add(prefix+" <cycle>", kind, "cycle", at)
 			return
 		}
-		stack = append(stack[:len(stack):len(stack)], ref.Ref)
-		at = loc{strings.TrimPrefix(ref.Ref, "#/"), prefix}
+		stack = append(stack[:len(stack):len(stack)], part)
+		at = loc{part, prefix}
 	}
 	s := ref.Value
 

@@ -4,11 +4,14 @@
 // pinned oapi-codegen into a temporary directory and compares the result byte
 // for byte with the committed gen/*.gen.go files. With -upstream it also lists
 // every wire-level difference between our spec and another description of the
-// API (normally the vendor's), so maintainers notice API drift.
+// API (normally the vendor's), so maintainers notice API drift. That description
+// is a file or an http(s):// URL, in one file or split into several by relative
+// $refs; its size, file count and load time are bounded, and its $refs may not
+// leave its directory or origin.
 //
 // Usage:
 //
-//	go run ./cmd/gen-check [-root DIR] [-upstream FILE]
+//	go run ./cmd/gen-check [-root DIR] [-upstream FILE|URL]
 //
 // Exit status: 0 when everything is in sync, 1 on drift or out-of-date gen/,
 // 2 on a usage or internal error.
@@ -47,9 +50,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gen-check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	root := fs.String("root", "", "repository root (default: the nearest directory upward holding go.mod)")
-	upstream := fs.String("upstream", "", "another OpenAPI description to compare wire facts with (e.g. the vendor's)")
+	upstream := fs.String("upstream", "", "another OpenAPI description to compare wire facts with (e.g. the vendor's): a file or an http(s):// URL, in one file or several")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gen-check [-root DIR] [-upstream FILE]")
+		fmt.Fprintln(stderr, "usage: gen-check [-root DIR] [-upstream FILE|URL]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
