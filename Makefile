@@ -75,16 +75,20 @@ tidy-check:
 # spurious "context deadline exceeded" at the deadline on a loaded machine (go.dev/issue/75804,
 # fixed in Go 1.27); a count has no deadline to race. 20000 runs take 2-6 s per target here.
 FUZZTIME ?= 20000x
-FUZZ_TARGETS := FuzzVerifyWebhookSignature FuzzUnsealEvent FuzzUnsealDecrypted FuzzDecodeAPIError FuzzDecodeEvent FuzzSearchParamsEncode FuzzCountEvents
+# Each target is package:FuzzName.
+FUZZ_TARGETS := ./fingerprint/webhook:FuzzVerify ./fingerprint/sealed:FuzzUnseal ./fingerprint/sealed:FuzzUnsealDecrypted \
+	./internal/eventjson:FuzzDecode ./fingerprint:FuzzDecodeAPIError ./fingerprint:FuzzDecodeEvent \
+	./fingerprint:FuzzSearchParamsEncode ./fingerprint:FuzzCountEvents
 fuzz:
-	@set -e; for f in $(FUZZ_TARGETS); do \
-		echo "fuzz $$f ($(FUZZTIME))"; \
-		$(GO) test ./fingerprint -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME); \
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		p=$${t%%:*}; f=$${t##*:}; \
+		echo "fuzz $$p $$f ($(FUZZTIME))"; \
+		$(GO) test $$p -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME); \
 	done
 
 ## bench: the benchmarks quoted in BENCHMARKS.md (benchstat-friendly)
 bench:
-	$(GO) test ./fingerprint -run '^$$' -bench 'DecodeEvent|GetEventRoundTrip|SearchEventsIter|Unseal|VerifyWebhook' -count=6 -timeout 30m
+	$(GO) test ./fingerprint ./fingerprint/sealed ./fingerprint/webhook -run '^$$' -bench 'DecodeEvent|GetEventRoundTrip|SearchEventsIter|Unseal|VerifyWebhook' -count=6 -timeout 30m
 	$(GO) test ./cmd/fpctl/internal/cli -run '^$$' -bench Export -count=6 -timeout 30m
 
 ## bench-smoke: run the CLI export benchmark once, so CI keeps it compiling and passing

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/edge"
+	"github.com/fpgo/fingerprint-go/fingerprint/sealed"
+	"github.com/fpgo/fingerprint-go/fingerprint/webhook"
 )
 
 // badInput is one entry of the catalogue: an invalid input, the call that must reject it
@@ -90,8 +93,8 @@ func badGetEvent(id string, opts *fingerprint.GetEventOptions) func(ctx context.
 
 func badInputCatalogue() []badInput {
 	key := bytes.Repeat([]byte{7}, 32)
-	sealKey := fingerprint.NewDecryptionKey(key, fingerprint.AlgorithmAES256GCM)
-	sealed, err := fingerprint.SealEvent([]byte(`{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`), sealKey)
+	sealKey := sealed.NewKey(key, sealed.AlgorithmAES256GCM)
+	sealedData, err := sealed.Seal([]byte(`{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`), sealKey)
 	if err != nil {
 		panic(err)
 	}
@@ -99,20 +102,20 @@ func badInputCatalogue() []badInput {
 	nan, inf := math.NaN(), math.Inf(1)
 	const webhookSecret = "whsec_do_not_print_me"
 	body := []byte(`{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`)
-	unseal := func(data []byte, keys ...fingerprint.DecryptionKey) func(context.Context, *fingerprint.Client) error {
+	unseal := func(data []byte, keys ...sealed.Key) func(context.Context, *fingerprint.Client) error {
 		return func(context.Context, *fingerprint.Client) error {
-			_, err := fingerprint.UnsealEvent(data, keys...)
+			_, err := sealed.Unseal(data, keys, nil)
 			return err
 		}
 	}
 	verify := func(header string, secret string) func(context.Context, *fingerprint.Client) error {
 		return func(context.Context, *fingerprint.Client) error {
-			return fingerprint.VerifyWebhookSignature(header, body, secret)
+			return webhook.Verify(header, body, secret)
 		}
 	}
 	parseKey := func(s string) func(context.Context, *fingerprint.Client) error {
 		return func(context.Context, *fingerprint.Client) error {
-			_, err := fingerprint.ParseDecryptionKey(s)
+			_, err := sealed.ParseKey(s)
 			return err
 		}
 	}
@@ -120,7 +123,7 @@ func badInputCatalogue() []badInput {
 		return func(context.Context, *fingerprint.Client) error {
 			r := httptest.NewRequest(http.MethodGet, "https://shop.example.com/login", nil)
 			mod(r)
-			_, err := fingerprint.EdgeRequestFromHTTP(r, nil)
+			_, err := edge.RequestFromHTTP(r, nil)
 			return err
 		}
 	}
@@ -245,33 +248,33 @@ func badInputCatalogue() []badInput {
 		{name: "edge/IPv4 as IPv6", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("203.0.113.7") }), want: `invalid ipv6_address: "203.0.113.7" is not an IPv6 address`, validation: true},
 		{name: "edge/IPv6 with zone", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("fe80::1%eth0") }), want: "is not an IPv6 address", validation: true},
 		{name: "edge from HTTP/nil request", call: func(context.Context, *fingerprint.Client) error {
-			_, err := fingerprint.EdgeRequestFromHTTP(nil, nil)
+			_, err := edge.RequestFromHTTP(nil, nil)
 			return err
 		}, want: "invalid request: nil *http.Request", validation: true},
 		{name: "edge from HTTP/no client IP", call: fromHTTP(func(r *http.Request) { r.RemoteAddr = "" }), want: "invalid RemoteAddr: no client IP address", validation: true},
 		{name: "edge from HTTP/no host", call: fromHTTP(func(r *http.Request) { r.Host, r.URL.Host = "", "" }), want: "invalid Host: the request has no host", validation: true},
 
 		// Decryption keys and sealed results.
-		{name: "decryption key/empty", call: parseKey(""), want: "invalid decryption key: empty", is: fingerprint.ErrInvalidKey},
-		{name: "decryption key/not base64", call: parseKey("not*base64!"), want: "not valid base64", is: fingerprint.ErrInvalidKey, secret: "not*base64!"},
-		{name: "decryption key/16 bytes", call: parseKey("AAAAAAAAAAAAAAAAAAAAAA=="), want: "decoded to 16 bytes, want 32", is: fingerprint.ErrInvalidKey, secret: "AAAAAAAAAAAAAAAAAAAAAA=="},
-		{name: "unseal/no keys", call: unseal(sealed), want: "no decryption keys given", is: fingerprint.ErrNoKeys},
-		{name: "unseal/bad header", call: unseal([]byte("definitely not sealed data"), sealKey), want: "invalid sealed data header", is: fingerprint.ErrInvalidHeader},
-		{name: "unseal/too short", call: unseal(sealed[:10], sealKey), want: "sealed data too short", is: fingerprint.ErrSealedTooShort},
-		{name: "unseal/short key", call: unseal(sealed, fingerprint.NewDecryptionKey(key[:16], fingerprint.AlgorithmAES256GCM)), want: "16 bytes, want 32", is: fingerprint.ErrInvalidKey},
-		{name: "unseal/unknown algorithm", call: unseal(sealed, fingerprint.NewDecryptionKey(key, "rot13")), want: `unsupported decryption algorithm "rot13"`, is: fingerprint.ErrUnsupportedAlgorithm},
-		{name: "unseal/wrong key", call: unseal(sealed, fingerprint.NewDecryptionKey(make([]byte, 32), fingerprint.AlgorithmAES256GCM)), want: "decryption failed", is: fingerprint.ErrDecrypt},
+		{name: "decryption key/empty", call: parseKey(""), want: "invalid decryption key: empty", is: sealed.ErrInvalidKey},
+		{name: "decryption key/not base64", call: parseKey("not*base64!"), want: "not valid base64", is: sealed.ErrInvalidKey, secret: "not*base64!"},
+		{name: "decryption key/16 bytes", call: parseKey("AAAAAAAAAAAAAAAAAAAAAA=="), want: "decoded to 16 bytes, want 32", is: sealed.ErrInvalidKey, secret: "AAAAAAAAAAAAAAAAAAAAAA=="},
+		{name: "unseal/no keys", call: unseal(sealedData), want: "no decryption keys given", is: sealed.ErrNoKeys},
+		{name: "unseal/bad header", call: unseal([]byte("definitely not sealed data"), sealKey), want: "invalid sealed data header", is: sealed.ErrInvalidHeader},
+		{name: "unseal/too short", call: unseal(sealedData[:10], sealKey), want: "sealed data too short", is: sealed.ErrTooShort},
+		{name: "unseal/short key", call: unseal(sealedData, sealed.NewKey(key[:16], sealed.AlgorithmAES256GCM)), want: "16 bytes, want 32", is: sealed.ErrInvalidKey},
+		{name: "unseal/unknown algorithm", call: unseal(sealedData, sealed.NewKey(key, "rot13")), want: `unsupported decryption algorithm "rot13"`, is: sealed.ErrUnsupportedAlgorithm},
+		{name: "unseal/wrong key", call: unseal(sealedData, sealed.NewKey(make([]byte, 32), sealed.AlgorithmAES256GCM)), want: "decryption failed", is: sealed.ErrDecrypt},
 		{name: "unseal base64/not base64", call: func(context.Context, *fingerprint.Client) error {
-			_, err := fingerprint.UnsealEventBase64("%%%", sealKey)
+			_, err := sealed.UnsealBase64("%%%", []sealed.Key{sealKey}, nil)
 			return err
-		}, want: "invalid base64", is: fingerprint.ErrInvalidBase64},
+		}, want: "invalid base64", is: sealed.ErrInvalidBase64},
 
 		// Webhook secrets and signatures.
-		{name: "webhook/empty secret", call: verify(fingerprint.SignWebhookPayload(body, webhookSecret), ""), want: "webhook secret is empty", is: fingerprint.ErrMissingSecret},
-		{name: "webhook/empty header", call: verify("", webhookSecret), want: "missing webhook signature", is: fingerprint.ErrMissingSignature, secret: webhookSecret},
-		{name: "webhook/no v1 entry", call: verify("v2=abcdef", webhookSecret), want: "no v1 entry", is: fingerprint.ErrMissingSignature, secret: webhookSecret},
-		{name: "webhook/malformed v1", call: verify("v1=xyz", webhookSecret), want: "1 of 1 v1 entries are not 64 hex digits", is: fingerprint.ErrInvalidSignature, secret: webhookSecret},
-		{name: "webhook/wrong secret", call: verify(fingerprint.SignWebhookPayload(body, "other"), webhookSecret), want: "invalid webhook signature", is: fingerprint.ErrInvalidSignature, secret: webhookSecret},
+		{name: "webhook/empty secret", call: verify(webhook.Sign(body, webhookSecret), ""), want: "webhook secret is empty", is: webhook.ErrMissingSecret},
+		{name: "webhook/empty header", call: verify("", webhookSecret), want: "missing webhook signature", is: webhook.ErrMissingSignature, secret: webhookSecret},
+		{name: "webhook/no v1 entry", call: verify("v2=abcdef", webhookSecret), want: "no v1 entry", is: webhook.ErrMissingSignature, secret: webhookSecret},
+		{name: "webhook/malformed v1", call: verify("v1=xyz", webhookSecret), want: "1 of 1 v1 entries are not 64 hex digits", is: webhook.ErrInvalidSignature, secret: webhookSecret},
+		{name: "webhook/wrong secret", call: verify(webhook.Sign(body, "other"), webhookSecret), want: "invalid webhook signature", is: webhook.ErrInvalidSignature, secret: webhookSecret},
 	}
 }
 

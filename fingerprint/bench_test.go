@@ -19,6 +19,7 @@ import (
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
+	"github.com/fpgo/fingerprint-go/internal/eventjson"
 )
 
 // fullEventJSON returns fingerprinttest.FullEvent encoded as the API sends it: about
@@ -34,7 +35,7 @@ func fullEventJSON(tb testing.TB) []byte {
 
 // BenchmarkDecodeEvent compares the decoding GetEvent uses (decodeJSON, which adds the
 // empty/null checks and the DecodeError wrapping) and the one sealed results and webhooks
-// use (decodeEvent) with plain encoding/json into the same struct, the floor of a design
+// use (internal/eventjson) with plain encoding/json into the same struct, the floor of a design
 // built on the generated types.
 func BenchmarkDecodeEvent(b *testing.B) {
 	data := fullEventJSON(b)
@@ -63,7 +64,7 @@ func BenchmarkDecodeEvent(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := fingerprint.DecodeEvent(data); err != nil {
+			if _, err := eventjson.Decode(data); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -268,27 +269,6 @@ func sat(a, b uint64) uint64 {
 		return 0
 	}
 	return a - b
-}
-
-// BenchmarkUnsealFullEvent complements BenchmarkUnsealEvent (a 1.7 KB fixture) with the
-// 8 KB full event.
-func BenchmarkUnsealFullEvent(b *testing.B) {
-	raw := make([]byte, 32)
-	for i := range raw {
-		raw[i] = byte(i * 7)
-	}
-	key := fingerprint.NewDecryptionKey(raw, fingerprint.AlgorithmAES256GCM)
-	sealed, err := fingerprint.SealEvent(fullEventJSON(b), key)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(sealed)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := fingerprint.UnsealEvent(sealed, key); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
 
 // TestFullEventIsBenchmarkSized keeps the "~8 KB event" of BENCHMARKS.md true.

@@ -16,7 +16,7 @@ import (
 // of at most 256 characters.
 const (
 	// MaxEventResponseBytes caps the body of GetEvent: one event. 1 MiB is 40 times the
-	// largest legitimate event and equals DefaultWebhookMaxBodyBytes, so any event the
+	// largest legitimate event and equals webhook.DefaultMaxBodyBytes, so any event the
 	// webhook handler accepts by default can also be fetched.
 	MaxEventResponseBytes = 1 << 20
 	// MaxSearchBytesPerEvent is the byte budget of a search page per event asked for:

@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/fpgo/fingerprint-go/gen"
+	"github.com/fpgo/fingerprint-go/internal/secret"
 )
 
 // Client calls the Fingerprint Server API v4 with a secret API key.
@@ -23,8 +24,8 @@ import (
 // Create it with NewClient; the zero value is not usable. A Client is safe for concurrent
 // use by multiple goroutines and holds no per-request state: create it once and reuse it.
 type Client struct {
-	key        *secret // behind a pointer so that no formatting of a Client shows it (redact.go)
-	server     string  // base URL with a trailing slash, as the gen request builders need
+	key        *secret.Value // behind a pointer so that no formatting of a Client shows it (redact.go)
+	server     string        // base URL with a trailing slash, as the gen request builders need
 	httpClient *http.Client
 	timeout    time.Duration
 	maxRetries int
@@ -60,7 +61,7 @@ func NewClient(secretAPIKey string, opts ...Option) (*Client, error) {
 		base = cfg.baseURL
 	}
 	return &Client{
-		key:        newSecret(secretAPIKey),
+		key:        secret.New(secretAPIKey),
 		server:     base + "/",
 		httpClient: newHTTPClient(cfg.httpClient),
 		timeout:    cfg.timeout,
@@ -119,7 +120,7 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
-	key    *secret // to redact the body copy a DecodeError keeps
+	key    *secret.Value // to redact the body copy a DecodeError keeps
 }
 
 // do sends req with retries and returns the 2xx response, an *APIError, a transport
@@ -196,7 +197,7 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 		}
 		r.Body = body
 	}
-	r.Header.Set("Authorization", "Bearer "+c.key.reveal())
+	r.Header.Set("Authorization", "Bearer "+c.key.Reveal())
 
 	start := c.now()
 	resp, err := c.httpClient.Do(r) //nolint:gosec // G704: the request goes to the API base URL the caller chose (region or WithBaseURL); redirects are checked in redirect.go

@@ -8,12 +8,14 @@ import (
 	"testing"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/edge"
+	"github.com/fpgo/fingerprint-go/fingerprint/webhook"
 )
 
 // TestConstructorsPanicOnMisconfiguration (issue 9 §7): constructors that return an
 // http.Handler or middleware cannot return an error, so a configuration that could only
-// fail every request panics at construction, with a "fingerprint: " message saying what
-// is wrong, as net/http does for a nil handler. On the old code each of these built a
+// fail every request panics at construction, with a message naming the constructor and
+// saying what is wrong, as net/http does for a nil handler. On the old code each of these built a
 // handler that answered 500 to every delivery, or a middleware that failed open on every
 // request without ever calling Decide.
 func TestConstructorsPanicOnMisconfiguration(t *testing.T) {
@@ -30,21 +32,21 @@ func TestConstructorsPanicOnMisconfiguration(t *testing.T) {
 		build func()
 		want  string
 	}{
-		{"WebhookHandler/empty secret", func() { fingerprint.WebhookHandler("", fn) }, "empty webhook secret"},
-		{"WebhookHandler/nil callback", func() { fingerprint.WebhookHandler("whsec", nil) }, "nil callback"},
-		{"WebhookHandlerWithOptions/empty secret", func() {
-			fingerprint.WebhookHandlerWithOptions("", fn, &fingerprint.WebhookHandlerOptions{MaxBodyBytes: 10})
+		{"webhook.Handler/empty secret", func() { webhook.Handler("", fn, nil) }, "empty webhook secret"},
+		{"webhook.Handler/nil callback", func() { webhook.Handler("whsec", nil, nil) }, "nil callback"},
+		{"webhook.Handler/empty secret with options", func() {
+			webhook.Handler("", fn, &webhook.HandlerOptions{MaxBodyBytes: 10})
 		}, "empty webhook secret"},
-		{"WebhookHandlerWithOptions/nil callback", func() { fingerprint.WebhookHandlerWithOptions("whsec", nil, nil) }, "nil callback"},
-		{"EdgeMiddleware/nil client", func() { nilClient.EdgeMiddleware(nil) }, "nil or zero *Client"},
-		{"EdgeMiddleware/zero client", func() { (&fingerprint.Client{}).EdgeMiddleware(nil) }, "nil or zero *Client"},
-		{"EdgeMiddleware/linked ID too long", func() {
-			client.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{Request: &fingerprint.EdgeRequestOptions{LinkedID: strings.Repeat("x", 257)}})
+		{"edge.Middleware/nil analyzer", func() { edge.Middleware(nil, nil) }, "nil Analyzer"},
+		{"edge.Middleware/nil client", func() { edge.Middleware(nilClient, nil) }, "nil or zero *fingerprint.Client"},
+		{"edge.Middleware/zero client", func() { edge.Middleware(&fingerprint.Client{}, nil) }, "nil or zero *fingerprint.Client"},
+		{"edge.Middleware/linked ID too long", func() {
+			edge.Middleware(client, &edge.MiddlewareOptions{Request: &edge.RequestOptions{LinkedID: strings.Repeat("x", 257)}})
 		}, "linked_id can't be greater than 256 characters long"},
-		{"EdgeMiddleware/tags not JSON", func() {
-			client.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{Request: &fingerprint.EdgeRequestOptions{Tags: fingerprint.Tags{"f": func() {}}}})
+		{"edge.Middleware/tags not JSON", func() {
+			edge.Middleware(client, &edge.MiddlewareOptions{Request: &edge.RequestOptions{Tags: fingerprint.Tags{"f": func() {}}}})
 		}, "Tags: cannot be encoded as JSON"},
-		{"EdgeMiddleware/nil next handler", func() { client.EdgeMiddleware(nil)(nil) }, "nil next handler"},
+		{"edge.Middleware/nil next handler", func() { edge.Middleware(client, nil)(nil) }, "nil next handler"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,22 +54,23 @@ func TestConstructorsPanicOnMisconfiguration(t *testing.T) {
 			if msg == "" {
 				t.Fatal("no panic: the misconfiguration was accepted")
 			}
-			if !strings.HasPrefix(msg, "fingerprint: ") || !strings.Contains(msg, tc.want) {
-				t.Errorf("panic %q, want a fingerprint: message containing %q", msg, tc.want)
+			// The message starts with the constructor that refused, as net/http's do.
+			prefix, _, _ := strings.Cut(tc.name, "/")
+			if !strings.HasPrefix(msg, prefix+": ") || !strings.Contains(msg, tc.want) {
+				t.Errorf("panic %q, want a %s: message containing %q", msg, prefix, tc.want)
 			}
 		})
 	}
 
 	// Valid configurations still build, including every nil-means-defaults option.
 	for name, build := range map[string]func(){
-		"WebhookHandler":                     func() { fingerprint.WebhookHandler("whsec", fn) },
-		"WebhookHandlerWithOptions/nil opts": func() { fingerprint.WebhookHandlerWithOptions("whsec", fn, nil) },
-		"EdgeMiddleware/nil opts":            func() { client.EdgeMiddleware(nil)(app) },
-		"EdgeMiddleware/linked ID of 256": func() {
-			client.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{Request: &fingerprint.EdgeRequestOptions{LinkedID: strings.Repeat("x", 256)}})(app)
+		"webhook.Handler/nil opts": func() { webhook.Handler("whsec", fn, nil) },
+		"edge.Middleware/nil opts": func() { edge.Middleware(client, nil)(app) },
+		"edge.Middleware/linked ID of 256": func() {
+			edge.Middleware(client, &edge.MiddlewareOptions{Request: &edge.RequestOptions{LinkedID: strings.Repeat("x", 256)}})(app)
 		},
-		"EdgeMiddleware/JSON tags, negatives": func() {
-			client.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{Timeout: -1, Request: &fingerprint.EdgeRequestOptions{Tags: fingerprint.Tags{"a": 1}}})(app)
+		"edge.Middleware/JSON tags, negatives": func() {
+			edge.Middleware(client, &edge.MiddlewareOptions{Timeout: -1, Request: &edge.RequestOptions{Tags: fingerprint.Tags{"a": 1}}})(app)
 		},
 	} {
 		if msg := panicMessage(build); msg != "" {

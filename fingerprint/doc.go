@@ -22,8 +22,8 @@
 // Configuration follows one convention: NewClient takes functional options (WithRegion,
 // WithTimeout, ...), validated when the Client is built; per-call settings are structs
 // named after their function and passed by pointer, where nil means the defaults
-// (GetEventOptions, SearchEventsParams, UnsealEventOptions, WebhookHandlerOptions,
-// EdgeMiddlewareOptions, EdgeRequestOptions).
+// (GetEventOptions, SearchEventsParams; in the feature packages sealed.Options,
+// webhook.HandlerOptions, edge.MiddlewareOptions and edge.RequestOptions).
 //
 // # Regions
 //
@@ -95,32 +95,16 @@
 // the same iteration. Searching for a VisitorID the workspace does not know is a 404
 // (ErrNotFound), not an empty result.
 //
-// # Sealed results
+// # Sealed results, webhooks and request analysis
 //
-// With sealed client results, the browser receives the event encrypted instead of a
-// request ID. UnsealEventBase64 (or UnsealEvent for raw bytes) opens it with keys from
-// ParseDecryptionKey, tried in order so keys can rotate. Decompressed output is capped
-// (DefaultMaxUnsealedSize; see UnsealEventWithOptions); going over the cap is an error, not
-// a truncation. Errors wrap ErrDecrypt, ErrInvalidHeader, ErrInvalidEvent and friends, one
-// per key, and never contain key bytes. SealEvent produces the same format for tests.
+// Three packages next to this one need no Client, or only its AnalyzeRequest:
 //
-// # Webhooks
-//
-// VerifyWebhookSignature checks the FPJS-Event-Signature header of a delivery in constant
-// time. WebhookHandler wraps verification, a body size limit, a read timeout and decoding
-// into an http.Handler that calls your function with the Event. SignWebhookPayload builds
-// a valid header for your own tests.
-//
-// WebhookHandler and Client.EdgeMiddleware panic at construction, as net/http does for a
-// nil handler, when their configuration could only fail every request (an empty webhook
-// secret, a nil callback, a nil Client).
-//
-// # Automation Intelligence
-//
-// AnalyzeRequest sends one server-side request's metadata to POST /edge. EdgeRequestFromHTTP
-// builds that metadata from an *http.Request, and Client.EdgeMiddleware runs the analysis
-// for every request with a tight timeout, stores the result in the context
-// (EdgeResultFromContext) and lets a policy of yours decide; it fails open by default.
+//   - [github.com/fpgo/fingerprint-go/fingerprint/sealed] opens sealed client results,
+//     the encrypted Event the browser receives instead of an event ID.
+//   - [github.com/fpgo/fingerprint-go/fingerprint/webhook] verifies webhook signatures and
+//     serves deliveries as an http.Handler that calls your function with the Event.
+//   - [github.com/fpgo/fingerprint-go/fingerprint/edge] builds the EdgeRequest for
+//     AnalyzeRequest from an *http.Request, and runs it as net/http middleware.
 //
 // # Logging
 //

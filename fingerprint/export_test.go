@@ -19,7 +19,6 @@ const (
 
 var (
 	SleepContext       = sleepContext
-	DecodeEvent        = decodeEvent
 	DecodeSearchPage   = decodeSearchPage
 	CountEvents        = countEvents
 	SearchValueLimit   = searchValueLimit

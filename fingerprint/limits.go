@@ -1,7 +1,6 @@
 package fingerprint
 
 import (
-	"encoding/json"
 	"net/netip"
 	"strings"
 	"unicode"
@@ -86,23 +85,6 @@ func (p *SearchEventsParams) checkLimits() error {
 	}
 	if p.IPAddress != "" {
 		return checkIPFilter("ip_address", p.IPAddress)
-	}
-	return nil
-}
-
-// checkEdgeRequestOptions reports the options that would make every request built from
-// them fail validation, so EdgeMiddleware can refuse them at construction.
-func checkEdgeRequestOptions(o *EdgeRequestOptions) error {
-	if o == nil {
-		return nil
-	}
-	if err := checkLinkedID("LinkedID", o.LinkedID); err != nil {
-		return err
-	}
-	if len(o.Tags) > 0 {
-		if _, err := json.Marshal(o.Tags); err != nil {
-			return invalid("Tags", "cannot be encoded as JSON: %v", err)
-		}
 	}
 	return nil
 }

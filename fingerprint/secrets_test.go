@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/sealed"
+	"github.com/fpgo/fingerprint-go/fingerprint/webhook"
 )
 
 // secretsKey is the API key of TestNoValueFormatsASecret; the echo server puts it into
@@ -60,35 +62,35 @@ func returnedValues(t *testing.T) (map[string]any, [][]byte) {
 		t.Fatalf("want *DecodeError, got %v", decErr)
 	}
 	rawKey := []byte("0123456789abcdefghijklmnopqrstuv")
-	dk := fingerprint.NewDecryptionKey(rawKey, fingerprint.AlgorithmAES256GCM)
-	parsed, err := fingerprint.ParseDecryptionKey(base64.StdEncoding.EncodeToString(rawKey))
+	dk := sealed.NewKey(rawKey, sealed.AlgorithmAES256GCM)
+	parsed, err := sealed.ParseKey(base64.StdEncoding.EncodeToString(rawKey))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealed, err := fingerprint.SealEvent([]byte(`{"event_id":"e","timestamp":1}`), dk)
+	blob, err := sealed.Seal([]byte(`{"event_id":"e","timestamp":1}`), dk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrong := fingerprint.NewDecryptionKey(bytes.Repeat([]byte{7}, 32), fingerprint.AlgorithmAES256GCM)
-	_, unsealErr := fingerprint.UnsealEvent(sealed, wrong, fingerprint.NewDecryptionKey(rawKey[:16], fingerprint.AlgorithmAES256GCM))
-	var ue *fingerprint.UnsealError
+	wrong := sealed.NewKey(bytes.Repeat([]byte{7}, 32), sealed.AlgorithmAES256GCM)
+	_, unsealErr := sealed.Unseal(blob, []sealed.Key{wrong, sealed.NewKey(rawKey[:16], sealed.AlgorithmAES256GCM)}, nil)
+	var ue *sealed.Error
 	if !errors.As(unsealErr, &ue) || len(ue.KeyErrors) != 2 {
-		t.Fatalf("want *UnsealError with 2 key errors, got %v", unsealErr)
+		t.Fatalf("want *sealed.Error with 2 key errors, got %v", unsealErr)
 	}
 	const webhookSecret = "whsec_SECRET_abcdefghijklmnop"
-	h := fingerprint.WebhookHandler(webhookSecret, func(context.Context, *fingerprint.Event) error { return nil })
+	h := webhook.Handler(webhookSecret, func(context.Context, *fingerprint.Event) error { return nil }, nil)
 	values := map[string]any{
-		"*Client":         c,
-		"Client value":    *c,
-		"WebhookHandler":  h,
-		"DecryptionKey":   dk,
-		"parsed key":      parsed,
-		"[]DecryptionKey": []fingerprint.DecryptionKey{dk, parsed},
-		"*APIError":       ae,
-		"*DecodeError":    de,
-		"*UnsealError":    ue,
-		"*KeyError":       ue.KeyErrors[0],
-		"wrapped errors":  errors.Join(apiErr, decErr, unsealErr),
+		"*Client":          c,
+		"Client value":     *c,
+		"webhook.Handler":  h,
+		"sealed.Key":       dk,
+		"parsed key":       parsed,
+		"[]sealed.Key":     []sealed.Key{dk, parsed},
+		"*APIError":        ae,
+		"*DecodeError":     de,
+		"*sealed.Error":    ue,
+		"*sealed.KeyError": ue.KeyErrors[0],
+		"wrapped errors":   errors.Join(apiErr, decErr, unsealErr),
 	}
 	return values, [][]byte{[]byte(secretsKey), rawKey, []byte(webhookSecret)}
 }

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
+	"github.com/fpgo/fingerprint-go/fingerprint/sealed"
 )
 
 // TestKeyNeverInAnyOutput runs every command, successes and failures, with --verbose,
@@ -32,7 +32,7 @@ func TestKeyNeverInAnyOutput(t *testing.T) {
 	secret := write("webhook.secret", "whsec")
 	body := write("body.json", `{"event_id":"1.abcdef","timestamp":1}`)
 	eventJSON := write("event.json", `{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`)
-	ev, _ := fingerprint.SealEvent([]byte(`{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`), mustKey(t, sealKey))
+	ev, _ := sealed.Seal([]byte(`{"event_id":"1708102555327.NLOjmg","timestamp":1708102555327}`), mustKey(t, sealKey))
 	sealed := write("sealed.txt", base64.StdEncoding.EncodeToString(ev))
 	echo := fingerprinttest.Fault{Status: 502, Body: []byte("<html>upstream rejected Bearer " + knownKey + "</html>")}
 
@@ -100,12 +100,12 @@ func TestKeyNeverInAnyOutput(t *testing.T) {
 	}
 }
 
-func mustKey(t *testing.T, file string) fingerprint.DecryptionKey {
+func mustKey(t *testing.T, file string) sealed.Key {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := fingerprint.ParseDecryptionKey(string(b))
+	k, err := sealed.ParseKey(string(b))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,8 +25,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
+	"github.com/fpgo/fingerprint-go/fingerprint/sealed"
+	"github.com/fpgo/fingerprint-go/fingerprint/webhook"
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
@@ -45,13 +46,13 @@ type config struct {
 	FreshEventID  string `json:"fresh_event_id"` // too fresh to update (-update-delay)
 	OldEventID    string `json:"old_event_id"`   // older than one month
 	Sealed        struct {
-		Payload string          `json:"payload"` // base64 of a SealEvent result
+		Payload string          `json:"payload"` // base64 of a sealed.Seal result
 		Key     string          `json:"key"`     // base64 of the AES-256 key
 		Event   json.RawMessage `json:"event"`   // the event sealed
 	} `json:"sealed"`
 	Webhook struct {
 		Body   string `json:"body"`   // base64 of the delivery body
-		Header string `json:"header"` // SignWebhookPayload(body, secret)
+		Header string `json:"header"` // webhook.Sign(body, secret)
 		Secret string `json:"secret"`
 	} `json:"webhook"`
 }
@@ -108,7 +109,7 @@ func TestNodeSDKConformance(t *testing.T) {
 		BadBotEventID: fixtures[1].EventID,
 		OldEventID:    fixtures[2].EventID,
 	}
-	sealed(t, &cfg)
+	sealedAndSigned(t, &cfg)
 	cfgFile := filepath.Join(dir, "config.json")
 	writeJSON(t, cfgFile, cfg)
 
@@ -217,9 +218,9 @@ func startFake(t *testing.T, bin string, args ...string) string {
 	return ""
 }
 
-// sealed fills in the sealed result and the webhook delivery, made with this SDK's
-// SealEvent and SignWebhookPayload, for the Node SDK to open and verify.
-func sealed(t *testing.T, cfg *config) {
+// sealedAndSigned fills in the sealed result and the webhook delivery, made with this SDK's
+// sealed.Seal and webhook.Sign, for the Node SDK to open and verify.
+func sealedAndSigned(t *testing.T, cfg *config) {
 	t.Helper()
 	ev, err := json.Marshal(fingerprinttest.FullEvent())
 	if err != nil {
@@ -229,7 +230,7 @@ func sealed(t *testing.T, cfg *config) {
 	if _, err := rand.Read(key); err != nil {
 		t.Fatal(err)
 	}
-	payload, err := fingerprint.SealEvent(ev, fingerprint.NewDecryptionKey(key, fingerprint.AlgorithmAES256GCM))
+	payload, err := sealed.Seal(ev, sealed.NewKey(key, sealed.AlgorithmAES256GCM))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +239,7 @@ func sealed(t *testing.T, cfg *config) {
 	cfg.Sealed.Event = ev
 	const secret = "conformance webhook secret"
 	cfg.Webhook.Body = base64.StdEncoding.EncodeToString(ev)
-	cfg.Webhook.Header = fingerprint.SignWebhookPayload(ev, secret)
+	cfg.Webhook.Header = webhook.Sign(ev, secret)
 	cfg.Webhook.Secret = secret
 }
 

@@ -14,6 +14,8 @@ import (
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
+	"github.com/fpgo/fingerprint-go/fingerprint/sealed"
+	"github.com/fpgo/fingerprint-go/fingerprint/webhook"
 )
 
 // runOffline walks through every feature against the in-memory server.
@@ -196,7 +198,7 @@ func stepUnseal(ctx context.Context, w io.Writer, c *fingerprint.Client) error {
 	if _, err := rand.Read(raw); err != nil {
 		return err
 	}
-	key, err := fingerprint.ParseDecryptionKey(base64.StdEncoding.EncodeToString(raw))
+	key, err := sealed.ParseKey(base64.StdEncoding.EncodeToString(raw))
 	if err != nil {
 		return err
 	}
@@ -204,12 +206,12 @@ func stepUnseal(ctx context.Context, w io.Writer, c *fingerprint.Client) error {
 	if err != nil {
 		return err
 	}
-	sealed, err := fingerprint.SealEvent(plain, key)
+	blob, err := sealed.Seal(plain, key)
 	if err != nil {
 		return err
 	}
-	sealedB64 := base64.StdEncoding.EncodeToString(sealed)
-	got, err := fingerprint.UnsealEventBase64(sealedB64, key)
+	sealedB64 := base64.StdEncoding.EncodeToString(blob)
+	got, err := sealed.UnsealBase64(sealedB64, []sealed.Key{key}, nil)
 	if err != nil {
 		return err
 	}
@@ -221,10 +223,10 @@ func stepUnseal(ctx context.Context, w io.Writer, c *fingerprint.Client) error {
 func stepWebhook(ctx context.Context, w io.Writer, c *fingerprint.Client) error {
 	const secret = "whsec_quickstart_demo"
 	received := make(chan string, 1)
-	hook := httptest.NewServer(fingerprint.WebhookHandler(secret, func(_ context.Context, ev *fingerprint.Event) error {
+	hook := httptest.NewServer(webhook.Handler(secret, func(_ context.Context, ev *fingerprint.Event) error {
 		received <- ev.EventID
 		return nil
-	}))
+	}, nil))
 	defer hook.Close()
 
 	ev, err := newestEvent(ctx, c)
@@ -241,7 +243,7 @@ func stepWebhook(ctx context.Context, w io.Writer, c *fingerprint.Client) error 
 			return 0, err
 		}
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(fingerprint.WebhookSignatureHeader, signature)
+		req.Header.Set(webhook.SignatureHeader, signature)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return 0, err
@@ -250,12 +252,12 @@ func stepWebhook(ctx context.Context, w io.Writer, c *fingerprint.Client) error 
 		_, _ = io.Copy(io.Discard, res.Body)
 		return res.StatusCode, nil
 	}
-	status, err := deliver(fingerprint.SignWebhookPayload(body, secret))
+	status, err := deliver(webhook.Sign(body, secret))
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "   signed delivery: HTTP %d, handler received event %s\n", status, <-received)
-	status, err = deliver(fingerprint.SignWebhookPayload(body, "wrong-secret"))
+	status, err = deliver(webhook.Sign(body, "wrong-secret"))
 	if err != nil {
 		return err
 	}

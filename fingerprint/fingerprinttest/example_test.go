@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/edge"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
@@ -124,7 +125,7 @@ func ExampleServer_EdgeRequests() {
 	incoming.RemoteAddr = "203.0.113.7:52000"
 	incoming.Header.Set("Cookie", "session=s3cr3t")
 	incoming.Header.Set("User-Agent", "Mozilla/5.0")
-	req, err := fingerprint.EdgeRequestFromHTTP(incoming, nil)
+	req, err := edge.RequestFromHTTP(incoming, nil)
 	if err != nil {
 		panic(err)
 	}

@@ -72,6 +72,9 @@ var knownPackages = map[string]string{
 	"url":             "net/url",
 	"fingerprint":     "github.com/fpgo/fingerprint-go/fingerprint",
 	"fingerprinttest": "github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest",
+	"webhook":         "github.com/fpgo/fingerprint-go/fingerprint/webhook",
+	"sealed":          "github.com/fpgo/fingerprint-go/fingerprint/sealed",
+	"edge":            "github.com/fpgo/fingerprint-go/fingerprint/edge",
 	"gen":             "github.com/fpgo/fingerprint-go/gen",
 }
 

@@ -10,7 +10,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/sealed"
+	"github.com/fpgo/fingerprint-go/fingerprint/webhook"
 )
 
 // maxInput bounds what unseal, seal and webhooks read from a file or stdin: sealed
@@ -72,7 +73,7 @@ Example:
 		o := &webhookOpts{}
 		fs.StringVar(&o.secretFile, "secret-file", "", "file holding the webhook secret (default $"+envWebhookSecret+")")
 		if withSig {
-			fs.StringVar(&o.signature, "signature", "", "value of the "+fingerprint.WebhookSignatureHeader+" header")
+			fs.StringVar(&o.signature, "signature", "", "value of the "+webhook.SignatureHeader+" header")
 		}
 		return o
 	}
@@ -82,7 +83,7 @@ Example:
 		usage:   "webhooks verify --secret-file FILE --signature HEADER [FILE|-]",
 		help: `Checks that the raw webhook body (FILE, or stdin) was signed with your webhook secret:
 exit status 0 for a valid signature, 1 otherwise. --signature is the value of the
-` + fingerprint.WebhookSignatureHeader + ` header. The secret comes from --secret-file (trailing
+` + webhook.SignatureHeader + ` header. The secret comes from --secret-file (trailing
 newlines ignored) or ` + envWebhookSecret + `.
 
 Examples:
@@ -97,11 +98,11 @@ Examples:
 		path:    "webhooks sign",
 		summary: "print the signature header value for a webhook body",
 		usage:   "webhooks sign --secret-file FILE [FILE|-]",
-		help: `Prints the ` + fingerprint.WebhookSignatureHeader + ` header value ("v1=<hex>") that Fingerprint would send
+		help: `Prints the ` + webhook.SignatureHeader + ` header value ("v1=<hex>") that Fingerprint would send
 with this body, to test your webhook endpoint.
 
 Example:
-  curl -X POST -H "` + fingerprint.WebhookSignatureHeader + `: $(fpctl webhooks sign --secret-file webhook.secret body.json)" \
+  curl -X POST -H "` + webhook.SignatureHeader + `: $(fpctl webhooks sign --secret-file webhook.secret body.json)" \
       --data-binary @body.json http://localhost:8080/webhooks/fingerprint`,
 		flags: func(fs *flag.FlagSet) (any, error) { return webhookFlags(fs, false), nil },
 		run:   runSign, offline: true,
@@ -149,9 +150,9 @@ func runUnseal(ctx context.Context, a *app, opts any, args []string) error {
 	if len(raw) == 0 {
 		return usagef("unseal: no key: pass --key-file FILE or set %s", envSealedKeys)
 	}
-	keys := make([]fingerprint.DecryptionKey, len(raw))
+	keys := make([]sealed.Key, len(raw))
 	for i, s := range raw {
-		k, err := fingerprint.ParseDecryptionKey(s)
+		k, err := sealed.ParseKey(s)
 		if err != nil {
 			return usagef("unseal: key %d: %v", i+1, err)
 		}
@@ -161,7 +162,7 @@ func runUnseal(ctx context.Context, a *app, opts any, args []string) error {
 	if err != nil {
 		return err
 	}
-	ev, err := fingerprint.UnsealEventBase64(strings.TrimSpace(string(in)), keys...)
+	ev, err := sealed.UnsealBase64(strings.TrimSpace(string(in)), keys, nil)
 	if err != nil {
 		return err
 	}
@@ -177,7 +178,7 @@ func runSeal(ctx context.Context, a *app, opts any, args []string) error {
 	if err != nil {
 		return usagef("--key-file: %v", err)
 	}
-	key, err := fingerprint.ParseDecryptionKey(s)
+	key, err := sealed.ParseKey(s)
 	if err != nil {
 		return usagef("seal: %v", err)
 	}
@@ -185,11 +186,11 @@ func runSeal(ctx context.Context, a *app, opts any, args []string) error {
 	if err != nil {
 		return err
 	}
-	sealed, err := fingerprint.SealEvent(in, key)
+	blob, err := sealed.Seal(in, key)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.env.Stdout, base64.StdEncoding.EncodeToString(sealed))
+	_, err = fmt.Fprintln(a.env.Stdout, base64.StdEncoding.EncodeToString(blob))
 	return err
 }
 
@@ -223,14 +224,14 @@ func runVerify(ctx context.Context, a *app, opts any, args []string) error {
 		return err
 	}
 	if strings.TrimSpace(o.signature) == "" {
-		return usagef("webhooks verify: --signature is required (the %s header value)", fingerprint.WebhookSignatureHeader)
+		return usagef("webhooks verify: --signature is required (the %s header value)", webhook.SignatureHeader)
 	}
 	body, err := readInput(a.env, "webhooks verify", args)
 	if err != nil {
 		return err
 	}
-	if err := fingerprint.VerifyWebhookSignature(o.signature, body, secret); err != nil {
-		if errors.Is(err, fingerprint.ErrMissingSecret) {
+	if err := webhook.Verify(o.signature, body, secret); err != nil {
+		if errors.Is(err, webhook.ErrMissingSecret) {
 			return usagef("%v", err)
 		}
 		return &exitError{code: exitFailure, msg: err.Error()}
@@ -249,6 +250,6 @@ func runSign(ctx context.Context, a *app, opts any, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(a.env.Stdout, fingerprint.SignWebhookPayload(body, secret))
+	_, err = fmt.Fprintln(a.env.Stdout, webhook.Sign(body, secret))
 	return err
 }

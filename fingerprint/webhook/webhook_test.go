@@ -1,4 +1,4 @@
-package fingerprint_test
+package webhook_test
 
 import (
 	"context"
@@ -13,28 +13,29 @@ import (
 	"testing"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/webhook"
 )
 
 // The vendor's documented example: secret "secret", body "data".
 const vendorExampleSignature = "v1=1b2c16b75bd2a870c114153ccda5bcfca63314bc722fa160d690de133ccbb9db"
 
-func TestWebhookSignature_VendorExample(t *testing.T) {
+func TestSign_VendorExample(t *testing.T) {
 	t.Parallel()
-	if err := fingerprint.VerifyWebhookSignature(vendorExampleSignature, []byte("data"), "secret"); err != nil {
+	if err := webhook.Verify(vendorExampleSignature, []byte("data"), "secret"); err != nil {
 		t.Errorf("vendor example does not verify: %v", err)
 	}
-	if got := fingerprint.SignWebhookPayload([]byte("data"), "secret"); got != vendorExampleSignature {
-		t.Errorf("SignWebhookPayload = %q, want %q", got, vendorExampleSignature)
+	if got := webhook.Sign([]byte("data"), "secret"); got != vendorExampleSignature {
+		t.Errorf("Sign = %q, want %q", got, vendorExampleSignature)
 	}
 }
 
-func TestVerifyWebhookSignature(t *testing.T) {
+func TestVerify(t *testing.T) {
 	t.Parallel()
 	const secret = "whsec-test-1"
 	body := []byte(`{"event_id":"1.a","timestamp":1}`)
-	good := fingerprint.SignWebhookPayload(body, secret)
+	good := webhook.Sign(body, secret)
 	goodHex := strings.TrimPrefix(good, "v1=")
-	other := strings.TrimPrefix(fingerprint.SignWebhookPayload(body, "another secret"), "v1=")
+	other := strings.TrimPrefix(webhook.Sign(body, "another secret"), "v1=")
 
 	cases := []struct {
 		name   string
@@ -51,26 +52,26 @@ func TestVerifyWebhookSignature(t *testing.T) {
 		{"unknown versions ignored", "v0=abc,v2=" + goodHex + ",v1=" + goodHex + ",x", body, secret, nil},
 		{"empty entries ignored", ",,v1=" + goodHex + ",,", body, secret, nil},
 
-		{"empty secret", good, body, "", fingerprint.ErrMissingSecret},
-		{"empty secret with matching empty-key mac", fingerprint.SignWebhookPayload(body, ""), body, "", fingerprint.ErrMissingSecret},
-		{"empty header", "", body, secret, fingerprint.ErrMissingSignature},
-		{"blank header", "  \t", body, secret, fingerprint.ErrMissingSignature},
-		{"only unknown versions", "v2=" + goodHex, body, secret, fingerprint.ErrMissingSignature},
-		{"bare hex without version", goodHex, body, secret, fingerprint.ErrMissingSignature},
-		{"wrong secret", "v1=" + other, body, secret, fingerprint.ErrInvalidSignature},
-		{"body changed", good, append([]byte(" "), body...), secret, fingerprint.ErrInvalidSignature},
-		{"empty body", good, nil, secret, fingerprint.ErrInvalidSignature},
-		{"truncated hex", good[:len(good)-2], body, secret, fingerprint.ErrInvalidSignature},
-		{"odd-length hex", good[:len(good)-1], body, secret, fingerprint.ErrInvalidSignature},
-		{"not hex", "v1=" + strings.Repeat("zz", 32), body, secret, fingerprint.ErrInvalidSignature},
-		{"empty v1 value", "v1=", body, secret, fingerprint.ErrInvalidSignature},
-		{"mac with extra byte", good + "00", body, secret, fingerprint.ErrInvalidSignature},
-		{"prefix of right hex is not enough", "v1=" + goodHex[:32], body, secret, fingerprint.ErrInvalidSignature},
-		{"base64 instead of hex", "v1=GywWt1vSqHDBFBU8zaW8/KYzFLxyL6Fg1pDeEzzLuds=", []byte("data"), "secret", fingerprint.ErrInvalidSignature},
+		{"empty secret", good, body, "", webhook.ErrMissingSecret},
+		{"empty secret with matching empty-key mac", webhook.Sign(body, ""), body, "", webhook.ErrMissingSecret},
+		{"empty header", "", body, secret, webhook.ErrMissingSignature},
+		{"blank header", "  \t", body, secret, webhook.ErrMissingSignature},
+		{"only unknown versions", "v2=" + goodHex, body, secret, webhook.ErrMissingSignature},
+		{"bare hex without version", goodHex, body, secret, webhook.ErrMissingSignature},
+		{"wrong secret", "v1=" + other, body, secret, webhook.ErrInvalidSignature},
+		{"body changed", good, append([]byte(" "), body...), secret, webhook.ErrInvalidSignature},
+		{"empty body", good, nil, secret, webhook.ErrInvalidSignature},
+		{"truncated hex", good[:len(good)-2], body, secret, webhook.ErrInvalidSignature},
+		{"odd-length hex", good[:len(good)-1], body, secret, webhook.ErrInvalidSignature},
+		{"not hex", "v1=" + strings.Repeat("zz", 32), body, secret, webhook.ErrInvalidSignature},
+		{"empty v1 value", "v1=", body, secret, webhook.ErrInvalidSignature},
+		{"mac with extra byte", good + "00", body, secret, webhook.ErrInvalidSignature},
+		{"prefix of right hex is not enough", "v1=" + goodHex[:32], body, secret, webhook.ErrInvalidSignature},
+		{"base64 instead of hex", "v1=GywWt1vSqHDBFBU8zaW8/KYzFLxyL6Fg1pDeEzzLuds=", []byte("data"), "secret", webhook.ErrInvalidSignature},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			err := fingerprint.VerifyWebhookSignature(tc.header, tc.body, tc.secret)
+			err := webhook.Verify(tc.header, tc.body, tc.secret)
 			if tc.want == nil {
 				if err != nil {
 					t.Fatalf("want valid, got %v", err)
@@ -109,18 +110,18 @@ func post(t *testing.T, h http.Handler, method string, body []byte, sig string) 
 	t.Helper()
 	req := httptest.NewRequestWithContext(context.WithValue(t.Context(), ctxKey{}, "from-request"), method, "/webhooks/fingerprint", strings.NewReader(string(body)))
 	if sig != "" {
-		req.Header.Set(fingerprint.WebhookSignatureHeader, sig)
+		req.Header.Set(webhook.SignatureHeader, sig)
 	}
 	rr := httptest.NewRecorder()
 	h.ServeHTTP(rr, req)
 	return rr
 }
 
-func TestWebhookHandler(t *testing.T) {
+func TestHandler(t *testing.T) {
 	t.Parallel()
 	const secret = "whsec-handler-7f3a"
-	body := readFixture(t, "sealed_event.json") // any valid Event JSON
-	sig := fingerprint.SignWebhookPayload(body, secret)
+	body := readFixture(t, "event.json") // any valid Event JSON
+	sig := webhook.Sign(body, secret)
 	notJSON := []byte("this is not json")
 	emptyEvent := []byte(`{}`)
 	callbackErr := errors.New("database is down: password=hunter2")
@@ -140,10 +141,10 @@ func TestWebhookHandler(t *testing.T) {
 		{"GET", http.MethodGet, nil, "", secret, nil, 0, 405, 0},
 		{"PUT with valid signature", http.MethodPut, body, sig, secret, nil, 0, 405, 0},
 		{"missing signature", http.MethodPost, body, "", secret, nil, 0, 401, 0},
-		{"wrong signature", http.MethodPost, body, fingerprint.SignWebhookPayload(body, "nope"), secret, nil, 0, 401, 0},
+		{"wrong signature", http.MethodPost, body, webhook.Sign(body, "nope"), secret, nil, 0, 401, 0},
 		{"bad body with bad signature is 401, not 400", http.MethodPost, notJSON, "v1=00", secret, nil, 0, 401, 0},
-		{"signed body that is not JSON", http.MethodPost, notJSON, fingerprint.SignWebhookPayload(notJSON, secret), secret, nil, 0, 400, 0},
-		{"signed body that is not an event", http.MethodPost, emptyEvent, fingerprint.SignWebhookPayload(emptyEvent, secret), secret, nil, 0, 400, 0},
+		{"signed body that is not JSON", http.MethodPost, notJSON, webhook.Sign(notJSON, secret), secret, nil, 0, 400, 0},
+		{"signed body that is not an event", http.MethodPost, emptyEvent, webhook.Sign(emptyEvent, secret), secret, nil, 0, 400, 0},
 		{"body over the limit", http.MethodPost, body, sig, secret, nil, int64(len(body) - 1), 413, 0},
 		{"body at the limit", http.MethodPost, body, sig, secret, nil, int64(len(body)), 200, 1},
 		{"callback fails", http.MethodPost, body, sig, secret, callbackErr, 0, 500, 1},
@@ -153,7 +154,7 @@ func TestWebhookHandler(t *testing.T) {
 			rec := &webhookRecorder{err: tc.cbErr}
 			var hookStatus atomic.Int32
 			var hookErr atomic.Value
-			h := fingerprint.WebhookHandlerWithOptions(tc.secret, rec.fn, &fingerprint.WebhookHandlerOptions{
+			h := webhook.Handler(tc.secret, rec.fn, &webhook.HandlerOptions{
 				MaxBodyBytes: tc.maxBody,
 				OnError: func(_ *http.Request, status int, err error) {
 					hookStatus.Store(int32(status))
@@ -200,13 +201,13 @@ func TestWebhookHandler(t *testing.T) {
 	}
 }
 
-func TestWebhookHandler_DefaultBodyLimit(t *testing.T) {
+func TestHandler_DefaultBodyLimit(t *testing.T) {
 	t.Parallel()
 	const secret = "s3cr3t"
 	rec := &webhookRecorder{}
-	h := fingerprint.WebhookHandler(secret, rec.fn)
-	big := []byte(`{"event_id":"1.a","timestamp":1,"pad":"` + strings.Repeat("x", fingerprint.DefaultWebhookMaxBodyBytes) + `"}`)
-	if rr := post(t, h, http.MethodPost, big, fingerprint.SignWebhookPayload(big, secret)); rr.Code != http.StatusRequestEntityTooLarge {
+	h := webhook.Handler(secret, rec.fn, nil)
+	big := []byte(`{"event_id":"1.a","timestamp":1,"pad":"` + strings.Repeat("x", webhook.DefaultMaxBodyBytes) + `"}`)
+	if rr := post(t, h, http.MethodPost, big, webhook.Sign(big, secret)); rr.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("status %d, want 413", rr.Code)
 	}
 	if rec.calls.Load() != 0 {
@@ -214,23 +215,23 @@ func TestWebhookHandler_DefaultBodyLimit(t *testing.T) {
 	}
 }
 
-// TestWebhookHandler_OverHTTP runs the handler behind a real server and a router, the way
+// TestHandler_OverHTTP runs the handler behind a real server and a router, the way
 // it is deployed, and checks the response a sender sees.
-func TestWebhookHandler_OverHTTP(t *testing.T) {
+func TestHandler_OverHTTP(t *testing.T) {
 	t.Parallel()
 	const secret = "over-http"
 	rec := &webhookRecorder{}
 	mux := http.NewServeMux()
-	mux.Handle("/hooks/fp", fingerprint.WebhookHandler(secret, rec.fn))
+	mux.Handle("/hooks/fp", webhook.Handler(secret, rec.fn, nil))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
-	body := readFixture(t, "sealed_event.json")
+	body := readFixture(t, "event.json")
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/hooks/fp", strings.NewReader(string(body)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("fpjs-event-signature", fingerprint.SignWebhookPayload(body, secret)) // header names are case-insensitive
+	req.Header.Set("fpjs-event-signature", webhook.Sign(body, secret)) // header names are case-insensitive
 	res, err := srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -242,9 +243,9 @@ func TestWebhookHandler_OverHTTP(t *testing.T) {
 	}
 }
 
-// TestWebhookHandler_VendorExamplePayload checks that the vendor's published webhook
+// TestHandler_VendorExamplePayload checks that the vendor's published webhook
 // example decodes. The reference is outside the repository; CI provides it.
-func TestWebhookHandler_VendorExamplePayload(t *testing.T) {
+func TestHandler_VendorExamplePayload(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join("..", "..", "shared", "reference", "examples", "webhook_event.json")
 	body, err := os.ReadFile(path)
@@ -255,8 +256,8 @@ func TestWebhookHandler_VendorExamplePayload(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &webhookRecorder{}
-	h := fingerprint.WebhookHandler("secret", rec.fn)
-	if rr := post(t, h, http.MethodPost, body, fingerprint.SignWebhookPayload(body, "secret")); rr.Code != 200 {
+	h := webhook.Handler("secret", rec.fn, nil)
+	if rr := post(t, h, http.MethodPost, body, webhook.Sign(body, "secret")); rr.Code != 200 {
 		t.Fatalf("status %d: %s", rr.Code, rr.Body.String())
 	}
 	if ev := rec.last.Load(); ev == nil || ev.EventID == "" || ev.Timestamp == 0 {
@@ -265,29 +266,29 @@ func TestWebhookHandler_VendorExamplePayload(t *testing.T) {
 }
 
 func BenchmarkVerifyWebhookSignature(b *testing.B) {
-	body := readFixture(b, "sealed_event.json")
+	body := readFixture(b, "event.json")
 	const secret = "bench-secret"
-	header := "v1=" + strings.Repeat("0", 64) + ", " + fingerprint.SignWebhookPayload(body, secret)
+	header := "v1=" + strings.Repeat("0", 64) + ", " + webhook.Sign(body, secret)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := fingerprint.VerifyWebhookSignature(header, body, secret); err != nil {
+		if err := webhook.Verify(header, body, secret); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-// TestWebhookHandler_DeviceDetails: a webhook body from a mobile SDK event keeps its
+// TestHandler_DeviceDetails: a webhook body from a mobile SDK event keeps its
 // device_details; os_version stays the string sent ("17.4.1", not a parsed version).
-func TestWebhookHandler_DeviceDetails(t *testing.T) {
+func TestHandler_DeviceDetails(t *testing.T) {
 	t.Parallel()
 	const secret = "whsec-device-details"
-	body, err := os.ReadFile(filepath.Join("..", "testdata", "wire", "event_mobile_ios.json"))
+	body, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wire", "event_mobile_ios.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rec webhookRecorder
-	rr := post(t, fingerprint.WebhookHandler(secret, rec.fn), http.MethodPost, body, fingerprint.SignWebhookPayload(body, secret))
+	rr := post(t, webhook.Handler(secret, rec.fn, nil), http.MethodPost, body, webhook.Sign(body, secret))
 	if rr.Code != http.StatusOK || rec.calls.Load() != 1 {
 		t.Fatalf("status %d, %d calls; want 200 and 1 call", rr.Code, rec.calls.Load())
 	}
@@ -298,4 +299,14 @@ func TestWebhookHandler_DeviceDetails(t *testing.T) {
 	if *d.DeviceManufacturer != "Apple" || *d.DeviceModel != "D73AP" || *d.OSVersion != "17.4.1" {
 		t.Errorf("DeviceDetails = %q %q %q, want Apple D73AP 17.4.1", *d.DeviceManufacturer, *d.DeviceModel, *d.OSVersion)
 	}
+}
+
+// readFixture returns testdata/name: any valid Event JSON for event.json.
+func readFixture(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }

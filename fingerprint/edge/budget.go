@@ -1,13 +1,15 @@
-package fingerprint
+package edge
 
 import (
 	"cmp"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
 )
 
-// Budget of what EdgeRequestFromHTTP forwards. A bot controls the headers and the URL of
+// Budget of what RequestFromHTTP forwards. A bot controls the headers and the URL of
 // its request: without a budget, one 70 KiB header makes the /edge body too large, the
 // API answers 413, and a fail-open middleware serves the bot unanalysed. Sizes are
 // counted as the bytes the text takes in the JSON body (after escaping), so they bound
@@ -16,28 +18,28 @@ import (
 // The API documents no limit of its own; typical browser requests carry 1–3 KiB of
 // headers (without cookies, which are blanked) in 10–30 lines.
 const (
-	// DefaultEdgeMaxHeaderValueBytes caps one header value (and one name); longer ones are
+	// DefaultMaxHeaderValueBytes caps one header value (and one name); longer ones are
 	// cut. 4 KiB holds any real User-Agent, Accept or Referer.
-	DefaultEdgeMaxHeaderValueBytes = 4 << 10
-	// DefaultEdgeMaxHeaderBytes caps all header entries together, names, values and JSON
+	DefaultMaxHeaderValueBytes = 4 << 10
+	// DefaultMaxHeaderBytes caps all header entries together, names, values and JSON
 	// punctuation included. Over it, the longest values are cut further (all to the same
 	// length, so short ones stay whole); names are kept.
-	DefaultEdgeMaxHeaderBytes = 32 << 10
-	// DefaultEdgeMaxHeaders caps the number of header lines (Apache's default limit on
+	DefaultMaxHeaderBytes = 32 << 10
+	// DefaultMaxHeaders caps the number of header lines (Apache's default limit on
 	// request fields is also 100). Lines over it are dropped: repeated lines of a name
 	// first, then headers outside the well-known ones bots are judged by.
-	DefaultEdgeMaxHeaders = 100
-	// DefaultEdgeMaxURLBytes caps the URL; a longer one is cut (its query first, as it
+	DefaultMaxHeaders = 100
+	// DefaultMaxURLBytes caps the URL; a longer one is cut (its query first, as it
 	// comes last) at a point that keeps it a valid URL.
-	DefaultEdgeMaxURLBytes = 8 << 10
+	DefaultMaxURLBytes = 8 << 10
 )
 
-// edgeEntryOverhead is the JSON around one header entry: {"name":"","value":""},
-const edgeEntryOverhead = len(`{"name":"","value":""},`)
+// entryOverhead is the JSON around one header entry: {"name":"","value":""},
+const entryOverhead = len(`{"name":"","value":""},`)
 
-// edgeKeyHeaders are kept first when there are too many header lines: the ones bot
+// keyHeaders are kept first when there are too many header lines: the ones bot
 // detection relies on, and the blanked credentials, whose presence is a signal.
-var edgeKeyHeaders = map[string]bool{
+var keyHeaders = map[string]bool{
 	"Host": true, "User-Agent": true, "Accept": true, "Accept-Language": true, "Accept-Encoding": true,
 	"Connection": true, "Referer": true, "Origin": true, "Cache-Control": true, "Pragma": true,
 	"Upgrade-Insecure-Requests": true, "Content-Type": true, "Content-Length": true, "Priority": true,
@@ -67,26 +69,26 @@ func credentialLike(name string) bool {
 	return false
 }
 
-// edgeBudget holds the effective limits of one EdgeRequestFromHTTP call.
-type edgeBudget struct{ value, total, lines, url int }
+// budget holds the effective limits of one RequestFromHTTP call.
+type budget struct{ value, total, lines, url int }
 
-func (o *EdgeRequestOptions) budget() edgeBudget {
+func (o *RequestOptions) budget() budget {
 	or := func(v, d int) int {
 		if v > 0 {
 			return v
 		}
 		return d
 	}
-	return edgeBudget{
-		value: or(o.MaxHeaderValueBytes, DefaultEdgeMaxHeaderValueBytes),
-		total: or(o.MaxHeaderBytes, DefaultEdgeMaxHeaderBytes),
-		lines: or(o.MaxHeaders, DefaultEdgeMaxHeaders),
-		url:   or(o.MaxURLBytes, DefaultEdgeMaxURLBytes),
+	return budget{
+		value: or(o.MaxHeaderValueBytes, DefaultMaxHeaderValueBytes),
+		total: or(o.MaxHeaderBytes, DefaultMaxHeaderBytes),
+		lines: or(o.MaxHeaders, DefaultMaxHeaders),
+		url:   or(o.MaxURLBytes, DefaultMaxURLBytes),
 	}
 }
 
 // apply fits headers (sorted, as edgeHeaders builds them) into the budget.
-func (b edgeBudget) apply(headers []EdgeRequestHeader) []EdgeRequestHeader {
+func (b budget) apply(headers []fingerprint.EdgeRequestHeader) []fingerprint.EdgeRequestHeader {
 	if len(headers) > b.lines {
 		headers = b.keepLines(headers)
 	}
@@ -95,10 +97,10 @@ func (b edgeBudget) apply(headers []EdgeRequestHeader) []EdgeRequestHeader {
 		headers[i].Value = cutJSON(headers[i].Value, b.value)
 	}
 	// Names and punctuation first: drop lines from the end of the keep order until they fit.
-	fixed := func(hs []EdgeRequestHeader) int {
+	fixed := func(hs []fingerprint.EdgeRequestHeader) int {
 		n := 0
 		for _, h := range hs {
-			n += jsonLen(h.Name) + edgeEntryOverhead
+			n += jsonLen(h.Name) + entryOverhead
 		}
 		return n
 	}
@@ -142,7 +144,7 @@ func (b edgeBudget) apply(headers []EdgeRequestHeader) []EdgeRequestHeader {
 
 // keepLines returns at most b.lines of headers, in their original order, chosen by
 // rank: key headers, then the first line of other names, then repeated lines.
-func (b edgeBudget) keepLines(headers []EdgeRequestHeader) []EdgeRequestHeader {
+func (b budget) keepLines(headers []fingerprint.EdgeRequestHeader) []fingerprint.EdgeRequestHeader {
 	type ranked struct{ rank, index int }
 	rs := make([]ranked, len(headers))
 	for i, h := range headers {
@@ -150,7 +152,7 @@ func (b edgeBudget) keepLines(headers []EdgeRequestHeader) []EdgeRequestHeader {
 		switch {
 		case i > 0 && headers[i-1].Name == h.Name:
 			rank = 2
-		case edgeKeyHeaders[h.Name] || credentialLike(h.Name):
+		case keyHeaders[h.Name] || credentialLike(h.Name):
 			rank = 0
 		}
 		rs[i] = ranked{rank, i}
@@ -158,7 +160,7 @@ func (b edgeBudget) keepLines(headers []EdgeRequestHeader) []EdgeRequestHeader {
 	slices.SortStableFunc(rs, func(a, b ranked) int { return cmp.Compare(a.rank, b.rank) })
 	rs = rs[:min(len(rs), b.lines)]
 	slices.SortFunc(rs, func(a, b ranked) int { return cmp.Compare(a.index, b.index) })
-	out := make([]EdgeRequestHeader, len(rs))
+	out := make([]fingerprint.EdgeRequestHeader, len(rs))
 	for i, r := range rs {
 		out[i] = headers[r.index]
 	}

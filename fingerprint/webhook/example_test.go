@@ -1,4 +1,4 @@
-package fingerprint_test
+package webhook_test
 
 import (
 	"context"
@@ -11,52 +11,53 @@ import (
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/webhook"
 )
 
-func ExampleVerifyWebhookSignature() {
-	// r.Header.Get(fingerprint.WebhookSignatureHeader) and the raw body in a real handler.
+func ExampleVerify() {
+	// r.Header.Get(webhook.SignatureHeader) and the raw body in a real handler.
 	header := "v1=1b2c16b75bd2a870c114153ccda5bcfca63314bc722fa160d690de133ccbb9db"
 	body := []byte("data")
 
-	if err := fingerprint.VerifyWebhookSignature(header, body, "secret"); err != nil {
+	if err := webhook.Verify(header, body, "secret"); err != nil {
 		fmt.Println("rejected:", err)
 	} else {
 		fmt.Println("valid")
 	}
 
-	err := fingerprint.VerifyWebhookSignature(header, []byte("tampered"), "secret")
-	fmt.Println(errors.Is(err, fingerprint.ErrInvalidSignature))
+	err := webhook.Verify(header, []byte("tampered"), "secret")
+	fmt.Println(errors.Is(err, webhook.ErrInvalidSignature))
 	// Output:
 	// valid
 	// true
 }
 
-func ExampleSignWebhookPayload() {
+func ExampleSign() {
 	// Sign fake deliveries in your own tests.
-	fmt.Println(fingerprint.SignWebhookPayload([]byte("data"), "secret"))
+	fmt.Println(webhook.Sign([]byte("data"), "secret"))
 	// Output:
 	// v1=1b2c16b75bd2a870c114153ccda5bcfca63314bc722fa160d690de133ccbb9db
 }
 
-func ExampleWebhookHandler() {
+func ExampleHandler() {
 	const secret = "whsec-from-the-dashboard"
 	mux := http.NewServeMux()
-	mux.Handle("/webhooks/fingerprint", fingerprint.WebhookHandler(secret, func(ctx context.Context, ev *fingerprint.Event) error {
+	mux.Handle("/webhooks/fingerprint", webhook.Handler(secret, func(ctx context.Context, ev *fingerprint.Event) error {
 		// Deliveries can repeat: use ev.EventID as an idempotency key.
 		fmt.Println("received", ev.EventID)
 		return nil // a non-nil error answers 500, so the delivery is retried
-	}))
+	}, nil))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
 	// What Fingerprint sends:
 	body := `{"event_id":"1760000000123.Ab3xYz","timestamp":1760000000123}`
-	for _, sig := range []string{fingerprint.SignWebhookPayload([]byte(body), secret), "v1=forged"} {
+	for _, sig := range []string{webhook.Sign([]byte(body), secret), "v1=forged"} {
 		req, err := http.NewRequest(http.MethodPost, srv.URL+"/webhooks/fingerprint", strings.NewReader(body))
 		if err != nil {
 			log.Fatal(err)
 		}
-		req.Header.Set(fingerprint.WebhookSignatureHeader, sig)
+		req.Header.Set(webhook.SignatureHeader, sig)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			log.Fatal(err)
@@ -70,16 +71,14 @@ func ExampleWebhookHandler() {
 	// 401
 }
 
-func ExampleWebhookHandlerWithOptions() {
+func ExampleHandler_options() {
 	const secret = "whsec-from-the-dashboard"
-	h := fingerprint.WebhookHandlerWithOptions(secret,
-		func(ctx context.Context, ev *fingerprint.Event) error { return nil },
-		&fingerprint.WebhookHandlerOptions{
-			MaxBodyBytes: 256, // events are larger in practice; the default is 1 MiB
-			OnError: func(r *http.Request, status int, err error) {
-				fmt.Println("rejected:", status, errors.Is(err, fingerprint.ErrInvalidSignature))
-			},
-		})
+	h := webhook.Handler(secret, func(ctx context.Context, ev *fingerprint.Event) error { return nil }, &webhook.HandlerOptions{
+		MaxBodyBytes: 256, // events are larger in practice; the default is 1 MiB
+		OnError: func(r *http.Request, status int, err error) {
+			fmt.Println("rejected:", status, errors.Is(err, webhook.ErrInvalidSignature))
+		},
+	})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 
@@ -89,7 +88,7 @@ func ExampleWebhookHandlerWithOptions() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		req.Header.Set(fingerprint.WebhookSignatureHeader, "v1=forged")
+		req.Header.Set(webhook.SignatureHeader, "v1=forged")
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			log.Fatal(err)
@@ -104,13 +103,11 @@ func ExampleWebhookHandlerWithOptions() {
 	// 413
 }
 
-// ExampleWebhookHandler_serverTimeouts mounts the handler on a server with the timeouts
+// ExampleHandler_serverTimeouts mounts the handler on a server with the timeouts
 // every public endpoint should have: the handler bounds the body (ReadTimeout, 10 s by
 // default), the server bounds the headers, the whole exchange and idle connections.
-func ExampleWebhookHandler_serverTimeouts() {
-	h := fingerprint.WebhookHandlerWithOptions("whsec-from-the-dashboard",
-		func(ctx context.Context, ev *fingerprint.Event) error { return nil },
-		&fingerprint.WebhookHandlerOptions{ReadTimeout: 5 * time.Second}) // a delivery is a few KiB
+func ExampleHandler_serverTimeouts() {
+	h := webhook.Handler("whsec-from-the-dashboard", func(ctx context.Context, ev *fingerprint.Event) error { return nil }, &webhook.HandlerOptions{ReadTimeout: 5 * time.Second}) // a delivery is a few KiB
 	mux := http.NewServeMux()
 	mux.Handle("/webhooks/fingerprint", h)
 	srv := &http.Server{

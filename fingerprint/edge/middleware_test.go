@@ -1,4 +1,4 @@
-package fingerprint_test
+package edge_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/edge"
 )
 
 const edgeTestKey = "test-secret-api-key"
@@ -103,7 +104,7 @@ type appHandler struct {
 
 func (a *appHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.calls.Add(1)
-	if res, ok := fingerprint.EdgeResultFromContext(r.Context()); ok {
+	if res, ok := edge.ResultFromContext(r.Context()); ok {
 		a.result.Store(res)
 	}
 	b, _ := io.ReadAll(r.Body)
@@ -117,12 +118,12 @@ func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 	return rr
 }
 
-func TestEdgeMiddleware_PassesResultAndBody(t *testing.T) {
+func TestMiddleware_PassesResultAndBody(t *testing.T) {
 	t.Parallel()
 	c, api := newEdgeSetup(t, nil)
 	app := &appHandler{}
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
-		Request: &fingerprint.EdgeRequestOptions{LinkedID: "checkout"},
+	h := edge.Middleware(c, &edge.MiddlewareOptions{
+		Request: &edge.RequestOptions{LinkedID: "checkout"},
 	})(app)
 
 	r := httptest.NewRequest(http.MethodPost, "https://shop.example.org/pay?x=1", strings.NewReader("card=4242"))
@@ -151,15 +152,15 @@ func TestEdgeMiddleware_PassesResultAndBody(t *testing.T) {
 	}
 }
 
-func TestEdgeMiddleware_DecideBlocks(t *testing.T) {
+func TestMiddleware_DecideBlocks(t *testing.T) {
 	t.Parallel()
 	c, _ := newEdgeSetup(t, func(w http.ResponseWriter, _ *http.Request) { writeEdgeResponse(w, "scraping") })
 	app := &appHandler{}
 	var decided atomic.Int32
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
+	h := edge.Middleware(c, &edge.MiddlewareOptions{
 		Decide: func(w http.ResponseWriter, r *http.Request, res *fingerprint.EdgeResponse) bool {
 			decided.Add(1)
-			if got, ok := fingerprint.EdgeResultFromContext(r.Context()); !ok || got != res {
+			if got, ok := edge.ResultFromContext(r.Context()); !ok || got != res {
 				t.Error("Decide's request does not carry the result")
 			}
 			if res.BotInfo != nil && res.BotInfo.Category == fingerprint.BotInfoCategoryScraping {
@@ -175,7 +176,7 @@ func TestEdgeMiddleware_DecideBlocks(t *testing.T) {
 	}
 }
 
-func TestEdgeMiddleware_TimeoutFailsOpen(t *testing.T) {
+func TestMiddleware_TimeoutFailsOpen(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
@@ -187,7 +188,7 @@ func TestEdgeMiddleware_TimeoutFailsOpen(t *testing.T) {
 	})
 	app := &appHandler{}
 	var gotErr atomic.Value
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
+	h := edge.Middleware(c, &edge.MiddlewareOptions{
 		Timeout: 50 * time.Millisecond,
 		OnError: func(_ *http.Request, err error) { gotErr.Store(err) },
 		Decide: func(http.ResponseWriter, *http.Request, *fingerprint.EdgeResponse) bool {
@@ -218,7 +219,7 @@ func TestEdgeMiddleware_TimeoutFailsOpen(t *testing.T) {
 	}
 }
 
-func TestEdgeMiddleware_APIErrorFailsOpenWithoutRetry(t *testing.T) {
+func TestMiddleware_APIErrorFailsOpenWithoutRetry(t *testing.T) {
 	t.Parallel()
 	c, api := newEdgeSetup(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
@@ -227,7 +228,7 @@ func TestEdgeMiddleware_APIErrorFailsOpenWithoutRetry(t *testing.T) {
 	})
 	app := &appHandler{}
 	var gotErr atomic.Value
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{OnError: func(_ *http.Request, err error) { gotErr.Store(err) }})(app)
+	h := edge.Middleware(c, &edge.MiddlewareOptions{OnError: func(_ *http.Request, err error) { gotErr.Store(err) }})(app)
 	rr := serve(h, newIncoming(http.MethodGet, "http://a.example/", "192.0.2.1:1"))
 	if rr.Code != 200 || app.calls.Load() != 1 {
 		t.Fatalf("status %d app calls %d", rr.Code, app.calls.Load())
@@ -242,12 +243,12 @@ func TestEdgeMiddleware_APIErrorFailsOpenWithoutRetry(t *testing.T) {
 	}
 }
 
-func TestEdgeMiddleware_FailClosed(t *testing.T) {
+func TestMiddleware_FailClosed(t *testing.T) {
 	t.Parallel()
 	c, _ := newEdgeSetup(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) })
 	app := &appHandler{}
 	var onErr atomic.Int32
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
+	h := edge.Middleware(c, &edge.MiddlewareOptions{
 		FailClosed: true,
 		OnError:    func(*http.Request, error) { onErr.Add(1) },
 	})(app)
@@ -260,12 +261,12 @@ func TestEdgeMiddleware_FailClosed(t *testing.T) {
 	}
 }
 
-func TestEdgeMiddleware_SkipAndNoClientIP(t *testing.T) {
+func TestMiddleware_SkipAndNoClientIP(t *testing.T) {
 	t.Parallel()
 	c, api := newEdgeSetup(t, nil)
 	app := &appHandler{}
 	var gotErr atomic.Value
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
+	h := edge.Middleware(c, &edge.MiddlewareOptions{
 		Skip:    func(r *http.Request) bool { return r.URL.Path == "/healthz" },
 		OnError: func(_ *http.Request, err error) { gotErr.Store(err) },
 	})(app)
@@ -285,15 +286,15 @@ func TestEdgeMiddleware_SkipAndNoClientIP(t *testing.T) {
 	}
 }
 
-// TestEdgeMiddleware_BodyUntouchedUntilHandler streams a request body through a real
+// TestMiddleware_BodyUntouchedUntilHandler streams a request body through a real
 // server: the application must be the first and only reader.
-func TestEdgeMiddleware_BodyUntouchedUntilHandler(t *testing.T) {
+func TestMiddleware_BodyUntouchedUntilHandler(t *testing.T) {
 	t.Parallel()
 	c, _ := newEdgeSetup(t, nil)
 	var inApp atomic.Bool
 	var readBeforeApp atomic.Bool
 	var got bytes.Buffer
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := edge.Middleware(c, &edge.MiddlewareOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		inApp.Store(true)
 		_, _ = io.Copy(&got, r.Body)
 	}))
@@ -328,11 +329,11 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 	return b.ReadCloser.Read(p)
 }
 
-func TestEdgeMiddleware_Concurrent(t *testing.T) {
+func TestMiddleware_Concurrent(t *testing.T) {
 	t.Parallel()
 	c, api := newEdgeSetup(t, nil)
 	app := &appHandler{}
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{})(app)
+	h := edge.Middleware(c, &edge.MiddlewareOptions{})(app)
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
@@ -345,18 +346,18 @@ func TestEdgeMiddleware_Concurrent(t *testing.T) {
 	}
 }
 
-func TestEdgeResultFromContext_Empty(t *testing.T) {
+func TestResultFromContext_Empty(t *testing.T) {
 	t.Parallel()
-	if res, ok := fingerprint.EdgeResultFromContext(t.Context()); ok || res != nil {
+	if res, ok := edge.ResultFromContext(t.Context()); ok || res != nil {
 		t.Errorf("got %v %v from an empty context", res, ok)
 	}
 }
 
-// TestEdgeMiddleware_TimeoutCoversRetries: the API answers 429 with Retry-After: 0 forever
+// TestMiddleware_TimeoutCoversRetries: the API answers 429 with Retry-After: 0 forever
 // and the client may retry 10,000 times. A timeout that bounds only single attempts would
 // let all of them run; one that covers retries stops after a handful (at most one per
 // MinRetryDelay).
-func TestEdgeMiddleware_TimeoutCoversRetries(t *testing.T) {
+func TestMiddleware_TimeoutCoversRetries(t *testing.T) {
 	t.Parallel()
 	const maxRetries = 10_000
 	api := &fakeEdgeAPI{t: t, respond: func(w http.ResponseWriter, _ *http.Request) {
@@ -372,7 +373,7 @@ func TestEdgeMiddleware_TimeoutCoversRetries(t *testing.T) {
 	app := &appHandler{}
 	var gotErr atomic.Value
 	const timeout = 2 * time.Second // room for a few retries spaced by MinRetryDelay
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
+	h := edge.Middleware(c, &edge.MiddlewareOptions{
 		Timeout: timeout,
 		OnError: func(_ *http.Request, err error) { gotErr.Store(err) },
 	})(app)
@@ -410,10 +411,10 @@ func (b *blockingTransport) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("released")
 }
 
-// TestEdgeMiddleware_TimeoutWithTransportIgnoringContext: fail-open must not wait for a
+// TestMiddleware_TimeoutWithTransportIgnoringContext: fail-open must not wait for a
 // transport that never looks at the context, and the analysis goroutine must end once the
 // transport returns.
-func TestEdgeMiddleware_TimeoutWithTransportIgnoringContext(t *testing.T) {
+func TestMiddleware_TimeoutWithTransportIgnoringContext(t *testing.T) {
 	t.Parallel()
 	bt := &blockingTransport{entered: make(chan struct{}), release: make(chan struct{}), returned: make(chan struct{})}
 	c, err := fingerprint.NewClient(edgeTestKey, fingerprint.WithBaseURL("http://api.invalid"),
@@ -423,7 +424,7 @@ func TestEdgeMiddleware_TimeoutWithTransportIgnoringContext(t *testing.T) {
 	}
 	app := &appHandler{}
 	var gotErr atomic.Value
-	h := c.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
+	h := edge.Middleware(c, &edge.MiddlewareOptions{
 		Timeout: 50 * time.Millisecond,
 		OnError: func(_ *http.Request, err error) { gotErr.Store(err) },
 	})(app)
@@ -451,11 +452,11 @@ func TestEdgeMiddleware_TimeoutWithTransportIgnoringContext(t *testing.T) {
 	}
 }
 
-func TestEdgeMiddleware_NilOptions(t *testing.T) {
+func TestMiddleware_NilOptions(t *testing.T) {
 	t.Parallel()
 	c, api := newEdgeSetup(t, nil)
 	app := &appHandler{}
-	rr := serve(c.EdgeMiddleware(nil)(app), newIncoming(http.MethodGet, "http://a.example/", "192.0.2.1:1"))
+	rr := serve(edge.Middleware(c, nil)(app), newIncoming(http.MethodGet, "http://a.example/", "192.0.2.1:1"))
 	if rr.Code != 200 || app.calls.Load() != 1 || api.calls.Load() != 1 || app.result.Load() == nil {
 		t.Errorf("status %d, app calls %d, api calls %d, result %v", rr.Code, app.calls.Load(), api.calls.Load(), app.result.Load())
 	}

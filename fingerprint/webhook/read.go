@@ -1,4 +1,4 @@
-package fingerprint
+package webhook
 
 import (
 	"errors"
@@ -11,18 +11,18 @@ import (
 	"time"
 )
 
-// DefaultWebhookReadTimeout is how long WebhookHandler waits for the whole request body
+// DefaultReadTimeout is how long Handler waits for the whole request body
 // by default. A delivery is a few KiB sent by Fingerprint's servers in one go; a body
 // that takes longer than 10 s is a stalled or hostile client holding a connection open
 // (50 such clients sending 1 byte a second would otherwise stay forever on a server
 // without ReadTimeout).
-const DefaultWebhookReadTimeout = 10 * time.Second
+const DefaultReadTimeout = 10 * time.Second
 
-// errWebhookBodyTimeout is wrapped by the error OnError receives for a body that did not
+// errBodyTimeout is wrapped by the error OnError receives for a body that did not
 // arrive within the read timeout (answered with 408).
-var errWebhookBodyTimeout = errors.New("fingerprint: webhook: request body not received in time")
+var errBodyTimeout = errors.New("fingerprint: webhook: request body not received in time")
 
-// readWebhookBody reads the body, at most maxBody bytes, within timeout (or within the
+// readBody reads the body, at most maxBody bytes, within timeout (or within the
 // http.Server's ReadTimeout when that is shorter: the handler never loosens the server's
 // own bound). It sets a read deadline on the connection through
 // http.ResponseController; when the ResponseWriter does not support deadlines (a wrapper
@@ -32,7 +32,7 @@ var errWebhookBodyTimeout = errors.New("fingerprint: webhook: request body not r
 // body is never read after the handler returned. In that case the connection is not
 // bounded: net/http itself reads up to 256 KiB of what is left of the body before it
 // closes the connection, and only the server's ReadTimeout bounds that.
-func readWebhookBody(w http.ResponseWriter, r *http.Request, maxBody int64, timeout time.Duration) (body []byte, wait func(), err error) {
+func readBody(w http.ResponseWriter, r *http.Request, maxBody int64, timeout time.Duration) (body []byte, wait func(), err error) {
 	if srv, ok := r.Context().Value(http.ServerContextKey).(*http.Server); ok && srv.ReadTimeout > 0 && srv.ReadTimeout < timeout {
 		timeout = srv.ReadTimeout
 	}
@@ -44,7 +44,7 @@ func readWebhookBody(w http.ResponseWriter, r *http.Request, maxBody int64, time
 			// Keep the deadline: after the handler, net/http reads what is left of a
 			// small body before closing, and the deadline bounds that read too.
 			if isTimeout(err) {
-				err = fmt.Errorf("%w within %v: %w", errWebhookBodyTimeout, timeout, err)
+				err = fmt.Errorf("%w within %v: %w", errBodyTimeout, timeout, err)
 			}
 			return nil, noWait, err
 		}
@@ -73,7 +73,7 @@ func readWebhookBody(w http.ResponseWriter, r *http.Request, maxBody int64, time
 		return res.body, noWait, res.err
 	case <-t.C:
 		sr.stop.Store(true)
-		return nil, func() { <-done }, fmt.Errorf("%w within %v", errWebhookBodyTimeout, timeout)
+		return nil, func() { <-done }, fmt.Errorf("%w within %v", errBodyTimeout, timeout)
 	}
 }
 
@@ -95,7 +95,7 @@ type stoppableBody struct {
 
 func (s *stoppableBody) Read(p []byte) (int, error) {
 	if s.stop.Load() {
-		return 0, errWebhookBodyTimeout
+		return 0, errBodyTimeout
 	}
 	return s.body.Read(p)
 }

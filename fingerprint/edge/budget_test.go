@@ -1,4 +1,4 @@
-package fingerprint_test
+package edge_test
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/edge"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
@@ -64,12 +65,12 @@ func TestPaddedRequestIsStillAnalysed(t *testing.T) {
 	}
 	for name, mutate := range cases {
 		r := paddedRequest(t, mutate)
-		er, err := fingerprint.EdgeRequestFromHTTP(r, nil)
+		er, err := edge.RequestFromHTTP(r, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		body, _ := json.Marshal(er)
-		if len(body) > fingerprint.DefaultEdgeMaxHeaderBytes+fingerprint.DefaultEdgeMaxURLBytes+1024 {
+		if len(body) > edge.DefaultMaxHeaderBytes+edge.DefaultMaxURLBytes+1024 {
 			t.Errorf("%s: /edge body is %d bytes", name, len(body))
 		}
 		if ua, _ := headerValue(er, "User-Agent"); ua != browserUA {
@@ -78,7 +79,7 @@ func TestPaddedRequestIsStillAnalysed(t *testing.T) {
 		if _, ok := headerValue(er, "Host"); !ok {
 			t.Errorf("%s: Host dropped", name)
 		}
-		if len(er.Headers) > fingerprint.DefaultEdgeMaxHeaders {
+		if len(er.Headers) > edge.DefaultMaxHeaders {
 			t.Errorf("%s: %d header lines", name, len(er.Headers))
 		}
 		if _, err := url.Parse(er.URL); err != nil || !strings.HasPrefix(er.URL, "https://shop.example/login") {
@@ -93,7 +94,7 @@ func TestPaddedRequestIsStillAnalysed(t *testing.T) {
 // TestPaddedHeaderKeepsItsName: a cut value keeps its name and its start.
 func TestPaddedHeaderKeepsItsName(t *testing.T) {
 	r := paddedRequest(t, func(r *http.Request) { r.Header.Set("X-Pad", strings.Repeat("A", 70<<10)) })
-	er, err := fingerprint.EdgeRequestFromHTTP(r, &fingerprint.EdgeRequestOptions{MaxHeaderValueBytes: 100})
+	er, err := edge.RequestFromHTTP(r, &edge.RequestOptions{MaxHeaderValueBytes: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestMoreCredentialHeadersAreBlanked(t *testing.T) {
 			r.Header[n] = []string{"secret-value-" + n}
 		}
 	})
-	er, err := fingerprint.EdgeRequestFromHTTP(r, nil)
+	er, err := edge.RequestFromHTTP(r, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package fingerprint
+package webhook
 
 // Reliability suite, slow webhook bodies (issue 9 §8): clients that send the headers of a
 // delivery and then trickle its body byte by byte, against a real server that has no
@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
 )
 
 const slowSecret = "whsec-slow-body"
@@ -31,7 +33,7 @@ func (p plainWriter) Header() http.Header         { return p.w.Header() }
 func (p plainWriter) Write(b []byte) (int, error) { return p.w.Write(b) }
 func (p plainWriter) WriteHeader(code int)        { p.w.WriteHeader(code) }
 
-// slowHookServer serves a WebhookHandler with readTimeout on a server without timeouts,
+// slowHookServer serves a Handler with readTimeout on a server without timeouts,
 // counting open connections and the statuses reported to OnError.
 type slowHookServer struct {
 	ts       *httptest.Server
@@ -42,14 +44,14 @@ type slowHookServer struct {
 	calls    atomic.Int32
 }
 
-func newSlowHookServer(t *testing.T, readTimeout time.Duration, hideWriter bool, fn func(context.Context, *Event) error) *slowHookServer {
+func newSlowHookServer(t *testing.T, readTimeout time.Duration, hideWriter bool, fn func(context.Context, *fingerprint.Event) error) *slowHookServer {
 	t.Helper()
 	s := &slowHookServer{}
 	if fn == nil {
-		fn = func(context.Context, *Event) error { return nil }
+		fn = func(context.Context, *fingerprint.Event) error { return nil }
 	}
-	counted := func(ctx context.Context, ev *Event) error { s.calls.Add(1); return fn(ctx, ev) }
-	var h http.Handler = WebhookHandlerWithOptions(slowSecret, counted, &WebhookHandlerOptions{
+	counted := func(ctx context.Context, ev *fingerprint.Event) error { s.calls.Add(1); return fn(ctx, ev) }
+	var h http.Handler = Handler(slowSecret, counted, &HandlerOptions{
 		ReadTimeout: readTimeout,
 		OnError: func(_ *http.Request, status int, err error) {
 			s.mu.Lock()
@@ -100,7 +102,7 @@ func trickle(t *testing.T, addr string, n int, interval time.Duration, stop <-ch
 	t.Cleanup(func() { conn.Close() })
 	body := []byte(strings.Repeat(" ", n))
 	_, err = fmt.Fprintf(conn, "POST /hook HTTP/1.1\r\nHost: hooks.example\r\nContent-Type: application/json\r\nContent-Length: %d\r\n%s: %s\r\n\r\n",
-		n, WebhookSignatureHeader, SignWebhookPayload(body, slowSecret))
+		n, SignatureHeader, Sign(body, slowSecret))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +151,7 @@ func wantTimeoutAnswer(t *testing.T, conn net.Conn, start time.Time, readTimeout
 	}
 }
 
-func TestReliabilityWebhookSlowBody(t *testing.T) {
+func TestHandler_SlowBody(t *testing.T) {
 	const readTimeout = 300 * time.Millisecond
 	for _, hide := range []bool{false, true} {
 		// With a writer that hides its deadlines the handler still answers 408 in time, but
@@ -172,7 +174,7 @@ func TestReliabilityWebhookSlowBody(t *testing.T) {
 			}
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			if len(s.statuses) != 1 || s.statuses[0] != http.StatusRequestTimeout || !errors.Is(s.errs[0], errWebhookBodyTimeout) {
+			if len(s.statuses) != 1 || s.statuses[0] != http.StatusRequestTimeout || !errors.Is(s.errs[0], errBodyTimeout) {
 				t.Errorf("OnError got %v %v", s.statuses, s.errs)
 			}
 			if s.calls.Load() != 0 {
@@ -197,9 +199,9 @@ func TestReliabilityWebhookSlowBody(t *testing.T) {
 	}
 	t.Run("HTTP/2 stream", func(t *testing.T) {
 		s := &slowHookServer{}
-		s.ts = httptest.NewUnstartedServer(WebhookHandlerWithOptions(slowSecret,
-			func(context.Context, *Event) error { return nil },
-			&WebhookHandlerOptions{ReadTimeout: readTimeout, OnError: func(_ *http.Request, status int, _ error) {
+		s.ts = httptest.NewUnstartedServer(Handler(slowSecret,
+			func(context.Context, *fingerprint.Event) error { return nil },
+			&HandlerOptions{ReadTimeout: readTimeout, OnError: func(_ *http.Request, status int, _ error) {
 				s.mu.Lock()
 				s.statuses = append(s.statuses, status)
 				s.mu.Unlock()
@@ -221,7 +223,7 @@ func TestReliabilityWebhookSlowBody(t *testing.T) {
 		defer cancel()
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.ts.URL, pr)
 		req.ContentLength = 10_000
-		req.Header.Set(WebhookSignatureHeader, "v1=00")
+		req.Header.Set(SignatureHeader, "v1=00")
 		start := time.Now()
 		resp, err := s.ts.Client().Do(req)
 		if err != nil {
@@ -248,7 +250,7 @@ func TestReliabilityWebhookSlowBody(t *testing.T) {
 		}()
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.ts.URL, pr)
 		req.ContentLength = int64(len(body))
-		req.Header.Set(WebhookSignatureHeader, SignWebhookPayload(body, slowSecret))
+		req.Header.Set(SignatureHeader, Sign(body, slowSecret))
 		resp, err := s.ts.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -262,7 +264,7 @@ func TestReliabilityWebhookSlowBody(t *testing.T) {
 		// The deadline covers the body only: once it is read, the request context must
 		// stay alive while the callback works.
 		var ctxErr atomic.Value
-		s := newSlowHookServer(t, 100*time.Millisecond, false, func(ctx context.Context, _ *Event) error {
+		s := newSlowHookServer(t, 100*time.Millisecond, false, func(ctx context.Context, _ *fingerprint.Event) error {
 			time.Sleep(500 * time.Millisecond)
 			if err := ctx.Err(); err != nil {
 				ctxErr.Store(err)
@@ -272,7 +274,7 @@ func TestReliabilityWebhookSlowBody(t *testing.T) {
 		})
 		body := []byte(minimalEvent)
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.ts.URL, strings.NewReader(minimalEvent))
-		req.Header.Set(WebhookSignatureHeader, SignWebhookPayload(body, slowSecret))
+		req.Header.Set(SignatureHeader, Sign(body, slowSecret))
 		resp, err := s.ts.Client().Do(req)
 		if err != nil {
 			t.Fatal(err)

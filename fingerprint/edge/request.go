@@ -1,4 +1,18 @@
-package fingerprint
+// Package edge sends the requests that reach your server to Fingerprint's Automation
+// Intelligence (POST /edge) for bot detection and IP intelligence, without any code in the
+// browser. RequestFromHTTP describes an *http.Request as an EdgeRequest for
+// Client.AnalyzeRequest; Middleware analyses every request with a tight timeout, stores
+// the result in the request context (ResultFromContext) and lets a policy of yours
+// decide. It fails open by default: a failed analysis lets the request through.
+//
+// What is forwarded is bounded, so a bot padding its request still gets analysed, and the
+// values of credential headers (Authorization, Cookie, X-Api-Key and others) are sent
+// empty: the API learns they were present, never what they held.
+//
+// Middleware panics at construction, as net/http does for a nil handler, when its
+// configuration could only fail every request (a nil or unconstructed Client, a linked ID
+// over fingerprint.MaxLinkedIDLength, tags that cannot be encoded as JSON).
+package edge
 
 import (
 	"net"
@@ -7,9 +21,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
 )
 
-// defaultCredentialHeaders are always sent with an empty value by EdgeRequestFromHTTP:
+// defaultCredentialHeaders are always sent with an empty value by RequestFromHTTP:
 // Automation Intelligence needs to know they were present, never what they contained.
 // Names made of credential words (credentialLike: X-Auth-Token, X-Session-Id, ...) are
 // blanked as well.
@@ -21,9 +37,9 @@ var defaultCredentialHeaders = []string{
 	"Cf-Access-Client-Secret", "X-Forwarded-Access-Token", "X-Ms-Token-Aad-Access-Token", "X-Ms-Token-Aad-Id-Token",
 }
 
-// EdgeRequestOptions tunes EdgeRequestFromHTTP. The zero value (or nil) trusts nothing
+// RequestOptions tunes RequestFromHTTP. The zero value (or nil) trusts nothing
 // but the connection: client IP from RemoteAddr, scheme from TLS, host from Host.
-type EdgeRequestOptions struct {
+type RequestOptions struct {
 	// TrustedProxyHeaders names headers your own proxies set with the client address, in
 	// order of preference, e.g. "CF-Connecting-IP", "X-Real-IP", "X-Forwarded-For" or
 	// "Forwarded" (RFC 7239, its for= parameters). Each is read as a comma-separated list,
@@ -51,35 +67,35 @@ type EdgeRequestOptions struct {
 	CredentialHeaders []string
 	// MaxHeaderValueBytes, MaxHeaderBytes, MaxHeaders and MaxURLBytes set the budget of
 	// what is forwarded, so that a bot padding its request still gets analysed; zero or
-	// negative means DefaultEdgeMaxHeaderValueBytes, DefaultEdgeMaxHeaderBytes,
-	// DefaultEdgeMaxHeaders and DefaultEdgeMaxURLBytes. Sizes count JSON-encoded bytes.
+	// negative means DefaultMaxHeaderValueBytes, DefaultMaxHeaderBytes,
+	// DefaultMaxHeaders and DefaultMaxURLBytes. Sizes count JSON-encoded bytes.
 	MaxHeaderValueBytes, MaxHeaderBytes, MaxHeaders, MaxURLBytes int
 	// LinkedID, if not empty, is sent as the event's linked_id (your own identifier,
 	// such as an order or user ID).
 	LinkedID string
 	// Tags, if not empty, are sent as the event's tags. The map is copied.
-	Tags Tags
+	Tags fingerprint.Tags
 }
 
-// EdgeRequestFromHTTP describes an incoming request for AnalyzeRequest: its method (as
+// RequestFromHTTP describes an incoming request for Client.AnalyzeRequest: its method (as
 // sent), its absolute URL, one header entry per header line, and the client IP in
 // IPv4Address or IPv6Address (an IPv4-mapped IPv6 address counts as IPv4). Values of
-// credential headers (see EdgeRequestOptions.CredentialHeaders) are sent empty. Headers
-// and URL are fitted into a size budget (DefaultEdgeMaxHeaderBytes and the other
-// DefaultEdge* constants), so a bot cannot make the body too large to be analysed.
+// credential headers (see RequestOptions.CredentialHeaders) are sent empty. Headers
+// and URL are fitted into a size budget (DefaultMaxHeaderBytes and the other
+// DefaultMax* constants), so a bot cannot make the body too large to be analysed.
 // opts may be nil. The body is never read.
 //
 // Go's net/http does not keep the order or the original casing of header names: entries
 // are sorted by canonical name (lines of one name keep their order), and the Host header,
 // which net/http moves to r.Host, is added back.
 //
-// It fails with a *ValidationError when no client IP or host can be determined.
-func EdgeRequestFromHTTP(r *http.Request, opts *EdgeRequestOptions) (*EdgeRequest, error) {
+// It fails with a *fingerprint.ValidationError when no client IP or host can be determined.
+func RequestFromHTTP(r *http.Request, opts *RequestOptions) (*fingerprint.EdgeRequest, error) {
 	if r == nil {
 		return nil, invalid("request", "nil *http.Request")
 	}
 	if opts == nil {
-		opts = &EdgeRequestOptions{}
+		opts = &RequestOptions{}
 	}
 	viaProxy := fromTrustedProxy(r, opts)
 	ip, err := clientIP(r, opts, viaProxy)
@@ -90,8 +106,8 @@ func EdgeRequestFromHTTP(r *http.Request, opts *EdgeRequestOptions) (*EdgeReques
 	if err != nil {
 		return nil, err
 	}
-	budget := opts.budget() // edge_budget.go
-	er := &EdgeRequest{Method: r.Method, URL: cutURL(u, budget.url), Headers: budget.apply(edgeHeaders(r, opts.CredentialHeaders))}
+	budget := opts.budget() // budget.go
+	er := &fingerprint.EdgeRequest{Method: r.Method, URL: cutURL(u, budget.url), Headers: budget.apply(edgeHeaders(r, opts.CredentialHeaders))}
 	addr := ip.String()
 	if ip.Is4() {
 		er.IPv4Address = &addr
@@ -103,7 +119,7 @@ func EdgeRequestFromHTTP(r *http.Request, opts *EdgeRequestOptions) (*EdgeReques
 		er.LinkedID = &id
 	}
 	if len(opts.Tags) > 0 {
-		tags := make(Tags, len(opts.Tags))
+		tags := make(fingerprint.Tags, len(opts.Tags))
 		for k, v := range opts.Tags {
 			tags[k] = v
 		}
@@ -112,7 +128,7 @@ func EdgeRequestFromHTTP(r *http.Request, opts *EdgeRequestOptions) (*EdgeReques
 	return er, nil
 }
 
-func edgeHeaders(r *http.Request, extraCredentials []string) []EdgeRequestHeader {
+func edgeHeaders(r *http.Request, extraCredentials []string) []fingerprint.EdgeRequestHeader {
 	header := r.Header.Clone()
 	if header == nil {
 		header = http.Header{}
@@ -124,12 +140,12 @@ func edgeHeaders(r *http.Request, extraCredentials []string) []EdgeRequestHeader
 	if len(r.TransferEncoding) > 0 && len(header.Values("Transfer-Encoding")) == 0 {
 		header.Set("Transfer-Encoding", strings.Join(r.TransferEncoding, ", "))
 	}
-	secret := make(map[string]bool, len(defaultCredentialHeaders)+len(extraCredentials))
+	blanked := make(map[string]bool, len(defaultCredentialHeaders)+len(extraCredentials))
 	for _, n := range defaultCredentialHeaders {
-		secret[http.CanonicalHeaderKey(n)] = true
+		blanked[http.CanonicalHeaderKey(n)] = true
 	}
 	for _, n := range extraCredentials {
-		secret[http.CanonicalHeaderKey(strings.TrimSpace(n))] = true
+		blanked[http.CanonicalHeaderKey(strings.TrimSpace(n))] = true
 	}
 
 	names := make([]string, 0, len(header))
@@ -139,21 +155,21 @@ func edgeHeaders(r *http.Request, extraCredentials []string) []EdgeRequestHeader
 		lines += len(values)
 	}
 	slices.Sort(names)
-	out := make([]EdgeRequestHeader, 0, lines)
+	out := make([]fingerprint.EdgeRequestHeader, 0, lines)
 	for _, name := range names {
-		blank := secret[http.CanonicalHeaderKey(name)] || credentialLike(name)
+		blank := blanked[http.CanonicalHeaderKey(name)] || credentialLike(name)
 		for _, v := range header[name] {
 			if blank {
 				v = ""
 			}
-			out = append(out, EdgeRequestHeader{Name: name, Value: v})
+			out = append(out, fingerprint.EdgeRequestHeader{Name: name, Value: v})
 		}
 	}
 	return out
 }
 
 // fromTrustedProxy reports whether proxy headers may be believed for this connection.
-func fromTrustedProxy(r *http.Request, opts *EdgeRequestOptions) bool {
+func fromTrustedProxy(r *http.Request, opts *RequestOptions) bool {
 	if len(opts.TrustedProxies) == 0 {
 		return true
 	}
@@ -161,7 +177,7 @@ func fromTrustedProxy(r *http.Request, opts *EdgeRequestOptions) bool {
 	return ok && inPrefixes(remote, opts.TrustedProxies)
 }
 
-func absoluteURL(r *http.Request, opts *EdgeRequestOptions, viaProxy bool) (string, error) {
+func absoluteURL(r *http.Request, opts *RequestOptions, viaProxy bool) (string, error) {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -211,7 +227,7 @@ func firstListEntry(v string) string {
 
 // clientIP returns the client address, unmapped (IPv4-mapped IPv6 becomes IPv4) and
 // without zone.
-func clientIP(r *http.Request, opts *EdgeRequestOptions, viaProxy bool) (netip.Addr, error) {
+func clientIP(r *http.Request, opts *RequestOptions, viaProxy bool) (netip.Addr, error) {
 	remote, remoteOK := parseIPEntry(r.RemoteAddr)
 	if viaProxy {
 		for _, name := range opts.TrustedProxyHeaders {
@@ -286,4 +302,8 @@ func inPrefixes(ip netip.Addr, prefixes []netip.Prefix) bool {
 		}
 	}
 	return false
+}
+
+func invalid(field, reason string) error {
+	return &fingerprint.ValidationError{Field: field, Reason: reason}
 }

@@ -1,4 +1,4 @@
-package fingerprint_test
+package edge_test
 
 import (
 	"encoding/json"
@@ -12,10 +12,11 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/edge"
 	"github.com/fpgo/fingerprint-go/internal/apispec"
 )
 
-// edgeRequestSamples are EdgeRequestFromHTTP outputs covering IPv4, IPv6, credentials,
+// edgeRequestSamples are RequestFromHTTP outputs covering IPv4, IPv6, credentials,
 // repeated headers, linked ID and tags.
 func edgeRequestSamples(t *testing.T) []any {
 	t.Helper()
@@ -29,12 +30,12 @@ func edgeRequestSamples(t *testing.T) []any {
 	var out []any
 	for _, tc := range []struct {
 		r    *http.Request
-		opts *fingerprint.EdgeRequestOptions
+		opts *edge.RequestOptions
 	}{
-		{r1, &fingerprint.EdgeRequestOptions{LinkedID: "order-1", Tags: fingerprint.Tags{"k": "v"}}},
+		{r1, &edge.RequestOptions{LinkedID: "order-1", Tags: fingerprint.Tags{"k": "v"}}},
 		{r2, nil},
 	} {
-		er, err := fingerprint.EdgeRequestFromHTTP(tc.r, tc.opts)
+		er, err := edge.RequestFromHTTP(tc.r, tc.opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +65,7 @@ func validateEdgeSamples(t *testing.T, doc *openapi3.T) {
 	}
 }
 
-func TestEdgeRequestFromHTTP_MatchesOurSpec(t *testing.T) {
+func TestRequestFromHTTP_MatchesOurSpec(t *testing.T) {
 	t.Parallel()
 	doc, err := apispec.Load()
 	if err != nil {
@@ -73,7 +74,7 @@ func TestEdgeRequestFromHTTP_MatchesOurSpec(t *testing.T) {
 	validateEdgeSamples(t, doc)
 }
 
-func TestEdgeRequestFromHTTP_MatchesVendorSpec(t *testing.T) {
+func TestRequestFromHTTP_MatchesVendorSpec(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join("..", "..", "shared", "reference", "fingerprint-server-api-v4.yaml")
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {

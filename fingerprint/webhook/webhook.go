@@ -1,4 +1,18 @@
-package fingerprint
+// Package webhook receives Fingerprint webhook deliveries: it verifies the
+// FPJS-Event-Signature header of a delivery (Verify), serves deliveries as an
+// http.Handler that calls your function with the decoded Event (Handler), and signs
+// payloads for your own tests (Sign).
+//
+// A delivery is authentic when one v1 entry of its signature header is the HMAC-SHA256
+// of the raw body keyed with the webhook secret from the dashboard. Handler checks the
+// method, limits the body's size and the time to receive it, verifies the signature
+// before it parses anything, and answers 200 only when your function succeeded, so
+// Fingerprint retries failed deliveries. Deliveries can repeat: use Event.EventID to make
+// your function idempotent.
+//
+// Handler panics at construction, as net/http does for a nil handler, when its
+// configuration could only fail every delivery (an empty secret, a nil callback).
+package webhook
 
 import (
 	"context"
@@ -10,18 +24,23 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/internal/eventjson"
+	"github.com/fpgo/fingerprint-go/internal/secret"
 )
 
-// WebhookSignatureHeader is the request header that carries webhook signatures: a
+// SignatureHeader is the request header that carries webhook signatures: a
 // comma-separated list of "<version>=<hash>" entries, where v1 is the hex HMAC-SHA256 of
 // the raw body keyed with the webhook secret.
-const WebhookSignatureHeader = "FPJS-Event-Signature"
+const SignatureHeader = "FPJS-Event-Signature"
 
-// DefaultWebhookMaxBodyBytes is the default request body limit of WebhookHandler.
+// DefaultMaxBodyBytes is the default request body limit of Handler.
 // Events are a few KiB.
-const DefaultWebhookMaxBodyBytes = 1 << 20
+const DefaultMaxBodyBytes = 1 << 20
 
-// Sentinel errors returned (wrapped) by VerifyWebhookSignature. Test with errors.Is.
+// Sentinel errors returned (wrapped) by Verify, and passed (wrapped) to
+// HandlerOptions.OnError. Test with errors.Is.
 var (
 	// ErrMissingSecret means the webhook secret is empty: a configuration error, never a pass.
 	ErrMissingSecret = errors.New("fingerprint: webhook secret is empty")
@@ -29,11 +48,14 @@ var (
 	ErrMissingSignature = errors.New("fingerprint: missing webhook signature")
 	// ErrInvalidSignature means no v1 entry matches the body.
 	ErrInvalidSignature = errors.New("fingerprint: invalid webhook signature")
+	// ErrInvalidEvent means an authentic body is not a valid Event: not a JSON object
+	// of the right shape, or missing event_id or timestamp (answered with 400).
+	ErrInvalidEvent = eventjson.ErrInvalidEvent
 )
 
-// SignWebhookPayload returns the signature header value ("v1=<hex>") for body, as the
+// Sign returns the signature header value ("v1=<hex>") for body, as the
 // Fingerprint servers compute it. Use it in your own tests to sign fake deliveries.
-func SignWebhookPayload(body []byte, secret string) string {
+func Sign(body []byte, secret string) string {
 	return "v1=" + hex.EncodeToString(webhookMAC(body, secret))
 }
 
@@ -43,14 +65,14 @@ func webhookMAC(body []byte, secret string) []byte {
 	return m.Sum(nil)
 }
 
-// VerifyWebhookSignature checks the value of the FPJS-Event-Signature header against the
+// Verify checks the value of the FPJS-Event-Signature header against the
 // raw request body. It returns nil if any v1 entry matches. Entries may be surrounded by
 // whitespace, hex digits may be in either case, and entries of unknown versions are
 // ignored. Comparison is constant-time. An empty secret or header is an error, never a pass.
 //
 // Errors wrap ErrMissingSecret, ErrMissingSignature or ErrInvalidSignature; they never
 // contain the secret.
-func VerifyWebhookSignature(header string, body []byte, secret string) error {
+func Verify(header string, body []byte, secret string) error {
 	if secret == "" {
 		return ErrMissingSecret
 	}
@@ -79,7 +101,7 @@ func VerifyWebhookSignature(header string, body []byte, secret string) error {
 	}
 	switch {
 	case seenV1 == 0:
-		return fmt.Errorf("%w: no v1 entry in %s", ErrMissingSignature, WebhookSignatureHeader)
+		return fmt.Errorf("%w: no v1 entry in %s", ErrMissingSignature, SignatureHeader)
 	case malformed > 0:
 		return fmt.Errorf("%w: %d of %d v1 entries are not 64 hex digits, none of the others match",
 			ErrInvalidSignature, malformed, seenV1)
@@ -88,18 +110,18 @@ func VerifyWebhookSignature(header string, body []byte, secret string) error {
 	}
 }
 
-// WebhookHandlerOptions holds the optional settings of WebhookHandlerWithOptions. It is
-// passed by pointer; nil or the zero value means defaults.
-type WebhookHandlerOptions struct {
+// HandlerOptions holds the optional settings of Handler. It is passed by pointer; nil
+// or the zero value means defaults.
+type HandlerOptions struct {
 	// MaxBodyBytes limits the request body; larger bodies get 413. Zero or negative means
-	// DefaultWebhookMaxBodyBytes.
+	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// ReadTimeout bounds the time to receive the whole request body, from the moment the
 	// handler starts; a body that is not complete by then gets 408 and the connection is
 	// closed (promptly when the ResponseWriter supports read deadlines, as net/http's
-	// does; see the README otherwise). Zero or negative means DefaultWebhookReadTimeout. A shorter ReadTimeout of
-	// the http.Server wins. Set the server's timeouts as well: they also bound the
-	// headers, which arrive before any handler runs.
+	// does; see the README otherwise). Zero or negative means DefaultReadTimeout. A
+	// shorter ReadTimeout of the http.Server wins. Set the server's timeouts as well: they
+	// also bound the headers, which arrive before any handler runs.
 	ReadTimeout time.Duration
 	// OnError, if set, is called for every delivery that is not answered with 200, with
 	// the status sent and the reason (for logging and metrics). The reason never contains
@@ -107,13 +129,13 @@ type WebhookHandlerOptions struct {
 	OnError func(r *http.Request, status int, err error)
 }
 
-// WebhookHandler returns an http.Handler that receives webhook deliveries: it accepts
-// POST only (405 otherwise), limits the body (DefaultWebhookMaxBodyBytes, 413 beyond) and
-// the time to receive it (DefaultWebhookReadTimeout, 408 beyond), verifies the signature
-// before looking at the body (401), decodes the Event (400), and
-// calls fn with the request's context. It answers 200 only when fn returns nil and 500
-// when fn fails, so the delivery can be retried. Responses are short fixed texts that
-// never echo the secret or the callback's error.
+// Handler returns an http.Handler that receives webhook deliveries: it accepts POST only
+// (405 otherwise), limits the body (DefaultMaxBodyBytes, 413 beyond) and the time to
+// receive it (DefaultReadTimeout, 408 beyond), verifies the signature before looking at
+// the body (401), decodes the Event (400), and calls fn with the request's context. It
+// answers 200 only when fn returns nil and 500 when fn fails, so the delivery can be
+// retried. Responses are short fixed texts that never echo the secret or the callback's
+// error. opts may be nil.
 //
 // Deliveries can be repeated; use Event.EventID to make fn idempotent. The handler works
 // with any router: mount it on the path you registered in the dashboard.
@@ -121,20 +143,14 @@ type WebhookHandlerOptions struct {
 // It panics, as net/http does for a nil handler, when secret is empty or fn is nil: such
 // a handler could only refuse every delivery, so the mistake is reported when the
 // program starts rather than as 500s in production.
-func WebhookHandler(secret string, fn func(ctx context.Context, ev *Event) error) http.Handler {
-	return WebhookHandlerWithOptions(secret, fn, nil)
-}
-
-// WebhookHandlerWithOptions is WebhookHandler with options; opts may be nil. Like
-// WebhookHandler it panics when secret is empty or fn is nil.
-func WebhookHandlerWithOptions(secret string, fn func(ctx context.Context, ev *Event) error, opts *WebhookHandlerOptions) http.Handler {
-	if secret == "" {
-		panic("fingerprint: WebhookHandler: empty webhook secret (every delivery would be refused)")
+func Handler(secretKey string, fn func(ctx context.Context, ev *fingerprint.Event) error, opts *HandlerOptions) http.Handler {
+	if secretKey == "" {
+		panic("webhook.Handler: empty webhook secret (every delivery would be refused)")
 	}
 	if fn == nil {
-		panic("fingerprint: WebhookHandler: nil callback")
+		panic("webhook.Handler: nil callback")
 	}
-	h := &webhookHandler{secret: newSecret(secret), fn: fn, maxBody: DefaultWebhookMaxBodyBytes, readTimeout: DefaultWebhookReadTimeout}
+	h := &handler{secret: secret.New(secretKey), fn: fn, maxBody: DefaultMaxBodyBytes, readTimeout: DefaultReadTimeout}
 	if opts != nil {
 		if opts.MaxBodyBytes > 0 {
 			h.maxBody = opts.MaxBodyBytes
@@ -147,9 +163,9 @@ func WebhookHandlerWithOptions(secret string, fn func(ctx context.Context, ev *E
 	return h
 }
 
-type webhookHandler struct {
-	secret  *secret // never printed: see format.go
-	fn      func(context.Context, *Event) error
+type handler struct {
+	secret  *secret.Value // never printed: see format.go
+	fn      func(context.Context, *fingerprint.Event) error
 	maxBody int64
 	onError func(*http.Request, int, error)
 
@@ -158,22 +174,22 @@ type webhookHandler struct {
 
 // ServeHTTP handles one delivery: method, body limit, signature, decoding, callback, in
 // that order, so nothing unauthenticated is parsed.
-func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		h.fail(w, r, http.StatusMethodNotAllowed, "method not allowed",
 			fmt.Errorf("fingerprint: webhook: method %s not allowed", r.Method))
 		return
 	}
-	if h.secret.reveal() == "" || h.fn == nil {
+	if h.secret.Reveal() == "" || h.fn == nil {
 		h.fail(w, r, http.StatusInternalServerError, "webhook receiver not configured",
 			fmt.Errorf("fingerprint: webhook handler misconfigured: %w", ErrMissingSecret))
 		return
 	}
-	body, wait, err := readWebhookBody(w, r, h.maxBody, h.readTimeout)
+	body, wait, err := readBody(w, r, h.maxBody, h.readTimeout)
 	defer wait()
 	if err != nil {
-		if errors.Is(err, errWebhookBodyTimeout) {
+		if errors.Is(err, errBodyTimeout) {
 			// Close the connection: the rest of the body is not worth reading. (HTTP/2 has
 			// no such header; the stream's own read deadline has already ended it.)
 			if r.ProtoMajor == 1 {
@@ -192,11 +208,11 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusBadRequest, "cannot read request body", fmt.Errorf("fingerprint: webhook: reading body: %w", err))
 		return
 	}
-	if err := VerifyWebhookSignature(r.Header.Get(WebhookSignatureHeader), body, h.secret.reveal()); err != nil {
+	if err := Verify(r.Header.Get(SignatureHeader), body, h.secret.Reveal()); err != nil {
 		h.fail(w, r, http.StatusUnauthorized, "invalid signature", err)
 		return
 	}
-	ev, err := decodeEvent(body)
+	ev, err := eventjson.Decode(body)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, "invalid event", fmt.Errorf("fingerprint: webhook: %w", err))
 		return
@@ -209,7 +225,7 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-func (h *webhookHandler) fail(w http.ResponseWriter, r *http.Request, status int, text string, err error) {
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, text string, err error) {
 	if h.onError != nil {
 		h.onError(r, status, err)
 	}

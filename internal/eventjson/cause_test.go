@@ -1,4 +1,4 @@
-package fingerprint_test
+package eventjson_test
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/sealed"
+	"github.com/fpgo/fingerprint-go/fingerprint/webhook"
 )
 
 // The JSON cause of an invalid event must stay reachable with errors.As (not only its
@@ -29,15 +31,15 @@ func TestInvalidEventKeepsJSONCause(t *testing.T) {
 			return errors.As(err, &ute) && ute.Field == "event_id"
 		}},
 	}
-	key := fingerprint.NewDecryptionKey(bytes.Repeat([]byte{7}, 32), fingerprint.AlgorithmAES256GCM)
+	key := sealed.NewKey(bytes.Repeat([]byte{7}, 32), sealed.AlgorithmAES256GCM)
 	for _, tc := range cases {
 		t.Run("unseal/"+tc.name, func(t *testing.T) {
-			sealed, err := fingerprint.SealEvent([]byte(tc.body), key)
+			blob, err := sealed.Seal([]byte(tc.body), key)
 			if err != nil {
-				t.Fatalf("SealEvent: %v", err)
+				t.Fatalf("Seal: %v", err)
 			}
-			_, err = fingerprint.UnsealEvent(sealed, key)
-			if !errors.Is(err, fingerprint.ErrInvalidEvent) {
+			_, err = sealed.Unseal(blob, []sealed.Key{key}, nil)
+			if !errors.Is(err, sealed.ErrInvalidEvent) {
 				t.Fatalf("err = %v, want ErrInvalidEvent", err)
 			}
 			if !tc.check(err) {
@@ -47,18 +49,18 @@ func TestInvalidEventKeepsJSONCause(t *testing.T) {
 		t.Run("webhook/"+tc.name, func(t *testing.T) {
 			const secret = "whsec"
 			var got error
-			h := fingerprint.WebhookHandlerWithOptions(secret, func(_ context.Context, _ *fingerprint.Event) error {
+			h := webhook.Handler(secret, func(_ context.Context, _ *fingerprint.Event) error {
 				t.Fatal("callback called for an invalid event")
 				return nil
-			}, &fingerprint.WebhookHandlerOptions{OnError: func(_ *http.Request, _ int, err error) { got = err }})
+			}, &webhook.HandlerOptions{OnError: func(_ *http.Request, _ int, err error) { got = err }})
 			req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/webhook", bytes.NewReader([]byte(tc.body)))
-			req.Header.Set(fingerprint.WebhookSignatureHeader, fingerprint.SignWebhookPayload([]byte(tc.body), secret))
+			req.Header.Set(webhook.SignatureHeader, webhook.Sign([]byte(tc.body), secret))
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			if rec.Code != http.StatusBadRequest {
 				t.Fatalf("status = %d, want 400", rec.Code)
 			}
-			if !errors.Is(got, fingerprint.ErrInvalidEvent) {
+			if !errors.Is(got, webhook.ErrInvalidEvent) {
 				t.Fatalf("OnError err = %v, want ErrInvalidEvent", got)
 			}
 			if !tc.check(got) {

@@ -1,4 +1,14 @@
-package fingerprint
+// Package sealed opens sealed client results: the Event the JavaScript agent receives
+// encrypted, instead of an event ID, when sealed results are enabled for the workspace.
+// Your server unseals it with a key from the dashboard and reads the Event without an
+// API call.
+//
+// ParseKey reads a key as the dashboard shows it. Unseal (raw bytes) and UnsealBase64
+// (the string the agent returns) try the keys in order, so a rotation passes the new key
+// and the old one. Decompressed output is capped (DefaultMaxDecompressedSize); going over
+// the cap is an error, not a truncation. Errors never contain key bytes. Seal produces
+// the same format, for tests.
+package sealed
 
 import (
 	"bytes"
@@ -15,6 +25,10 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+
+	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/internal/eventjson"
+	"github.com/fpgo/fingerprint-go/internal/secret"
 )
 
 // Sealed client results are the Event JSON, compressed with raw DEFLATE (RFC 1951) and
@@ -29,28 +43,28 @@ const (
 	sealedKeySize   = 32
 )
 
-// DefaultMaxUnsealedSize is the default cap on the decompressed size of a sealed result.
+// DefaultMaxDecompressedSize is the default cap on the decompressed size of a sealed result.
 // Real events are a few KiB; the cap only stops hostile or broken payloads.
-const DefaultMaxUnsealedSize = 4 << 20
+const DefaultMaxDecompressedSize = 4 << 20
 
-// Algorithm names the cipher a [DecryptionKey] is used with.
+// Algorithm names the cipher a [Key] is used with.
 type Algorithm string
 
 // AlgorithmAES256GCM is the only algorithm sealed client results use.
 const AlgorithmAES256GCM Algorithm = "aes-256-gcm"
 
-// Sentinel errors returned (wrapped) by [UnsealEvent] and [ParseDecryptionKey].
+// Sentinel errors returned (wrapped) by [Unseal], [UnsealBase64] and [ParseKey].
 // Test for them with errors.Is.
 var (
-	// ErrNoKeys means UnsealEvent was called without any key.
+	// ErrNoKeys means Unseal was called without any key.
 	ErrNoKeys = errors.New("fingerprint: no decryption keys given")
-	// ErrInvalidBase64 means UnsealEventBase64 got a string that is not base64.
+	// ErrInvalidBase64 means UnsealBase64 got a string that is not base64.
 	ErrInvalidBase64 = errors.New("fingerprint: invalid base64")
 	// ErrInvalidHeader means the input does not start with the sealed-result header.
 	ErrInvalidHeader = errors.New("fingerprint: invalid sealed data header")
-	// ErrSealedTooShort means the input is too short to hold a nonce and a tag.
-	ErrSealedTooShort = errors.New("fingerprint: sealed data too short")
-	// ErrInvalidKey means a key is not 32 bytes (or, from ParseDecryptionKey, not valid base64).
+	// ErrTooShort means the input is too short to hold a nonce and a tag.
+	ErrTooShort = errors.New("fingerprint: sealed data too short")
+	// ErrInvalidKey means a key is not 32 bytes (or, from ParseKey, not valid base64).
 	ErrInvalidKey = errors.New("fingerprint: invalid decryption key")
 	// ErrUnsupportedAlgorithm means a key names an algorithm other than AlgorithmAES256GCM.
 	ErrUnsupportedAlgorithm = errors.New("fingerprint: unsupported decryption algorithm")
@@ -58,18 +72,21 @@ var (
 	ErrDecrypt = errors.New("fingerprint: decryption failed")
 	// ErrDecompress means the decrypted data is not valid raw DEFLATE.
 	ErrDecompress = errors.New("fingerprint: decompression failed")
-	// ErrUnsealedTooLarge means the decompressed data exceeds the configured cap.
-	ErrUnsealedTooLarge = errors.New("fingerprint: unsealed data too large")
+	// ErrTooLarge means the decompressed data exceeds the configured cap.
+	ErrTooLarge = errors.New("fingerprint: unsealed data too large")
+	// ErrInvalidEvent means the data was authentic but is not a valid Event: not a JSON
+	// object of the right shape, or missing event_id or timestamp.
+	ErrInvalidEvent = eventjson.ErrInvalidEvent
 )
 
-// DecryptionKey is a key for sealed client results. Create it with ParseDecryptionKey
-// (the dashboard's base64 string) or NewDecryptionKey (raw bytes).
+// Key is a key for sealed client results. Create it with ParseKey (the dashboard's base64
+// string) or NewKey (raw bytes).
 //
 // The key bytes sit behind an unexported pointer, so no formatting shows them: String,
 // Format, LogValue and MarshalJSON redact them, and inside a struct, even in an
 // unexported field where fmt cannot call methods, fmt prints only an address. Copies
 // share the same immutable bytes; compare keys with Equal (== does not compile, as before).
-type DecryptionKey struct {
+type Key struct {
 	_   [0]func() // not comparable with ==, which would compare pointers; use Equal
 	key *keyBytes
 	// Algorithm is the cipher; AlgorithmAES256GCM is the only supported one.
@@ -77,14 +94,14 @@ type DecryptionKey struct {
 }
 
 // keyBytes holds the raw key, never modified after creation, behind a second pointer for
-// the reason given at type secret.
+// the reason given at secret.Value.
 type keyBytes struct{ b *[]byte }
 
 func newKeyBytes(raw []byte) *keyBytes { return &keyBytes{b: &raw} }
 
 // Format prints only the length, should anything ever reach the pointer.
 func (k *keyBytes) Format(f fmt.State, verb rune) {
-	writeRedacted(f, verb, fmt.Sprintf("[%d bytes redacted]", len(k.bytes())))
+	secret.WriteRedacted(f, verb, fmt.Sprintf("[%d bytes redacted]", len(k.bytes())))
 }
 
 func (k *keyBytes) bytes() []byte {
@@ -94,41 +111,41 @@ func (k *keyBytes) bytes() []byte {
 	return *k.b
 }
 
-// NewDecryptionKey returns a key holding a copy of raw (32 bytes for AES-256-GCM) for
-// algorithm alg. It does not check them, as a struct literal did before: a key of the
-// wrong length or algorithm is reported when used (see UnsealEvent), so a list of keys
-// in rotation keeps working when one is bad. ParseDecryptionKey checks at once.
-func NewDecryptionKey(raw []byte, alg Algorithm) DecryptionKey {
-	return DecryptionKey{key: newKeyBytes(bytes.Clone(raw)), Algorithm: alg}
+// NewKey returns a key holding a copy of raw (32 bytes for AES-256-GCM) for algorithm
+// alg. It does not check them: a key of the wrong length or algorithm is reported when
+// used (see Unseal), so a list of keys in rotation keeps working when one is bad.
+// ParseKey checks at once.
+func NewKey(raw []byte, alg Algorithm) Key {
+	return Key{key: newKeyBytes(bytes.Clone(raw)), Algorithm: alg}
 }
 
 // Bytes returns a copy of the raw key, for storing or passing it to other code. Treat the
 // copy as a secret: it is a plain []byte, which formats and logs as its contents.
-func (k DecryptionKey) Bytes() []byte { return bytes.Clone(k.key.bytes()) }
+func (k Key) Bytes() []byte { return bytes.Clone(k.key.bytes()) }
 
 // Equal reports whether k and other hold the same bytes and algorithm, comparing the
 // bytes in constant time.
-func (k DecryptionKey) Equal(other DecryptionKey) bool {
+func (k Key) Equal(other Key) bool {
 	a, b := k.key.bytes(), other.key.bytes()
 	return k.Algorithm == other.Algorithm && len(a) == len(b) && subtle.ConstantTimeCompare(a, b) == 1
 }
 
 // String describes the key without revealing it.
-func (k DecryptionKey) String() string {
-	return fmt.Sprintf("DecryptionKey{Algorithm: %q, Key: [%d bytes redacted]}", string(k.Algorithm), len(k.key.bytes()))
+func (k Key) String() string {
+	return fmt.Sprintf("sealed.Key{Algorithm: %q, Key: [%d bytes redacted]}", string(k.Algorithm), len(k.key.bytes()))
 }
 
 // GoString is String, so %#v redacts too.
-func (k DecryptionKey) GoString() string { return k.String() }
+func (k Key) GoString() string { return k.String() }
 
 // Format implements fmt.Formatter so that every verb, including %#v and %+v, redacts the key.
-func (k DecryptionKey) Format(f fmt.State, verb rune) { writeRedacted(f, verb, k.String()) }
+func (k Key) Format(f fmt.State, verb rune) { secret.WriteRedacted(f, verb, k.String()) }
 
 // LogValue implements slog.LogValuer so that structured logs redact the key too.
-func (k DecryptionKey) LogValue() slog.Value { return slog.StringValue(k.String()) }
+func (k Key) LogValue() slog.Value { return slog.StringValue(k.String()) }
 
 // MarshalJSON redacts the key: JSON log handlers marshal nested values this way.
-func (k DecryptionKey) MarshalJSON() ([]byte, error) {
+func (k Key) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Algorithm Algorithm `json:"algorithm"`
 		Key       string    `json:"key"`
@@ -147,38 +164,36 @@ func decodeBase64(s string) ([]byte, error) {
 	return raw, err
 }
 
-// ParseDecryptionKey decodes a key as shown in the dashboard (standard base64, padding
-// optional, URL-safe alphabet accepted, surrounding whitespace ignored) into an AES-256-GCM DecryptionKey.
+// ParseKey decodes a key as shown in the dashboard (standard base64, padding optional,
+// URL-safe alphabet accepted, surrounding whitespace ignored) into an AES-256-GCM Key.
 // Errors wrap ErrInvalidKey and never contain the key.
-func ParseDecryptionKey(base64Key string) (DecryptionKey, error) {
+func ParseKey(base64Key string) (Key, error) {
 	s := strings.TrimSpace(base64Key)
 	if s == "" {
-		return DecryptionKey{}, fmt.Errorf("%w: empty", ErrInvalidKey)
+		return Key{}, fmt.Errorf("%w: empty", ErrInvalidKey)
 	}
 	raw, err := decodeBase64(s)
 	if err != nil {
 		// base64.CorruptInputError only reports an offset, never the input.
-		return DecryptionKey{}, fmt.Errorf("%w: not valid base64: %w", ErrInvalidKey, err)
+		return Key{}, fmt.Errorf("%w: not valid base64: %w", ErrInvalidKey, err)
 	}
 	if len(raw) != sealedKeySize {
-		return DecryptionKey{}, fmt.Errorf("%w: decoded to %d bytes, want %d", ErrInvalidKey, len(raw), sealedKeySize)
+		return Key{}, fmt.Errorf("%w: decoded to %d bytes, want %d", ErrInvalidKey, len(raw), sealedKeySize)
 	}
-	return DecryptionKey{key: newKeyBytes(raw), Algorithm: AlgorithmAES256GCM}, nil
+	return Key{key: newKeyBytes(raw), Algorithm: AlgorithmAES256GCM}, nil
 }
 
-// UnsealEventOptions holds the optional settings of [UnsealEventWithOptions]. Like the
-// other per-call option structs of this package (GetEventOptions, WebhookHandlerOptions,
-// EdgeRequestOptions, EdgeMiddlewareOptions), it is passed by pointer and nil or the zero
-// value means defaults; client-wide settings are functional options to NewClient.
-type UnsealEventOptions struct {
+// Options holds the optional settings of Unseal and UnsealBase64. It is passed by
+// pointer; nil or the zero value means defaults.
+type Options struct {
 	// MaxDecompressedSize caps the decompressed plaintext in bytes. Larger payloads fail
-	// with ErrUnsealedTooLarge (never truncated). Zero or negative means DefaultMaxUnsealedSize.
+	// with ErrTooLarge (never truncated). Zero or negative means DefaultMaxDecompressedSize.
 	MaxDecompressedSize int64
 }
 
 // KeyError reports why one key could not open a sealed result. It never contains key bytes.
 type KeyError struct {
-	// Index is the position of the key in the list passed to UnsealEvent.
+	// Index is the position of the key in the list passed to Unseal.
 	Index int
 	// Algorithm is the key's algorithm as given.
 	Algorithm Algorithm
@@ -192,15 +207,15 @@ func (e *KeyError) Error() string { return fmt.Sprintf("key %d (%s): %v", e.Inde
 // Unwrap returns the cause, so errors.Is(err, ErrDecrypt) and similar work.
 func (e *KeyError) Unwrap() error { return e.Err }
 
-// UnsealError is returned when no key could open a sealed result. It holds one *KeyError
+// Error is returned when no key could open a sealed result. It holds one *KeyError
 // per key, in the order tried; errors.Is and errors.As see through it to each of them.
-type UnsealError struct {
+type Error struct {
 	// KeyErrors holds one entry per key passed, in the order they were tried.
 	KeyErrors []*KeyError
 }
 
 // Error lists the failure of each key, in order.
-func (e *UnsealError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "fingerprint: unseal failed with all %d keys", len(e.KeyErrors))
 	for _, ke := range e.KeyErrors {
@@ -211,7 +226,7 @@ func (e *UnsealError) Error() string {
 }
 
 // Unwrap returns the per-key errors (errors.Join style).
-func (e *UnsealError) Unwrap() []error {
+func (e *Error) Unwrap() []error {
 	errs := make([]error, len(e.KeyErrors))
 	for i, ke := range e.KeyErrors {
 		errs[i] = ke
@@ -219,46 +234,40 @@ func (e *UnsealError) Unwrap() []error {
 	return errs
 }
 
-// UnsealEvent decrypts and decodes a sealed client result (the raw bytes, already
+// Unseal decrypts and decodes a sealed client result (the raw bytes, already
 // base64-decoded). Keys are tried in order, so during a rotation pass the new key and the
 // old one. A key with a wrong length or an unsupported algorithm is reported in the
-// returned *UnsealError but does not stop the other keys from being tried.
+// returned *Error but does not stop the other keys from being tried. opts may be nil.
 //
-// Errors wrap ErrNoKeys, ErrInvalidHeader or ErrSealedTooShort (input problems, before any
-// key is tried); *UnsealError (no key opened the data); or, after a key authenticated the
-// data, ErrDecompress, ErrUnsealedTooLarge or ErrInvalidEvent. Decompressed output is capped
-// at DefaultMaxUnsealedSize; use UnsealEventWithOptions to change that.
-func UnsealEvent(sealed []byte, keys ...DecryptionKey) (*Event, error) {
-	return UnsealEventWithOptions(sealed, nil, keys...)
-}
-
-// UnsealEventBase64 is UnsealEvent for the base64 string the JavaScript agent returns
-// (standard or URL-safe alphabet, padding optional, surrounding whitespace ignored).
-// A string that is not base64 gives an error wrapping ErrInvalidBase64.
-func UnsealEventBase64(sealedBase64 string, keys ...DecryptionKey) (*Event, error) {
-	raw, err := decodeBase64(strings.TrimSpace(sealedBase64))
-	if err != nil {
-		return nil, fmt.Errorf("%w: sealed result: %w", ErrInvalidBase64, err)
-	}
-	return UnsealEvent(raw, keys...)
-}
-
-// UnsealEventWithOptions is UnsealEvent with options; opts may be nil.
-func UnsealEventWithOptions(sealed []byte, opts *UnsealEventOptions, keys ...DecryptionKey) (*Event, error) {
-	plain, err := unsealPlaintext(sealed, opts, keys)
+// Errors wrap ErrNoKeys, ErrInvalidHeader or ErrTooShort (input problems, before any key
+// is tried); *Error (no key opened the data); or, after a key authenticated the data,
+// ErrDecompress, ErrTooLarge or ErrInvalidEvent.
+func Unseal(data []byte, keys []Key, opts *Options) (*fingerprint.Event, error) {
+	plain, err := unsealPlaintext(data, opts, keys)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := decodeEvent(plain)
+	ev, err := eventjson.Decode(plain)
 	if err != nil {
 		return nil, fmt.Errorf("fingerprint: unseal: %w", err)
 	}
 	return ev, nil
 }
 
+// UnsealBase64 is Unseal for the base64 string the JavaScript agent returns (standard or
+// URL-safe alphabet, padding optional, surrounding whitespace ignored). A string that is
+// not base64 gives an error wrapping ErrInvalidBase64.
+func UnsealBase64(data string, keys []Key, opts *Options) (*fingerprint.Event, error) {
+	raw, err := decodeBase64(strings.TrimSpace(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: sealed result: %w", ErrInvalidBase64, err)
+	}
+	return Unseal(raw, keys, opts)
+}
+
 // unsealPlaintext returns the decompressed Event JSON.
-func unsealPlaintext(sealed []byte, opts *UnsealEventOptions, keys []DecryptionKey) ([]byte, error) {
-	limit := int64(DefaultMaxUnsealedSize)
+func unsealPlaintext(sealed []byte, opts *Options, keys []Key) ([]byte, error) {
+	limit := int64(DefaultMaxDecompressedSize)
 	if opts != nil && opts.MaxDecompressedSize > 0 {
 		limit = opts.MaxDecompressedSize
 	}
@@ -271,7 +280,7 @@ func unsealPlaintext(sealed []byte, opts *UnsealEventOptions, keys []DecryptionK
 	body := sealed[len(sealedHeader):]
 	if len(body) < sealedNonceSize+sealedTagSize {
 		return nil, fmt.Errorf("%w: %d bytes after the header, need at least %d",
-			ErrSealedTooShort, len(body), sealedNonceSize+sealedTagSize)
+			ErrTooShort, len(body), sealedNonceSize+sealedTagSize)
 	}
 	nonce, ciphertext := body[:sealedNonceSize], body[sealedNonceSize:]
 
@@ -290,10 +299,10 @@ func unsealPlaintext(sealed []byte, opts *UnsealEventOptions, keys []DecryptionK
 		}
 		return plain, nil
 	}
-	return nil, &UnsealError{KeyErrors: keyErrs}
+	return nil, &Error{KeyErrors: keyErrs}
 }
 
-func newKeyAEAD(k DecryptionKey) (cipher.AEAD, error) {
+func newKeyAEAD(k Key) (cipher.AEAD, error) {
 	if k.Algorithm != AlgorithmAES256GCM {
 		return nil, fmt.Errorf("%w %q", ErrUnsupportedAlgorithm, string(k.Algorithm))
 	}
@@ -308,7 +317,7 @@ func newKeyAEAD(k DecryptionKey) (cipher.AEAD, error) {
 	return cipher.NewGCM(block) // standard 12-byte nonce, 16-byte tag
 }
 
-func decryptWithKey(k DecryptionKey, nonce, ciphertext []byte) ([]byte, error) {
+func decryptWithKey(k Key, nonce, ciphertext []byte) ([]byte, error) {
 	aead, err := newKeyAEAD(k)
 	if err != nil {
 		return nil, err
@@ -350,16 +359,16 @@ func inflateLimited(compressed []byte, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %w", ErrDecompress, err)
 	}
 	if int64(len(out)) > limit {
-		return nil, fmt.Errorf("%w: more than %d bytes after decompression", ErrUnsealedTooLarge, limit)
+		return nil, fmt.Errorf("%w: more than %d bytes after decompression", ErrTooLarge, limit)
 	}
 	return out, nil
 }
 
-// SealEvent produces a sealed result from eventJSON, in the same format the JavaScript
+// Seal produces a sealed result from eventJSON, in the same format the JavaScript
 // agent receives: useful in tests and tooling (the format is symmetric). It does not
 // check that eventJSON is a valid Event, so tests can also seal malformed payloads.
 // Each call uses a fresh random nonce.
-func SealEvent(eventJSON []byte, key DecryptionKey) ([]byte, error) {
+func Seal(eventJSON []byte, key Key) ([]byte, error) {
 	aead, err := newKeyAEAD(key)
 	if err != nil {
 		return nil, fmt.Errorf("fingerprint: seal: %w", err)

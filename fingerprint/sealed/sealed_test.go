@@ -1,4 +1,4 @@
-package fingerprint_test
+package sealed_test
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,17 +19,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
+	"github.com/fpgo/fingerprint-go/fingerprint/sealed"
 )
 
 // randomKey returns a fresh AES-256-GCM key; vectors are made in the test, never checked in.
-func randomKey(t testing.TB) fingerprint.DecryptionKey {
+func randomKey(t testing.TB) sealed.Key {
 	t.Helper()
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
 		t.Fatal(err)
 	}
-	return fingerprint.NewDecryptionKey(k, fingerprint.AlgorithmAES256GCM)
+	return sealed.NewKey(k, sealed.AlgorithmAES256GCM)
 }
 
 func readFixture(t testing.TB, name string) []byte { //nolint:unparam // one fixture today; the helper names the file it reads
@@ -41,7 +43,7 @@ func readFixture(t testing.TB, name string) []byte { //nolint:unparam // one fix
 }
 
 // sealRaw builds a sealed result by hand from already-compressed bytes, independently of
-// SealEvent: header, 12-byte nonce, AES-256-GCM ciphertext+tag, no additional data.
+// Seal: header, 12-byte nonce, AES-256-GCM ciphertext+tag, no additional data.
 func sealRaw(t testing.TB, compressed, key []byte) []byte {
 	t.Helper()
 	block, err := aes.NewCipher(key)
@@ -76,14 +78,14 @@ func deflate(t testing.TB, data []byte) []byte {
 	return buf.Bytes()
 }
 
-func TestUnsealEvent_HandBuiltVector(t *testing.T) {
+func TestUnseal_HandBuiltVector(t *testing.T) {
 	t.Parallel()
 	key := randomKey(t)
-	sealed := sealRaw(t, deflate(t, readFixture(t, "sealed_event.json")), key.Bytes())
+	blob := sealRaw(t, deflate(t, readFixture(t, "sealed_event.json")), key.Bytes())
 
-	ev, err := fingerprint.UnsealEvent(sealed, key)
+	ev, err := sealed.Unseal(blob, []sealed.Key{key}, nil)
 	if err != nil {
-		t.Fatalf("UnsealEvent: %v", err)
+		t.Fatalf("Unseal: %v", err)
 	}
 	if ev.EventID != "1760000000123.Ab3xYz" || ev.Timestamp != 1760000000123 {
 		t.Errorf("got event %q at %d", ev.EventID, ev.Timestamp)
@@ -99,38 +101,38 @@ func TestUnsealEvent_HandBuiltVector(t *testing.T) {
 	}
 }
 
-// TestUnsealEvent_VendorVector opens a sealed result produced by Fingerprint's own
+// TestUnseal_VendorVector opens a sealed result produced by Fingerprint's own
 // JavaScript agent when one is provided in FINGERPRINT_SEALED_RESULT (base64, as the
 // browser receives it) with its key in FINGERPRINT_SEALED_KEY (base64, from the
 // dashboard). No such pair is published, so none is committed; the vectors above are
 // built independently from the documented format instead.
-func TestUnsealEvent_VendorVector(t *testing.T) {
+func TestUnseal_VendorVector(t *testing.T) {
 	t.Parallel()
-	sealed, rawKey := os.Getenv("FINGERPRINT_SEALED_RESULT"), os.Getenv("FINGERPRINT_SEALED_KEY")
-	if sealed == "" || rawKey == "" {
+	blob, rawKey := os.Getenv("FINGERPRINT_SEALED_RESULT"), os.Getenv("FINGERPRINT_SEALED_KEY")
+	if blob == "" || rawKey == "" {
 		t.Skip("set FINGERPRINT_SEALED_RESULT and FINGERPRINT_SEALED_KEY to check a sealed result made by the vendor's agent")
 	}
-	key, err := fingerprint.ParseDecryptionKey(rawKey)
+	key, err := sealed.ParseKey(rawKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := fingerprint.UnsealEventBase64(sealed, key)
+	ev, err := sealed.UnsealBase64(blob, []sealed.Key{key}, nil)
 	if err != nil {
-		t.Fatalf("UnsealEventBase64: %v", err)
+		t.Fatalf("UnsealBase64: %v", err)
 	}
 	t.Logf("unsealed event %s at %d", ev.EventID, ev.Timestamp)
 }
 
-func TestSealEvent_RoundTrip(t *testing.T) {
+func TestSeal_RoundTrip(t *testing.T) {
 	t.Parallel()
 	key := randomKey(t)
 	plain := readFixture(t, "sealed_event.json")
 
-	a, err := fingerprint.SealEvent(plain, key)
+	a, err := sealed.Seal(plain, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := fingerprint.SealEvent(plain, key)
+	b, err := sealed.Seal(plain, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,9 +147,9 @@ func TestSealEvent_RoundTrip(t *testing.T) {
 		t.Errorf("sealed size %d not smaller than plaintext %d: not compressed?", len(a), len(plain))
 	}
 	for _, s := range [][]byte{a, b} {
-		ev, err := fingerprint.UnsealEventBase64(base64.StdEncoding.EncodeToString(s), key)
+		ev, err := sealed.UnsealBase64(base64.StdEncoding.EncodeToString(s), []sealed.Key{key}, nil)
 		if err != nil {
-			t.Fatalf("UnsealEventBase64: %v", err)
+			t.Fatalf("UnsealBase64: %v", err)
 		}
 		if ev.EventID != "1760000000123.Ab3xYz" {
 			t.Errorf("event id %q", ev.EventID)
@@ -155,68 +157,68 @@ func TestSealEvent_RoundTrip(t *testing.T) {
 	}
 }
 
-func TestSealEvent_RejectsBadKey(t *testing.T) {
+func TestSeal_RejectsBadKey(t *testing.T) {
 	t.Parallel()
-	_, err := fingerprint.SealEvent([]byte(`{}`), fingerprint.NewDecryptionKey(make([]byte, 16), fingerprint.AlgorithmAES256GCM))
-	if !errors.Is(err, fingerprint.ErrInvalidKey) {
+	_, err := sealed.Seal([]byte(`{}`), sealed.NewKey(make([]byte, 16), sealed.AlgorithmAES256GCM))
+	if !errors.Is(err, sealed.ErrInvalidKey) {
 		t.Errorf("16-byte key: got %v, want ErrInvalidKey", err)
 	}
-	_, err = fingerprint.SealEvent([]byte(`{}`), fingerprint.NewDecryptionKey(make([]byte, 32), "aes-128-cbc"))
-	if !errors.Is(err, fingerprint.ErrUnsupportedAlgorithm) {
+	_, err = sealed.Seal([]byte(`{}`), sealed.NewKey(make([]byte, 32), "aes-128-cbc"))
+	if !errors.Is(err, sealed.ErrUnsupportedAlgorithm) {
 		t.Errorf("bad algorithm: got %v, want ErrUnsupportedAlgorithm", err)
 	}
 }
 
-func TestUnsealEventBase64_Encodings(t *testing.T) {
+func TestUnsealBase64_Encodings(t *testing.T) {
 	t.Parallel()
 	key := randomKey(t)
-	var sealed []byte
+	var blob []byte
 	// Find a payload whose base64 needs padding and uses URL-unsafe characters, so every
 	// variant below actually differs from the standard padded form.
 	for i := range 300 {
 		plain := fmt.Appendf(nil, `{"event_id":"1.a","timestamp":1,"pad":%q}`, strings.Repeat("x", i))
-		s, err := fingerprint.SealEvent(plain, key)
+		s, err := sealed.Seal(plain, key)
 		if err != nil {
 			t.Fatal(err)
 		}
 		std := base64.StdEncoding.EncodeToString(s)
 		if strings.HasSuffix(std, "=") && strings.ContainsAny(std, "+/") {
-			sealed = s
+			blob = s
 			break
 		}
 	}
-	if sealed == nil {
+	if blob == nil {
 		t.Fatal("could not produce a payload needing padding and URL-unsafe characters")
 	}
 	for name, enc := range map[string]string{
-		"std padded":    base64.StdEncoding.EncodeToString(sealed),
-		"std unpadded":  base64.RawStdEncoding.EncodeToString(sealed),
-		"url safe":      base64.URLEncoding.EncodeToString(sealed),
-		"surrounded ws": "\n  " + base64.StdEncoding.EncodeToString(sealed) + " \r\n",
+		"std padded":    base64.StdEncoding.EncodeToString(blob),
+		"std unpadded":  base64.RawStdEncoding.EncodeToString(blob),
+		"url safe":      base64.URLEncoding.EncodeToString(blob),
+		"surrounded ws": "\n  " + base64.StdEncoding.EncodeToString(blob) + " \r\n",
 	} {
-		if _, err := fingerprint.UnsealEventBase64(enc, key); err != nil {
+		if _, err := sealed.UnsealBase64(enc, []sealed.Key{key}, nil); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	_, err := fingerprint.UnsealEventBase64("not base64 at all!", key)
-	if !errors.Is(err, fingerprint.ErrInvalidBase64) {
+	_, err := sealed.UnsealBase64("not base64 at all!", []sealed.Key{key}, nil)
+	if !errors.Is(err, sealed.ErrInvalidBase64) {
 		t.Errorf("garbage: got %v, want ErrInvalidBase64", err)
 	}
 }
 
-func TestUnsealEvent_KeyRotation(t *testing.T) {
+func TestUnseal_KeyRotation(t *testing.T) {
 	t.Parallel()
 	good := randomKey(t)
 	old := randomKey(t)
-	sealed, err := fingerprint.SealEvent(readFixture(t, "sealed_event.json"), good)
+	blob, err := sealed.Seal(readFixture(t, "sealed_event.json"), good)
 	if err != nil {
 		t.Fatal(err)
 	}
-	short := fingerprint.NewDecryptionKey(make([]byte, 16), fingerprint.AlgorithmAES256GCM)
-	unknownAlg := fingerprint.NewDecryptionKey(good.Bytes(), "chacha20")
+	short := sealed.NewKey(make([]byte, 16), sealed.AlgorithmAES256GCM)
+	unknownAlg := sealed.NewKey(good.Bytes(), "chacha20")
 
 	t.Run("good key after bad ones", func(t *testing.T) {
-		ev, err := fingerprint.UnsealEvent(sealed, old, short, unknownAlg, good)
+		ev, err := sealed.Unseal(blob, []sealed.Key{old, short, unknownAlg, good}, nil)
 		if err != nil {
 			t.Fatalf("got %v", err)
 		}
@@ -225,20 +227,20 @@ func TestUnsealEvent_KeyRotation(t *testing.T) {
 		}
 	})
 	t.Run("good key first", func(t *testing.T) {
-		if _, err := fingerprint.UnsealEvent(sealed, good, old); err != nil {
+		if _, err := sealed.Unseal(blob, []sealed.Key{good, old}, nil); err != nil {
 			t.Fatalf("got %v", err)
 		}
 	})
 	t.Run("no key fits", func(t *testing.T) {
-		_, err := fingerprint.UnsealEvent(sealed, old, short, unknownAlg)
-		var ue *fingerprint.UnsealError
+		_, err := sealed.Unseal(blob, []sealed.Key{old, short, unknownAlg}, nil)
+		var ue *sealed.Error
 		if !errors.As(err, &ue) {
-			t.Fatalf("got %T %v, want *UnsealError", err, err)
+			t.Fatalf("got %T %v, want *sealed.Error", err, err)
 		}
 		if len(ue.KeyErrors) != 3 {
 			t.Fatalf("got %d key errors, want 3", len(ue.KeyErrors))
 		}
-		want := []error{fingerprint.ErrDecrypt, fingerprint.ErrInvalidKey, fingerprint.ErrUnsupportedAlgorithm}
+		want := []error{sealed.ErrDecrypt, sealed.ErrInvalidKey, sealed.ErrUnsupportedAlgorithm}
 		for i, ke := range ue.KeyErrors {
 			if ke.Index != i {
 				t.Errorf("key error %d has index %d", i, ke.Index)
@@ -250,7 +252,7 @@ func TestUnsealEvent_KeyRotation(t *testing.T) {
 				t.Errorf("errors.Is(err, %v) = false through the aggregate", want[i])
 			}
 		}
-		var ke *fingerprint.KeyError
+		var ke *sealed.KeyError
 		if !errors.As(err, &ke) || ke.Index != 0 {
 			t.Errorf("errors.As to *KeyError: %v", ke)
 		}
@@ -259,7 +261,7 @@ func TestUnsealEvent_KeyRotation(t *testing.T) {
 }
 
 // assertNoKeyMaterial fails if the error text (in any fmt form) reveals any key encoding.
-func assertNoKeyMaterial(t *testing.T, err error, keys ...fingerprint.DecryptionKey) {
+func assertNoKeyMaterial(t *testing.T, err error, keys ...sealed.Key) {
 	t.Helper()
 	texts := []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)}
 	for _, k := range keys {
@@ -289,15 +291,15 @@ func allZero(b []byte) bool {
 	return true
 }
 
-func TestDecryptionKey_Redacted(t *testing.T) {
+func TestKey_Redacted(t *testing.T) {
 	t.Parallel()
 	k := randomKey(t)
 	var logBuf bytes.Buffer
-	slog.New(slog.NewJSONHandler(&logBuf, nil)).Info("key", "k", k, "list", []fingerprint.DecryptionKey{k})
+	slog.New(slog.NewJSONHandler(&logBuf, nil)).Info("key", "k", k, "list", []sealed.Key{k})
 	outputs := []string{
 		k.String(), fmt.Sprint(k), fmt.Sprintf("%v %+v %#v %s %x", k, k, k, k, k),
-		fmt.Sprintf("%+v", []fingerprint.DecryptionKey{k}),
-		fmt.Sprintf("%+v", struct{ K fingerprint.DecryptionKey }{k}),
+		fmt.Sprintf("%+v", []sealed.Key{k}),
+		fmt.Sprintf("%+v", struct{ K sealed.Key }{k}),
 		logBuf.String(),
 	}
 	for _, out := range outputs {
@@ -312,32 +314,32 @@ func TestDecryptionKey_Redacted(t *testing.T) {
 	}
 }
 
-func TestUnsealEvent_BadInput(t *testing.T) {
+func TestUnseal_BadInput(t *testing.T) {
 	t.Parallel()
 	key := randomKey(t)
-	sealed, err := fingerprint.SealEvent(readFixture(t, "sealed_event.json"), key)
+	blob, err := sealed.Seal(readFixture(t, "sealed_event.json"), key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
 		name  string
 		input []byte
-		keys  []fingerprint.DecryptionKey
+		keys  []sealed.Key
 		want  error
 	}{
-		{"zero keys", sealed, nil, fingerprint.ErrNoKeys},
-		{"empty input", nil, []fingerprint.DecryptionKey{key}, fingerprint.ErrInvalidHeader},
-		{"wrong header", append([]byte{0x9E, 0x85, 0xDC, 0xEE}, sealed[4:]...), []fingerprint.DecryptionKey{key}, fingerprint.ErrInvalidHeader},
-		{"header only", sealed[:4], []fingerprint.DecryptionKey{key}, fingerprint.ErrSealedTooShort},
-		{"shorter than nonce+tag", sealed[:4+12+15], []fingerprint.DecryptionKey{key}, fingerprint.ErrSealedTooShort},
-		{"nonce+tag, no ciphertext", sealed[:4+12+16], []fingerprint.DecryptionKey{key}, fingerprint.ErrDecrypt},
-		{"truncated by one byte", sealed[:len(sealed)-1], []fingerprint.DecryptionKey{key}, fingerprint.ErrDecrypt},
-		{"extra trailing byte", append(bytes.Clone(sealed), 0), []fingerprint.DecryptionKey{key}, fingerprint.ErrDecrypt},
-		{"wrong key", sealed, []fingerprint.DecryptionKey{randomKey(t)}, fingerprint.ErrDecrypt},
+		{"zero keys", blob, nil, sealed.ErrNoKeys},
+		{"empty input", nil, []sealed.Key{key}, sealed.ErrInvalidHeader},
+		{"wrong header", append([]byte{0x9E, 0x85, 0xDC, 0xEE}, blob[4:]...), []sealed.Key{key}, sealed.ErrInvalidHeader},
+		{"header only", blob[:4], []sealed.Key{key}, sealed.ErrTooShort},
+		{"shorter than nonce+tag", blob[:4+12+15], []sealed.Key{key}, sealed.ErrTooShort},
+		{"nonce+tag, no ciphertext", blob[:4+12+16], []sealed.Key{key}, sealed.ErrDecrypt},
+		{"truncated by one byte", blob[:len(blob)-1], []sealed.Key{key}, sealed.ErrDecrypt},
+		{"extra trailing byte", append(bytes.Clone(blob), 0), []sealed.Key{key}, sealed.ErrDecrypt},
+		{"wrong key", blob, []sealed.Key{randomKey(t)}, sealed.ErrDecrypt},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ev, err := fingerprint.UnsealEvent(tc.input, tc.keys...)
+			ev, err := sealed.Unseal(tc.input, tc.keys, nil)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
@@ -349,21 +351,21 @@ func TestUnsealEvent_BadInput(t *testing.T) {
 	}
 }
 
-func TestUnsealEvent_EveryFlippedBitIsRejected(t *testing.T) {
+func TestUnseal_EveryFlippedBitIsRejected(t *testing.T) {
 	t.Parallel()
 	key := randomKey(t)
-	sealed, err := fingerprint.SealEvent([]byte(`{"event_id":"1.a","timestamp":1}`), key)
+	blob, err := sealed.Seal([]byte(`{"event_id":"1.a","timestamp":1}`), key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range sealed {
+	for i := range blob {
 		for bit := range 8 {
-			mutated := bytes.Clone(sealed)
+			mutated := bytes.Clone(blob)
 			mutated[i] ^= 1 << bit
-			_, err := fingerprint.UnsealEvent(mutated, key)
-			want := fingerprint.ErrDecrypt
+			_, err := sealed.Unseal(mutated, []sealed.Key{key}, nil)
+			want := sealed.ErrDecrypt
 			if i < 4 {
-				want = fingerprint.ErrInvalidHeader
+				want = sealed.ErrInvalidHeader
 			}
 			if !errors.Is(err, want) {
 				t.Fatalf("byte %d bit %d: got %v, want %v", i, bit, err, want)
@@ -372,32 +374,32 @@ func TestUnsealEvent_EveryFlippedBitIsRejected(t *testing.T) {
 	}
 }
 
-func TestUnsealEvent_AuthenticButBrokenPayload(t *testing.T) {
+func TestUnseal_AuthenticButBrokenPayload(t *testing.T) {
 	t.Parallel()
 	key := randomKey(t)
 	other := randomKey(t)
 	cases := []struct {
-		name   string
-		sealed []byte
-		want   error
+		name string
+		blob []byte
+		want error
 	}{
-		{"not deflate", sealRaw(t, []byte{0xff, 0xff, 0xff, 0xff, 0x00}, key.Bytes()), fingerprint.ErrDecompress},
-		{"truncated deflate stream", sealRaw(t, deflate(t, readFixture(t, "sealed_event.json"))[:40], key.Bytes()), fingerprint.ErrDecompress},
-		{"not json", mustSeal(t, []byte("hello"), key), fingerprint.ErrInvalidEvent},
-		{"json array", mustSeal(t, []byte(`[1,2]`), key), fingerprint.ErrInvalidEvent},
-		{"json null", mustSeal(t, []byte(`null`), key), fingerprint.ErrInvalidEvent},
-		{"empty object", mustSeal(t, []byte(`{}`), key), fingerprint.ErrInvalidEvent},
-		{"missing timestamp", mustSeal(t, []byte(`{"event_id":"x"}`), key), fingerprint.ErrInvalidEvent},
-		{"wrong type", mustSeal(t, []byte(`{"event_id":"x","timestamp":"yesterday"}`), key), fingerprint.ErrInvalidEvent},
+		{"not deflate", sealRaw(t, []byte{0xff, 0xff, 0xff, 0xff, 0x00}, key.Bytes()), sealed.ErrDecompress},
+		{"truncated deflate stream", sealRaw(t, deflate(t, readFixture(t, "sealed_event.json"))[:40], key.Bytes()), sealed.ErrDecompress},
+		{"not json", mustSeal(t, []byte("hello"), key), sealed.ErrInvalidEvent},
+		{"json array", mustSeal(t, []byte(`[1,2]`), key), sealed.ErrInvalidEvent},
+		{"json null", mustSeal(t, []byte(`null`), key), sealed.ErrInvalidEvent},
+		{"empty object", mustSeal(t, []byte(`{}`), key), sealed.ErrInvalidEvent},
+		{"missing timestamp", mustSeal(t, []byte(`{"event_id":"x"}`), key), sealed.ErrInvalidEvent},
+		{"wrong type", mustSeal(t, []byte(`{"event_id":"x","timestamp":"yesterday"}`), key), sealed.ErrInvalidEvent},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			// The second key must not be tried (or reported): the first one authenticated the data.
-			_, err := fingerprint.UnsealEvent(tc.sealed, key, other)
+			_, err := sealed.Unseal(tc.blob, []sealed.Key{key, other}, nil)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
-			var ue *fingerprint.UnsealError
+			var ue *sealed.Error
 			if errors.As(err, &ue) {
 				t.Errorf("payload error reported as a key failure: %v", err)
 			}
@@ -405,45 +407,45 @@ func TestUnsealEvent_AuthenticButBrokenPayload(t *testing.T) {
 	}
 }
 
-func mustSeal(t testing.TB, plain []byte, key fingerprint.DecryptionKey) []byte {
+func mustSeal(t testing.TB, plain []byte, key sealed.Key) []byte {
 	t.Helper()
-	s, err := fingerprint.SealEvent(plain, key)
+	s, err := sealed.Seal(plain, key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func TestUnsealEventWithOptions_Cap(t *testing.T) {
+func TestUnsealOptions_Cap(t *testing.T) {
 	t.Parallel()
 	key := randomKey(t)
 	ev := []byte(`{"event_id":"1.a","timestamp":1,"pad":"` + strings.Repeat("x", 1000) + `"}`)
-	sealed := mustSeal(t, ev, key)
+	blob := mustSeal(t, ev, key)
 
-	if _, err := fingerprint.UnsealEventWithOptions(sealed, &fingerprint.UnsealEventOptions{MaxDecompressedSize: int64(len(ev))}, key); err != nil {
+	if _, err := sealed.Unseal(blob, []sealed.Key{key}, &sealed.Options{MaxDecompressedSize: int64(len(ev))}); err != nil {
 		t.Errorf("exactly at the cap: %v", err)
 	}
-	_, err := fingerprint.UnsealEventWithOptions(sealed, &fingerprint.UnsealEventOptions{MaxDecompressedSize: int64(len(ev) - 1)}, key)
-	if !errors.Is(err, fingerprint.ErrUnsealedTooLarge) {
-		t.Errorf("one byte over the cap: got %v, want ErrUnsealedTooLarge", err)
+	_, err := sealed.Unseal(blob, []sealed.Key{key}, &sealed.Options{MaxDecompressedSize: int64(len(ev) - 1)})
+	if !errors.Is(err, sealed.ErrTooLarge) {
+		t.Errorf("one byte over the cap: got %v, want ErrTooLarge", err)
 	}
-	if _, err := fingerprint.UnsealEventWithOptions(sealed, nil, key); err != nil {
+	if _, err := sealed.Unseal(blob, []sealed.Key{key}, nil); err != nil {
 		t.Errorf("nil options: %v", err)
 	}
 }
 
-func TestUnsealEvent_DefaultCap(t *testing.T) {
+func TestUnseal_DefaultCap(t *testing.T) {
 	t.Parallel()
 	key := randomKey(t)
-	sealed := sealRaw(t, zeroStream(t, fingerprint.DefaultMaxUnsealedSize+1), key.Bytes())
-	_, err := fingerprint.UnsealEvent(sealed, key)
-	if !errors.Is(err, fingerprint.ErrUnsealedTooLarge) {
-		t.Fatalf("got %v, want ErrUnsealedTooLarge", err)
+	blob := sealRaw(t, zeroStream(t, sealed.DefaultMaxDecompressedSize+1), key.Bytes())
+	_, err := sealed.Unseal(blob, []sealed.Key{key}, nil)
+	if !errors.Is(err, sealed.ErrTooLarge) {
+		t.Fatalf("got %v, want ErrTooLarge", err)
 	}
 	// At the cap the size check passes and JSON decoding reports the zeros instead.
-	sealed = sealRaw(t, zeroStream(t, fingerprint.DefaultMaxUnsealedSize), key.Bytes())
-	_, err = fingerprint.UnsealEvent(sealed, key)
-	if !errors.Is(err, fingerprint.ErrInvalidEvent) {
+	blob = sealRaw(t, zeroStream(t, sealed.DefaultMaxDecompressedSize), key.Bytes())
+	_, err = sealed.Unseal(blob, []sealed.Key{key}, nil)
+	if !errors.Is(err, sealed.ErrInvalidEvent) {
 		t.Fatalf("at the cap: got %v, want ErrInvalidEvent", err)
 	}
 }
@@ -502,23 +504,23 @@ func TestZeroStreamConstruction(t *testing.T) {
 	}
 }
 
-// TestUnsealEvent_OneGiBBomb is deliberately not parallel: it measures process-wide
+// TestUnseal_OneGiBBomb is deliberately not parallel: it measures process-wide
 // allocation, which other running tests would inflate. For the same reason it keeps the
 // smallest of three measurements: background work can only add to the count.
-func TestUnsealEvent_OneGiBBomb(t *testing.T) {
+func TestUnseal_OneGiBBomb(t *testing.T) {
 	key := randomKey(t)
-	sealed := sealRaw(t, zeroStream(t, 1<<30), key.Bytes())
-	t.Logf("sealed bomb: %d bytes inflating to 1 GiB", len(sealed))
+	blob := sealRaw(t, zeroStream(t, 1<<30), key.Bytes())
+	t.Logf("sealed bomb: %d bytes inflating to 1 GiB", len(blob))
 
 	least := uint64(math.MaxUint64)
 	for range 3 {
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err := fingerprint.UnsealEvent(sealed, key)
+		_, err := sealed.Unseal(blob, []sealed.Key{key}, nil)
 		runtime.ReadMemStats(&after)
-		if !errors.Is(err, fingerprint.ErrUnsealedTooLarge) {
-			t.Fatalf("got %v, want ErrUnsealedTooLarge", err)
+		if !errors.Is(err, sealed.ErrTooLarge) {
+			t.Fatalf("got %v, want ErrTooLarge", err)
 		}
 		least = min(least, after.TotalAlloc-before.TotalAlloc)
 	}
@@ -529,7 +531,7 @@ func TestUnsealEvent_OneGiBBomb(t *testing.T) {
 	}
 }
 
-func TestParseDecryptionKey(t *testing.T) {
+func TestParseKey(t *testing.T) {
 	t.Parallel()
 	raw := make([]byte, 32)
 	for i := range raw {
@@ -542,12 +544,12 @@ func TestParseDecryptionKey(t *testing.T) {
 		"url safe":     base64.URLEncoding.EncodeToString(raw),
 		"whitespace":   "  " + std + "\n",
 	} {
-		k, err := fingerprint.ParseDecryptionKey(in)
+		k, err := sealed.ParseKey(in)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if !bytes.Equal(k.Bytes(), raw) || k.Algorithm != fingerprint.AlgorithmAES256GCM {
+		if !bytes.Equal(k.Bytes(), raw) || k.Algorithm != sealed.AlgorithmAES256GCM {
 			t.Errorf("%s: got %v", name, k)
 		}
 	}
@@ -559,8 +561,8 @@ func TestParseDecryptionKey(t *testing.T) {
 		"33 bytes":    base64.StdEncoding.EncodeToString(append(bytes.Clone(raw), 1)),
 		"hex encoded": hex.EncodeToString(raw),
 	} {
-		_, err := fingerprint.ParseDecryptionKey(in)
-		if !errors.Is(err, fingerprint.ErrInvalidKey) {
+		_, err := sealed.ParseKey(in)
+		if !errors.Is(err, sealed.ErrInvalidKey) {
 			t.Errorf("%s: got %v, want ErrInvalidKey", name, err)
 			continue
 		}
@@ -572,11 +574,11 @@ func TestParseDecryptionKey(t *testing.T) {
 
 func BenchmarkUnsealEvent(b *testing.B) {
 	key := randomKey(b)
-	sealed := mustSeal(b, readFixture(b, "sealed_event.json"), key)
-	b.SetBytes(int64(len(sealed)))
+	blob := mustSeal(b, readFixture(b, "sealed_event.json"), key)
+	b.SetBytes(int64(len(blob)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := fingerprint.UnsealEvent(sealed, key); err != nil {
+		if _, err := sealed.Unseal(blob, []sealed.Key{key}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -585,25 +587,25 @@ func BenchmarkUnsealEvent(b *testing.B) {
 // BenchmarkUnsealEvent_Rotation measures the cost of a stale key tried first.
 func BenchmarkUnsealEvent_Rotation(b *testing.B) {
 	key := randomKey(b)
-	sealed := mustSeal(b, readFixture(b, "sealed_event.json"), key)
+	blob := mustSeal(b, readFixture(b, "sealed_event.json"), key)
 	stale := randomKey(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := fingerprint.UnsealEvent(sealed, stale, key); err != nil {
+		if _, err := sealed.Unseal(blob, []sealed.Key{stale, key}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-// TestUnsealEvent_DeviceDetails: a sealed result from a mobile SDK keeps its device_details;
+// TestUnseal_DeviceDetails: a sealed result from a mobile SDK keeps its device_details;
 // a one-component os_version ("13") stays as sent.
-func TestUnsealEvent_DeviceDetails(t *testing.T) {
-	plain, err := os.ReadFile("../testdata/wire/event_mobile_android.json")
+func TestUnseal_DeviceDetails(t *testing.T) {
+	plain, err := os.ReadFile("../../testdata/wire/event_mobile_android.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	key := randomKey(t)
-	ev, err := fingerprint.UnsealEvent(mustSeal(t, plain, key), key)
+	ev, err := sealed.Unseal(mustSeal(t, plain, key), []sealed.Key{key}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -614,4 +616,36 @@ func TestUnsealEvent_DeviceDetails(t *testing.T) {
 	if *d.DeviceManufacturer != "samsung" || *d.DeviceModel != "SM-A546B" || *d.OSVersion != "13" {
 		t.Errorf("DeviceDetails = %q %q %q, want samsung SM-A546B 13", *d.DeviceManufacturer, *d.DeviceModel, *d.OSVersion)
 	}
+}
+
+// BenchmarkUnsealFullEvent complements BenchmarkUnsealEvent (a 1.7 KB fixture) with the
+// 8 KB full event.
+func BenchmarkUnsealFullEvent(b *testing.B) {
+	raw := make([]byte, 32)
+	for i := range raw {
+		raw[i] = byte(i * 7)
+	}
+	key := sealed.NewKey(raw, sealed.AlgorithmAES256GCM)
+	blob, err := sealed.Seal(fullEventJSON(b), key)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(blob)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := sealed.Unseal(blob, []sealed.Key{key}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// fullEventJSON returns fingerprinttest.FullEvent encoded as the API sends it: about
+// 8 KB with every Smart Signal, raw device attributes, rule action and labels.
+func fullEventJSON(tb testing.TB) []byte {
+	tb.Helper()
+	b, err := json.Marshal(fingerprinttest.FullEvent())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }

@@ -1,4 +1,4 @@
-package fingerprint_test
+package edge_test
 
 import (
 	"fmt"
@@ -9,9 +9,10 @@ import (
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/edge"
 )
 
-func ExampleEdgeRequestFromHTTP() {
+func ExampleRequestFromHTTP() {
 	// An incoming request, as your server sees it behind a proxy at 10.0.0.2.
 	r := httptest.NewRequest(http.MethodGet, "http://internal:8080/login?next=%2Fcart", nil)
 	r.RemoteAddr = "10.0.0.2:41000"
@@ -21,7 +22,7 @@ func ExampleEdgeRequestFromHTTP() {
 	r.Header.Set("X-Forwarded-Proto", "https")
 	r.Header.Set("X-Forwarded-Host", "shop.example.org")
 
-	er, err := fingerprint.EdgeRequestFromHTTP(r, &fingerprint.EdgeRequestOptions{
+	er, err := edge.RequestFromHTTP(r, &edge.RequestOptions{
 		TrustedProxyHeaders: []string{"X-Forwarded-For"},
 		TrustForwardedProto: true,
 		TrustForwardedHost:  true,
@@ -43,7 +44,7 @@ func ExampleEdgeRequestFromHTTP() {
 	// X-Forwarded-Proto: "https"
 }
 
-func ExampleClient_EdgeMiddleware() {
+func ExampleMiddleware() {
 	// A stand-in for the Fingerprint API: it flags every request as a scraper.
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -57,7 +58,7 @@ func ExampleClient_EdgeMiddleware() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	protect := client.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{
+	protect := edge.Middleware(client, &edge.MiddlewareOptions{
 		Timeout: 2 * time.Second, // default 300ms; on timeout the request is served without a result
 		Decide: func(w http.ResponseWriter, r *http.Request, res *fingerprint.EdgeResponse) bool {
 			if res.BotInfo != nil && res.BotInfo.Category == fingerprint.BotInfoCategoryScraping {
@@ -69,7 +70,7 @@ func ExampleClient_EdgeMiddleware() {
 		OnError: func(r *http.Request, err error) { log.Printf("edge analysis failed: %v", err) },
 	})
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if res, ok := fingerprint.EdgeResultFromContext(r.Context()); ok {
+		if res, ok := edge.ResultFromContext(r.Context()); ok {
 			fmt.Fprintln(w, "analysed as", res.EventID)
 		}
 	})
@@ -86,7 +87,7 @@ func ExampleClient_EdgeMiddleware() {
 	// 403
 }
 
-func ExampleEdgeResultFromContext() {
+func ExampleResultFromContext() {
 	// A stand-in for the Fingerprint API: every request comes from a known AI agent.
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -101,9 +102,9 @@ func ExampleEdgeResultFromContext() {
 	}
 
 	// Without Decide, every analysed request is served; handlers read the result.
-	protect := client.EdgeMiddleware(&fingerprint.EdgeMiddlewareOptions{Timeout: 2 * time.Second})
+	protect := edge.Middleware(client, &edge.MiddlewareOptions{Timeout: 2 * time.Second})
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		res, ok := fingerprint.EdgeResultFromContext(r.Context())
+		res, ok := edge.ResultFromContext(r.Context())
 		if !ok { // analysis skipped or failed (fail-open)
 			fmt.Fprintln(w, "no result")
 			return

@@ -1,4 +1,4 @@
-package fingerprint_test
+package edge_test
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/edge"
 )
 
 func newIncoming(method, target, remote string) *http.Request {
@@ -27,7 +28,7 @@ func str(p *string) string {
 	return *p
 }
 
-func TestEdgeRequestFromHTTP_Basic(t *testing.T) {
+func TestRequestFromHTTP_Basic(t *testing.T) {
 	t.Parallel()
 	r := newIncoming(http.MethodGet, "http://shop.example.org/a%2Fb/c?q=1&x=%20y", "192.0.2.10:51234")
 	r.Method = "gEt" // the method is sent with its original casing
@@ -41,7 +42,7 @@ func TestEdgeRequestFromHTTP_Basic(t *testing.T) {
 	r.Header.Set("X-Session-Token", "tok-999")
 	r.Header.Set("X-Forwarded-For", "203.0.113.50") // not trusted by default
 
-	er, err := fingerprint.EdgeRequestFromHTTP(r, &fingerprint.EdgeRequestOptions{CredentialHeaders: []string{"x-session-token"}})
+	er, err := edge.RequestFromHTTP(r, &edge.RequestOptions{CredentialHeaders: []string{"x-session-token"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,10 +79,10 @@ func TestEdgeRequestFromHTTP_Basic(t *testing.T) {
 	}
 }
 
-func TestEdgeRequestFromHTTP_JSONShape(t *testing.T) {
+func TestRequestFromHTTP_JSONShape(t *testing.T) {
 	t.Parallel()
 	r := newIncoming(http.MethodPost, "https://example.org/login", "[2001:db8::5]:443")
-	er, err := fingerprint.EdgeRequestFromHTTP(r, nil)
+	er, err := edge.RequestFromHTTP(r, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,14 +107,14 @@ func TestEdgeRequestFromHTTP_JSONShape(t *testing.T) {
 	}
 }
 
-func TestEdgeRequestFromHTTP_ClientIP(t *testing.T) {
+func TestRequestFromHTTP_ClientIP(t *testing.T) {
 	t.Parallel()
 	lan := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}
 	cases := []struct {
 		name    string
 		remote  string
 		headers map[string][]string
-		opts    fingerprint.EdgeRequestOptions
+		opts    edge.RequestOptions
 		want4   string
 		want6   string
 	}{
@@ -130,55 +131,55 @@ func TestEdgeRequestFromHTTP_ClientIP(t *testing.T) {
 		{
 			name: "X-Real-IP trusted", remote: "10.0.0.2:1",
 			headers: map[string][]string{"X-Real-Ip": {"203.0.113.2"}},
-			opts:    fingerprint.EdgeRequestOptions{TrustedProxyHeaders: []string{"x-real-ip"}},
+			opts:    edge.RequestOptions{TrustedProxyHeaders: []string{"x-real-ip"}},
 			want4:   "203.0.113.2",
 		},
 		{
 			name: "XFF rightmost entry without TrustedProxies", remote: "10.0.0.2:1",
 			headers: map[string][]string{"X-Forwarded-For": {"1.1.1.1, 203.0.113.3"}},
-			opts:    fingerprint.EdgeRequestOptions{TrustedProxyHeaders: []string{"X-Forwarded-For"}},
+			opts:    edge.RequestOptions{TrustedProxyHeaders: []string{"X-Forwarded-For"}},
 			want4:   "203.0.113.3",
 		},
 		{
 			name: "XFF skips trusted proxies across lines", remote: "10.0.0.2:1",
 			headers: map[string][]string{"X-Forwarded-For": {"6.6.6.6, 2001:db8::77", "10.1.1.1, fd00::3"}},
-			opts:    fingerprint.EdgeRequestOptions{TrustedProxyHeaders: []string{"X-Forwarded-For"}, TrustedProxies: lan},
+			opts:    edge.RequestOptions{TrustedProxyHeaders: []string{"X-Forwarded-For"}, TrustedProxies: lan},
 			want6:   "2001:db8::77",
 		},
 		{
 			name: "connection not from a trusted proxy: headers ignored", remote: "198.51.100.66:1",
 			headers: map[string][]string{"X-Forwarded-For": {"203.0.113.3"}},
-			opts:    fingerprint.EdgeRequestOptions{TrustedProxyHeaders: []string{"X-Forwarded-For"}, TrustedProxies: lan},
+			opts:    edge.RequestOptions{TrustedProxyHeaders: []string{"X-Forwarded-For"}, TrustedProxies: lan},
 			want4:   "198.51.100.66",
 		},
 		{
 			name: "header order of preference", remote: "10.0.0.2:1",
 			headers: map[string][]string{"Cf-Connecting-Ip": {"203.0.113.10"}, "X-Forwarded-For": {"203.0.113.11"}},
-			opts:    fingerprint.EdgeRequestOptions{TrustedProxyHeaders: []string{"CF-Connecting-IP", "X-Forwarded-For"}},
+			opts:    edge.RequestOptions{TrustedProxyHeaders: []string{"CF-Connecting-IP", "X-Forwarded-For"}},
 			want4:   "203.0.113.10",
 		},
 		{
 			name: "missing preferred header falls through", remote: "10.0.0.2:1",
 			headers: map[string][]string{"X-Forwarded-For": {"203.0.113.11"}},
-			opts:    fingerprint.EdgeRequestOptions{TrustedProxyHeaders: []string{"CF-Connecting-IP", "X-Forwarded-For"}},
+			opts:    edge.RequestOptions{TrustedProxyHeaders: []string{"CF-Connecting-IP", "X-Forwarded-For"}},
 			want4:   "203.0.113.11",
 		},
 		{
 			name: "garbage header falls back to RemoteAddr", remote: "10.0.0.2:1",
 			headers: map[string][]string{"X-Forwarded-For": {"203.0.113.1, unknown"}},
-			opts:    fingerprint.EdgeRequestOptions{TrustedProxyHeaders: []string{"X-Forwarded-For"}},
+			opts:    edge.RequestOptions{TrustedProxyHeaders: []string{"X-Forwarded-For"}},
 			want4:   "10.0.0.2",
 		},
 		{
 			name: "XFF entries with ports and mapped addresses", remote: "10.0.0.2:1",
 			headers: map[string][]string{"X-Forwarded-For": {"[::ffff:203.0.113.12]:8443"}},
-			opts:    fingerprint.EdgeRequestOptions{TrustedProxyHeaders: []string{"X-Forwarded-For"}},
+			opts:    edge.RequestOptions{TrustedProxyHeaders: []string{"X-Forwarded-For"}},
 			want4:   "203.0.113.12",
 		},
 		{
 			name: "RFC 7239 Forwarded", remote: "10.0.0.2:1",
 			headers: map[string][]string{"Forwarded": {`for=192.0.2.60;proto=http;by=203.0.113.43, For="[2001:db8:cafe::17]:4711"`}},
-			opts:    fingerprint.EdgeRequestOptions{TrustedProxyHeaders: []string{"Forwarded"}},
+			opts:    edge.RequestOptions{TrustedProxyHeaders: []string{"Forwarded"}},
 			want6:   "2001:db8:cafe::17",
 		},
 	}
@@ -190,7 +191,7 @@ func TestEdgeRequestFromHTTP_ClientIP(t *testing.T) {
 					r.Header.Add(k, v)
 				}
 			}
-			er, err := fingerprint.EdgeRequestFromHTTP(r, &tc.opts)
+			er, err := edge.RequestFromHTTP(r, &tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -208,27 +209,27 @@ func TestEdgeRequestFromHTTP_ClientIP(t *testing.T) {
 	}
 }
 
-func TestEdgeRequestFromHTTP_SchemeAndHost(t *testing.T) {
+func TestRequestFromHTTP_SchemeAndHost(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name   string
 		target string
 		hdr    map[string]string
-		opts   fingerprint.EdgeRequestOptions
+		opts   edge.RequestOptions
 		want   string
 	}{
-		{"plain http", "http://a.example/p", nil, fingerprint.EdgeRequestOptions{}, "http://a.example/p"},
-		{"TLS gives https", "https://a.example:8443/p?x=1", nil, fingerprint.EdgeRequestOptions{}, "https://a.example:8443/p?x=1"},
+		{"plain http", "http://a.example/p", nil, edge.RequestOptions{}, "http://a.example/p"},
+		{"TLS gives https", "https://a.example:8443/p?x=1", nil, edge.RequestOptions{}, "https://a.example:8443/p?x=1"},
 		{"forwarded proto/host ignored by default", "http://internal:8080/p",
 			map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "www.example.com"},
-			fingerprint.EdgeRequestOptions{}, "http://internal:8080/p"},
+			edge.RequestOptions{}, "http://internal:8080/p"},
 		{"forwarded proto/host trusted", "http://internal:8080/p",
 			map[string]string{"X-Forwarded-Proto": "HTTPS, http", "X-Forwarded-Host": "www.example.com, internal"},
-			fingerprint.EdgeRequestOptions{TrustForwardedProto: true, TrustForwardedHost: true}, "https://www.example.com/p"},
+			edge.RequestOptions{TrustForwardedProto: true, TrustForwardedHost: true}, "https://www.example.com/p"},
 		{"bogus forwarded proto ignored", "http://a.example/p",
 			map[string]string{"X-Forwarded-Proto": "javascript"},
-			fingerprint.EdgeRequestOptions{TrustForwardedProto: true}, "http://a.example/p"},
-		{"asterisk form", "*", nil, fingerprint.EdgeRequestOptions{}, "http://example.com/*"},
+			edge.RequestOptions{TrustForwardedProto: true}, "http://a.example/p"},
+		{"asterisk form", "*", nil, edge.RequestOptions{}, "http://example.com/*"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -240,7 +241,7 @@ func TestEdgeRequestFromHTTP_SchemeAndHost(t *testing.T) {
 			for k, v := range tc.hdr {
 				r.Header.Set(k, v)
 			}
-			er, err := fingerprint.EdgeRequestFromHTTP(r, &tc.opts)
+			er, err := edge.RequestFromHTTP(r, &tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -251,14 +252,14 @@ func TestEdgeRequestFromHTTP_SchemeAndHost(t *testing.T) {
 	}
 }
 
-func TestEdgeRequestFromHTTP_Errors(t *testing.T) {
+func TestRequestFromHTTP_Errors(t *testing.T) {
 	t.Parallel()
 	noIP := newIncoming(http.MethodGet, "http://a.example/", "")
 	unixSock := newIncoming(http.MethodGet, "http://a.example/", "@")
 	noHost := newIncoming(http.MethodGet, "/p", "192.0.2.1:1")
 	noHost.Host = ""
 	for name, r := range map[string]*http.Request{"empty RemoteAddr": noIP, "unix socket": unixSock, "no host": noHost, "nil request": nil} {
-		er, err := fingerprint.EdgeRequestFromHTTP(r, nil)
+		er, err := edge.RequestFromHTTP(r, nil)
 		var ve *fingerprint.ValidationError
 		if !errors.As(err, &ve) || er != nil {
 			t.Errorf("%s: got %v, %v; want *ValidationError", name, er, err)
@@ -266,12 +267,12 @@ func TestEdgeRequestFromHTTP_Errors(t *testing.T) {
 	}
 }
 
-func TestEdgeRequestFromHTTP_LinkedIDTagsAndBody(t *testing.T) {
+func TestRequestFromHTTP_LinkedIDTagsAndBody(t *testing.T) {
 	t.Parallel()
 	r := httptest.NewRequest(http.MethodPost, "http://a.example/buy", &explodingBody{t: t})
 	r.RemoteAddr = "192.0.2.1:1"
 	tags := fingerprint.Tags{"tier": "gold"}
-	er, err := fingerprint.EdgeRequestFromHTTP(r, &fingerprint.EdgeRequestOptions{LinkedID: "user-42", Tags: tags})
+	er, err := edge.RequestFromHTTP(r, &edge.RequestOptions{LinkedID: "user-42", Tags: tags})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,13 +293,13 @@ func (b *explodingBody) Read([]byte) (int, error) {
 	return 0, io.EOF
 }
 
-func TestEdgeRequestFromHTTP_RealServerRequest(t *testing.T) {
+func TestRequestFromHTTP_RealServerRequest(t *testing.T) {
 	t.Parallel()
 	// Through a real server, net/http moves Host and Transfer-Encoding out of the header
 	// map; both must still be reported.
 	got := make(chan *fingerprint.EdgeRequest, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		er, err := fingerprint.EdgeRequestFromHTTP(r, nil)
+		er, err := edge.RequestFromHTTP(r, nil)
 		if err != nil {
 			t.Error(err)
 		}
@@ -334,12 +335,12 @@ func TestEdgeRequestFromHTTP_RealServerRequest(t *testing.T) {
 	}
 }
 
-// TestEdgeRequestFromHTTP_ForwardedURLOnlyFromTrustedProxies: with TrustedProxies set, a
+// TestRequestFromHTTP_ForwardedURLOnlyFromTrustedProxies: with TrustedProxies set, a
 // client connecting directly cannot choose the URL through X-Forwarded-Proto/Host, and a
 // forwarded host with URL syntax in it is ignored.
-func TestEdgeRequestFromHTTP_ForwardedURLOnlyFromTrustedProxies(t *testing.T) {
+func TestRequestFromHTTP_ForwardedURLOnlyFromTrustedProxies(t *testing.T) {
 	t.Parallel()
-	opts := &fingerprint.EdgeRequestOptions{
+	opts := &edge.RequestOptions{
 		TrustForwardedProto: true,
 		TrustForwardedHost:  true,
 		TrustedProxies:      []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
@@ -356,7 +357,7 @@ func TestEdgeRequestFromHTTP_ForwardedURLOnlyFromTrustedProxies(t *testing.T) {
 			r := newIncoming(http.MethodGet, "http://internal:8080/p", tc.remote)
 			r.Header.Set("X-Forwarded-Proto", "https")
 			r.Header.Set("X-Forwarded-Host", tc.fwdHost)
-			er, err := fingerprint.EdgeRequestFromHTTP(r, opts)
+			er, err := edge.RequestFromHTTP(r, opts)
 			if err != nil {
 				t.Fatal(err)
 			}

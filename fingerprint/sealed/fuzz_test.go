@@ -1,4 +1,4 @@
-package fingerprint_test
+package sealed_test
 
 import (
 	"encoding/base64"
@@ -7,20 +7,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/fingerprint/sealed"
 )
 
 // fuzzKey is fixed so the committed seeds (sealed with it) decrypt.
-var fuzzKey = fingerprint.NewDecryptionKey([]byte("fuzz-key-0123456789abcdef-32byte"), fingerprint.AlgorithmAES256GCM)
+var fuzzKey = sealed.NewKey([]byte("fuzz-key-0123456789abcdef-32byte"), sealed.AlgorithmAES256GCM)
 
-// FuzzUnsealEvent feeds arbitrary sealed bytes to UnsealEvent. Seeds in
-// testdata/fuzz/FuzzUnsealEvent include a valid payload sealed with fuzzKey.
-func FuzzUnsealEvent(f *testing.F) {
+// FuzzUnseal feeds arbitrary sealed bytes to Unseal. Seeds in
+// testdata/fuzz/FuzzUnseal include a valid payload sealed with fuzzKey.
+func FuzzUnseal(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{0x9E, 0x85, 0xDC, 0xED})
 	keyTexts := []string{hex.EncodeToString(fuzzKey.Bytes()), base64.StdEncoding.EncodeToString(fuzzKey.Bytes()), string(fuzzKey.Bytes())}
-	f.Fuzz(func(t *testing.T, sealed []byte) {
-		ev, err := fingerprint.UnsealEvent(sealed, fuzzKey)
+	f.Fuzz(func(t *testing.T, blob []byte) {
+		ev, err := sealed.Unseal(blob, []sealed.Key{fuzzKey}, nil)
 		if (ev == nil) == (err == nil) {
 			t.Fatalf("want exactly one of event and error, got %v and %v", ev, err)
 		}
@@ -30,9 +30,9 @@ func FuzzUnsealEvent(f *testing.F) {
 			}
 			return
 		}
-		var ue *fingerprint.UnsealError
+		var ue *sealed.Error
 		known := errors.As(err, &ue)
-		for _, s := range []error{fingerprint.ErrInvalidHeader, fingerprint.ErrSealedTooShort, fingerprint.ErrDecompress, fingerprint.ErrUnsealedTooLarge, fingerprint.ErrInvalidEvent} {
+		for _, s := range []error{sealed.ErrInvalidHeader, sealed.ErrTooShort, sealed.ErrDecompress, sealed.ErrTooLarge, sealed.ErrInvalidEvent} {
 			known = known || errors.Is(err, s)
 		}
 		if !known {
@@ -51,9 +51,9 @@ func FuzzUnsealEvent(f *testing.F) {
 func FuzzUnsealDecrypted(f *testing.F) {
 	f.Add([]byte{0x03, 0x00}) // empty final fixed-Huffman block
 	f.Add(deflate(f, []byte(`{"event_id":"1.a","timestamp":1}`)))
-	opts := &fingerprint.UnsealEventOptions{MaxDecompressedSize: 64 << 10}
+	opts := &sealed.Options{MaxDecompressedSize: 64 << 10}
 	f.Fuzz(func(t *testing.T, compressed []byte) {
-		ev, err := fingerprint.UnsealEventWithOptions(sealRaw(t, compressed, fuzzKey.Bytes()), opts, fuzzKey)
+		ev, err := sealed.Unseal(sealRaw(t, compressed, fuzzKey.Bytes()), []sealed.Key{fuzzKey}, opts)
 		if err == nil {
 			if ev == nil || ev.EventID == "" || ev.Timestamp == 0 {
 				t.Fatalf("accepted %+v", ev)
@@ -63,11 +63,11 @@ func FuzzUnsealDecrypted(f *testing.F) {
 		if ev != nil {
 			t.Fatal("event returned with an error")
 		}
-		var ue *fingerprint.UnsealError
+		var ue *sealed.Error
 		if errors.As(err, &ue) {
 			t.Fatalf("authentic payload reported as a key failure: %v", err)
 		}
-		if !errors.Is(err, fingerprint.ErrDecompress) && !errors.Is(err, fingerprint.ErrUnsealedTooLarge) && !errors.Is(err, fingerprint.ErrInvalidEvent) {
+		if !errors.Is(err, sealed.ErrDecompress) && !errors.Is(err, sealed.ErrTooLarge) && !errors.Is(err, sealed.ErrInvalidEvent) {
 			t.Fatalf("untyped error: %v", err)
 		}
 	})
