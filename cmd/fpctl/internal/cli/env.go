@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -23,6 +25,8 @@ type Env struct {
 	// IsTerminal reports whether w is an interactive terminal: it picks the default
 	// output format and turns progress on.
 	IsTerminal func(w io.Writer) bool
+	// TermWidth returns the width in columns of the terminal w writes to, 0 if unknown.
+	TermWidth func(w io.Writer) int
 }
 
 // OSEnv is the Env of a real process.
@@ -35,6 +39,7 @@ func OSEnv() *Env {
 		Now:        time.Now,
 		Sleep:      sleepContext,
 		IsTerminal: isTerminal,
+		TermWidth:  terminalWidth,
 	}
 }
 
@@ -88,3 +93,29 @@ func (e *Env) withDefaults() *Env {
 type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// termWidth is the width of the terminal stdout writes to: its size when it is one,
+// else $COLUMNS when set, else 0 (unknown).
+func (a *app) termWidth() int {
+	if a.env.TermWidth != nil {
+		if w := a.env.TermWidth(a.env.Stdout); w > 0 {
+			return w
+		}
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(a.env.Getenv("COLUMNS"))); err == nil && n > 0 && n < 10000 {
+		return n
+	}
+	return 0
+}
+
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return width
+}

@@ -3,37 +3,47 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 )
 
 // eventWriter writes a stream of events in one format. Flush is called after each
-// page, so output appears as pages arrive and only one page is ever buffered.
+// page, so output appears as pages arrive and only one page is ever buffered. End
+// completes a successful export; Abort ends a failed one with what was written kept
+// well-formed (a JSON array is closed).
 type eventWriter interface {
 	Begin() error
 	Write(ev *fingerprint.Event) error
 	Flush() error
 	End() error
+	Abort() error
 }
 
-func newEventWriter(format string, w io.Writer, fields []field, continued bool) (eventWriter, error) {
+// tableOpts is how a table is laid out: the terminal width (0 = unknown, 80 is used)
+// and --wide (every column, whole values).
+type tableOpts struct {
+	width int
+	wide  bool
+	note  io.Writer // where a note about hidden columns goes (stderr)
+}
+
+// newEventWriter returns the writer of one format. term says stdout is a terminal:
+// then csv cells are also made terminal-safe.
+func newEventWriter(format string, w io.Writer, fields []field, continued, term bool, topts tableOpts) (eventWriter, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
 	case "jsonl":
-		return &jsonlWriter{bw: bw, enc: newEncoder(bw)}, nil
+		return &jsonlWriter{bw: bw}, nil
 	case "json":
 		return &jsonWriter{bw: bw}, nil
 	case "csv":
-		return &csvWriter{bw: bw, cw: csv.NewWriter(bw), fields: fields, header: !continued}, nil
+		return &csvWriter{bw: bw, fields: fields, header: !continued, term: term}, nil
 	case "table":
-		return &tableWriter{w: w, fields: fields}, nil
+		return newTableWriter(w, fields, topts), nil
 	}
 	return nil, usagef("--format must be jsonl, json, csv or table, got %q", format)
 }
@@ -45,15 +55,33 @@ func newEncoder(w io.Writer) *json.Encoder {
 	return enc
 }
 
-type jsonlWriter struct {
-	bw  *bufio.Writer
-	enc *json.Encoder
+// encodeEvent returns ev as one line of JSON (with its newline), C1 controls and
+// U+2028/U+2029 escaped.
+func encodeEvent(buf *bytes.Buffer, ev *fingerprint.Event) ([]byte, error) {
+	buf.Reset()
+	if err := newEncoder(buf).Encode(ev); err != nil {
+		return nil, err
+	}
+	return jsonSafe(buf.Bytes()), nil
 }
 
-func (j *jsonlWriter) Begin() error                      { return nil }
-func (j *jsonlWriter) Write(ev *fingerprint.Event) error { return j.enc.Encode(ev) }
-func (j *jsonlWriter) Flush() error                      { return j.bw.Flush() }
-func (j *jsonlWriter) End() error                        { return j.bw.Flush() }
+type jsonlWriter struct {
+	bw  *bufio.Writer
+	buf bytes.Buffer
+}
+
+func (j *jsonlWriter) Begin() error { return nil }
+func (j *jsonlWriter) Write(ev *fingerprint.Event) error {
+	b, err := encodeEvent(&j.buf, ev)
+	if err != nil {
+		return err
+	}
+	_, err = j.bw.Write(b)
+	return err
+}
+func (j *jsonlWriter) Flush() error { return j.bw.Flush() }
+func (j *jsonlWriter) End() error   { return j.bw.Flush() }
+func (j *jsonlWriter) Abort() error { return j.bw.Flush() }
 
 // jsonWriter streams one JSON array, an event per line.
 type jsonWriter struct {
@@ -65,8 +93,8 @@ type jsonWriter struct {
 func (j *jsonWriter) Begin() error { _, err := j.bw.WriteString("["); return err }
 
 func (j *jsonWriter) Write(ev *fingerprint.Event) error {
-	j.buf.Reset()
-	if err := newEncoder(&j.buf).Encode(ev); err != nil {
+	b, err := encodeEvent(&j.buf, ev)
+	if err != nil {
 		return err
 	}
 	sep := ",\n"
@@ -77,7 +105,7 @@ func (j *jsonWriter) Write(ev *fingerprint.Event) error {
 	if _, err := j.bw.WriteString(sep); err != nil {
 		return err
 	}
-	_, err := j.bw.Write(bytes.TrimRight(j.buf.Bytes(), "\n"))
+	_, err = j.bw.Write(bytes.TrimRight(b, "\n"))
 	return err
 }
 
@@ -94,12 +122,16 @@ func (j *jsonWriter) End() error {
 	return j.bw.Flush()
 }
 
+// Abort closes the array after a failed export, so what was written is still valid
+// JSON (the exit status tells that it is incomplete).
+func (j *jsonWriter) Abort() error { return j.End() }
+
+// csvWriter writes RFC 4180 CSV with formula cells neutralised (csvSafe).
 type csvWriter struct {
 	bw     *bufio.Writer
-	cw     *csv.Writer
 	fields []field
 	header bool
-	row    []string
+	term   bool
 }
 
 func (c *csvWriter) Begin() error {
@@ -110,7 +142,7 @@ func (c *csvWriter) Begin() error {
 	for i, f := range c.fields {
 		names[i] = f.path
 	}
-	return c.cw.Write(names)
+	return c.writeRow(names)
 }
 
 func (c *csvWriter) Write(ev *fingerprint.Event) error {
@@ -118,91 +150,46 @@ func (c *csvWriter) Write(ev *fingerprint.Event) error {
 	if err != nil {
 		return err
 	}
-	c.row = c.row[:0]
-	for _, f := range c.fields {
-		c.row = append(c.row, f.text(doc, false))
+	row := make([]string, len(c.fields))
+	for i, f := range c.fields {
+		row[i] = f.text(doc, false)
 	}
-	return c.cw.Write(c.row)
+	return c.writeRow(row)
 }
 
-func (c *csvWriter) Flush() error {
-	c.cw.Flush()
-	if err := c.cw.Error(); err != nil {
-		return err
+func (c *csvWriter) writeRow(row []string) error {
+	for i, s := range row {
+		if i > 0 {
+			c.bw.WriteByte(',') //nolint:errcheck // bufio keeps the first error; checked at Flush
+		}
+		if c.term {
+			s = termSafe(s)
+		}
+		s, quote := csvSafe(s)
+		if quote || csvNeedsQuotes(s) {
+			c.bw.WriteByte('"') //nolint:errcheck // as above
+			c.bw.WriteString(strings.ReplaceAll(s, `"`, `""`)) //nolint:errcheck // as above
+			c.bw.WriteByte('"') //nolint:errcheck // as above
+		} else {
+			c.bw.WriteString(s) //nolint:errcheck // as above
+		}
 	}
-	return c.bw.Flush()
-}
-
-func (c *csvWriter) End() error { return c.Flush() }
-
-// tableWriter aligns the columns of each page; timestamps are shown in RFC 3339 (UTC).
-type tableWriter struct {
-	w      io.Writer
-	fields []field
-	tw     *tabwriter.Writer
-	header bool
-	rows   int
-}
-
-func (t *tableWriter) Begin() error {
-	t.tw = tabwriter.NewWriter(t.w, 0, 4, 2, ' ', 0)
-	return nil
-}
-
-func (t *tableWriter) writeHeader() error {
-	names := make([]string, len(t.fields))
-	for i, f := range t.fields {
-		names[i] = strings.ToUpper(f.path)
-	}
-	_, err := fmt.Fprintln(t.tw, strings.Join(names, "\t"))
+	_, err := c.bw.WriteString("\n")
 	return err
 }
 
-func (t *tableWriter) Write(ev *fingerprint.Event) error {
-	if !t.header {
-		t.header = true
-		if err := t.writeHeader(); err != nil {
-			return err
-		}
-	}
-	doc, err := eventDoc(ev)
-	if err != nil {
-		return err
-	}
-	cells := make([]string, len(t.fields))
-	for i, f := range t.fields {
-		cells[i] = cell(f.text(doc, true))
-	}
-	t.rows++
-	_, err = fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
-	return err
+// csvNeedsQuotes is encoding/csv's rule: a delimiter, quote or line break anywhere, or
+// a leading space.
+func csvNeedsQuotes(s string) bool {
+	return s != "" && (strings.ContainsAny(s, ",\"\r\n") || s[0] == ' ' || s == `\.`)
 }
 
-func (t *tableWriter) Flush() error { return t.tw.Flush() }
+func (c *csvWriter) Flush() error { return c.bw.Flush() }
+func (c *csvWriter) End() error   { return c.bw.Flush() }
+func (c *csvWriter) Abort() error { return c.bw.Flush() }
 
-func (t *tableWriter) End() error {
-	if t.rows == 0 {
-		// The only output of an empty export: a failed write (closed pipe) must fail the run too.
-		if _, err := fmt.Fprintln(t.w, "(no events)"); err != nil {
-			return err
-		}
-	}
-	return t.tw.Flush()
-}
-
-// cell keeps a table cell on one line and at most 60 characters.
-func cell(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 60 {
-		s = string(r[:59]) + "…"
-	}
-	if s == "" {
-		s = "-"
-	}
-	return s
-}
-
-// formatMillis renders a Unix-millisecond timestamp for humans.
+// formatMillis renders a Unix-millisecond timestamp for humans, in UTC (the table
+// header says so): 2026-12-06 11:03:07.
 func formatMillis(ms int64) string {
-	return time.UnixMilli(ms).UTC().Format(time.RFC3339)
+	return time.UnixMilli(ms).UTC().Format(time.DateTime)
 }

@@ -41,6 +41,15 @@ func (p *progress) line(s string) {
 	fmt.Fprintf(p.env.Stderr, "\r\033[K%s", s)
 }
 
+// clear erases the status line before other output is written to the terminal, so
+// that output never runs into it; the next page redraws it.
+func (p *progress) clear() {
+	if p.on && p.shown {
+		fmt.Fprint(p.env.Stderr, "\r\033[K")
+		p.shown = false
+	}
+}
+
 // done ends the status line so later output starts on a fresh line.
 func (p *progress) done() {
 	if p.on && p.shown {

@@ -30,7 +30,7 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 			t.Errorf("off a terminal the default format is jsonl; stdout starts %.40q", stdout.String())
 		case term && !strings.Contains(stderr.String(), "250 events, 3 pages"):
 			t.Errorf("on a terminal, stderr = %q", stderr.String())
-		case term && !strings.HasPrefix(stdout.String(), "TIMESTAMP"):
+		case term && !strings.HasPrefix(stdout.String(), "TIME (UTC)"):
 			t.Errorf("on a terminal the default format is table; stdout starts %.40q", stdout.String())
 		case strings.Contains(stdout.String(), "pages"):
 			t.Errorf("progress leaked into stdout")

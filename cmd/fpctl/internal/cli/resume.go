@@ -24,6 +24,8 @@ type resumeState struct {
 	Events        int       `json:"events"`
 	Pages         int       `json:"pages"`
 	Done          bool      `json:"done"`
+	// Follow is where a --follow tail stands; nil until its first search completes.
+	Follow *followState `json:"follow,omitempty"`
 }
 
 const resumeVersion = 1
@@ -31,10 +33,10 @@ const resumeVersion = 1
 // loadResume reads the state for the search described by filters and p, or returns a
 // new one if file does not exist yet. A file written for another search is a usage
 // error. With --since, the window of the first run is reused so the search stays the same.
-func loadResume(file, filters string, p *fingerprint.SearchEventsParams, sinceSet bool, since time.Duration) (st *resumeState, resumed bool, err error) {
+func loadResume(file, filters string, p *fingerprint.SearchEventsParams, sinceSet bool, since string) (st *resumeState, resumed bool, err error) {
 	fresh := &resumeState{Version: resumeVersion, Query: filters, Start: p.Start, End: p.End}
 	if sinceSet {
-		fresh.Since = since.String()
+		fresh.Since = since
 	}
 	b, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -15,41 +15,68 @@ import (
 const pageSize = 100
 
 type searchOpts struct {
-	params fingerprint.SearchEventsParams
-	sf     *searchFlags
-	fs     *flag.FlagSet
-	since  time.Duration
-	max    int
-	format string
-	fields string
-	resume string
+	params   fingerprint.SearchEventsParams
+	sf       *searchFlags
+	fs       *flag.FlagSet
+	since    sinceValue
+	max      int
+	format   string
+	fields   string
+	resume   string
+	wide     bool
+	follow   bool
+	interval time.Duration
+	overlap  time.Duration
 }
 
 func init() {
 	register(&command{
 		path:    "events search",
-		summary: "export the events that match filters, as JSON Lines, JSON, CSV or a table",
-		usage:   "events search [filters] [--since 24h | --start T --end T] [--max N] [--format F] [--fields F] [--resume FILE]",
-		help: `Every search parameter of the API is a flag named after it with dashes (--visitor-id,
---linked-id, --bot bad, --vpn=true, repeatable --bot-info-category, ...); values are
-checked against the API's documented bounds before any request. Times are RFC 3339 or
-Unix milliseconds. Without --start/--end/--since the API's default applies: the last 7 days.
+		summary: "export the events that match filters (JSON Lines, JSON, CSV, table)",
+		usage: `events search [filters] [--since 24h | --start T --end T] [--max N]
+      [--format F] [--fields F] [--wide] [--resume FILE] [--follow]`,
+		help: `Every search parameter of the API is a flag named after it with dashes
+(--visitor-id, --linked-id, --bot bad, --vpn=true, repeatable
+--bot-info-category, ...); values are checked against the API's documented
+bounds before any request. Times are RFC 3339 or Unix milliseconds. Without
+--start, --end or --since the API's default applies: the last 7 days.
 
-Pages are requested 100 events at a time (--limit changes that) and written as they
-arrive, so memory stays the same for any export size. --max N stops after N events
-(0 = all), in ceil(N/100) requests. --format is table on a terminal and jsonl otherwise;
-csv and table take --fields, dotted paths into the event JSON. --resume FILE stores the
-pagination key after each page (written atomically) and, when FILE exists, continues the
-same search from it; the CSV header is not repeated on a continued run, and with
---format json each run writes a complete array of its own.
+Pages of 100 events (--limit changes that) are written as they arrive, so
+memory stays the same for any export size. --max N stops after N events
+(0 = all), in ceil(N/100) requests.
+
+--format is table on a terminal; otherwise csv when --fields is given, else
+jsonl. csv and table take --fields, dotted paths into the event JSON. A table
+fits the terminal (80 columns when unknown): long values end with an
+ellipsis, and columns that do not fit are hidden (--wide shows all of them).
+Column widths are set by the first page. CSV cells that a spreadsheet would
+run as a formula (starting with = + - @, tab or carriage return) get a
+leading ' and are quoted (OWASP's advice); numbers such as -12.5 are kept.
+No control character from the data reaches a terminal.
+
+--resume FILE stores the pagination key after each page (written atomically)
+and, when FILE exists, continues the same search from it; the CSV header is
+not repeated on a continued run, and with --format json each run writes a
+complete array of its own. If an export fails midway, --format json still
+closes its array (the exit status is 1).
+
+--follow keeps printing new matching events, oldest first, until Ctrl+C:
+every --interval it searches again from --overlap before the previous search
+ended, and prints only the events it has not printed yet. A 429 makes it
+wait longer. With --resume, a restarted tail continues where it stopped.
 
 Examples:
   fpctl --fake events search --since 24h --bot bad --format table
-  fpctl events search --since 72h --visitor-id Ibk1527CUFmcnjLwIs4A9 > visitor.jsonl
-  fpctl events search --start 2026-01-01T00:00:00Z --end 2026-01-31T23:59:59Z \
-      --resume january.state >> january.jsonl
-  fpctl events search --since 1h --format csv --fields event_id,timestamp,identification.visitor_id,ip_address
-  fpctl events search --source edge --bot-info-category ai_agent --max 50 --format json`,
+  fpctl events search --since 72h --visitor-id Ibk1527CUFmcnjLwIs4A9 \
+      > visitor.jsonl
+  fpctl events search --start 2026-01-01T00:00:00Z \
+      --end 2026-01-31T23:59:59Z --resume january.state >> january.jsonl
+  fpctl events search --since 1h \
+      --fields event_id,timestamp,identification.visitor_id,ip_address
+  fpctl events search --source edge --bot-info-category ai_agent --max 50 \
+      --format json
+  fpctl events search --follow --since 5m --bot bad --resume tail.state \
+      >> bots.jsonl`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &searchOpts{fs: fs}
 			spec, err := searchSpec()
@@ -59,11 +86,15 @@ Examples:
 			if o.sf, err = newSearchFlags(fs, &o.params, spec); err != nil {
 				return nil, err
 			}
-			fs.DurationVar(&o.since, "since", 0, "search the window that ends now and began this long ago, such as 24h or 90m (fixed when the export starts)")
+			fs.Var(&o.since, "since", "search from this long ago until now: 24h, 90m, 7d, an RFC 3339 time or a date (2026-12-01); fixed when the export starts")
 			fs.IntVar(&o.max, "max", 0, "stop after this many events (0 = all)")
-			fs.StringVar(&o.format, "format", "", "output format: jsonl, json, csv or table (default table on a terminal, jsonl otherwise)")
+			fs.StringVar(&o.format, "format", "", "output format: jsonl, json, csv or table (default: table on a terminal, else csv with --fields, else jsonl)")
 			fs.StringVar(&o.fields, "fields", "", "comma-separated dotted paths for csv and table, such as event_id,identification.visitor_id (default "+strings.Join(defaultFields, ",")+")")
+			fs.BoolVar(&o.wide, "wide", false, "table: show every column with whole values, even wider than the terminal")
 			fs.StringVar(&o.resume, "resume", "", "store the pagination key in this file after each page and continue from it")
+			fs.BoolVar(&o.follow, "follow", false, "after the current results, keep printing new matching events until Ctrl+C")
+			fs.DurationVar(&o.interval, "interval", defaultFollowInterval, "--follow: time between searches (at least 1s)")
+			fs.DurationVar(&o.overlap, "overlap", defaultFollowOverlap, "--follow: each search starts this long before the previous one ended, for events that arrive late")
 			return o, nil
 		},
 		run: runSearch,
@@ -81,8 +112,6 @@ func runSearch(ctx context.Context, a *app, opts any, args []string) error {
 	switch {
 	case o.max < 0:
 		return usagef("--max must not be negative")
-	case o.since < 0:
-		return usagef("--since must be positive, such as 24h")
 	case set["since"] && (set["start"] || set["end"]):
 		return usagef("--since cannot be combined with --start or --end")
 	case set["resume"] && set["pagination-key"]:
@@ -90,15 +119,22 @@ func runSearch(ctx context.Context, a *app, opts any, args []string) error {
 	case !p.Start.IsZero() && !p.End.IsZero() && p.Start.After(p.End):
 		return usagef("--start is after --end")
 	}
+	if err := checkFollow(o, set); err != nil {
+		return err
+	}
 	if p.Limit == 0 {
 		p.Limit = pageSize
 	}
+	term := a.env.IsTerminal(a.env.Stdout)
 	format := o.format
-	if format == "" {
+	switch {
+	case format != "":
+	case term:
+		format = "table"
+	case o.fields != "":
+		format = "csv" // --fields only means something for csv and table
+	default:
 		format = "jsonl"
-		if a.env.IsTerminal(a.env.Stdout) {
-			format = "table"
-		}
 	}
 	fields, err := parseFields(o.fields)
 	if err != nil {
@@ -107,16 +143,25 @@ func runSearch(ctx context.Context, a *app, opts any, args []string) error {
 	if o.fields != "" && format != "csv" && format != "table" {
 		return usagef("--fields applies to --format csv and table only")
 	}
-	if o.since > 0 {
+	if o.follow && format == "json" {
+		return usagef("--follow writes jsonl, csv or table: a JSON array would never be complete")
+	}
+	if set["since"] {
 		end := a.env.Now()
-		p.Start, p.End = end.Add(-o.since), end
+		p.Start, p.End = o.since.start(end), end
+		if !p.Start.Before(end) {
+			return usagef("--since %s is not in the past", o.since.raw)
+		}
 	}
 
 	var st *resumeState
 	var resumed bool
 	if o.resume != "" {
 		filters := o.sf.query(set, "start", "end", "limit", "pagination_key")
-		if st, resumed, err = loadResume(o.resume, filters, p, set["since"], o.since); err != nil {
+		if o.follow {
+			filters += "#follow"
+		}
+		if st, resumed, err = loadResume(o.resume, filters, p, set["since"], o.since.raw); err != nil {
 			return err
 		}
 		if st.Done {
@@ -126,7 +171,8 @@ func runSearch(ctx context.Context, a *app, opts any, args []string) error {
 		p.PaginationKey = st.PaginationKey
 	}
 
-	w, err := newEventWriter(format, a.env.Stdout, fields, resumed)
+	topts := tableOpts{width: a.termWidth(), wide: o.wide, note: a.env.Stderr}
+	w, err := newEventWriter(format, a.env.Stdout, fields, resumed, term, topts)
 	if err != nil {
 		return err
 	}
@@ -139,7 +185,14 @@ func runSearch(ctx context.Context, a *app, opts any, args []string) error {
 	prog := newProgress(a.env, "events")
 	defer prog.done()
 	ex := &exporter{client: client, w: w, max: o.max, state: st, stateFile: o.resume, prog: prog, stderr: a.env}
-	err = ex.run(ctx, p)
+	if o.follow {
+		err = (&follower{ex: ex, env: a.env, interval: o.interval, overlap: o.overlap}).run(ctx, p)
+	} else {
+		err = ex.run(ctx, p)
+	}
+	if err != nil {
+		_ = w.Abort() // keep what was written well-formed; the export's error is the one to report
+	}
 	if errors.Is(err, context.Canceled) && o.resume != "" {
 		return fmt.Errorf("interrupted after %d events; run the same command again to continue from %s", ex.written, o.resume)
 	}
@@ -188,8 +241,10 @@ func (ex *exporter) run(ctx context.Context, params *fingerprint.SearchEventsPar
 		ex.pages++
 		if f.totalHits != nil && !ex.totalHit {
 			ex.totalHit = true
+			ex.prog.clear()
 			fmt.Fprintf(ex.stderr.Stderr, "total hits: %d\n", *f.totalHits)
 		}
+		ex.prog.clear() // rows never run into the progress line
 		for i := range f.events {
 			if err := ex.w.Write(&f.events[i]); err != nil {
 				return err
