@@ -90,6 +90,9 @@ func run(ctx context.Context, args []string, env *Env) error {
 	if err != nil {
 		return err
 	}
+	if len(words) == 0 && hasFlag(pre, "version") {
+		return printVersion(env.Stdout)
+	}
 	if len(words) == 0 || words[0] == "help" {
 		return runHelp(env, append(words, rest...), pre)
 	}
@@ -103,7 +106,7 @@ func run(ctx context.Context, args []string, env *Env) error {
 			}
 			return usagef("%q needs a subcommand: %s", words[0], strings.Join(subcommands(words[0]), ", "))
 		}
-		return usagef("unknown command %q", path)
+		return usagef("unknown command %q%s", path, didYouMean(path, commandNames()))
 	}
 	a := &app{env: env, g: &globals{}, cmd: c}
 	fs := flag.NewFlagSet("fpctl "+c.path, flag.ContinueOnError)
@@ -123,12 +126,32 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return nil
 	}
 	if err != nil {
-		return usagef("%s: %s (see 'fpctl %s --help')", c.path, dashDash(err.Error()), c.path)
+		return usagef("%s: %s%s (see 'fpctl %s --help')", c.path, dashDash(err.Error()), flagSuggestion(fs, err), c.path)
+	}
+	if a.g.version {
+		return printVersion(env.Stdout)
 	}
 	if err := a.g.check(); err != nil {
 		return err
 	}
+	if !c.offline {
+		if err := a.applyProfile(); err != nil {
+			return err
+		}
+	}
+	if a.g.output != "" {
+		return a.runToFile(ctx, c, opts, pos)
+	}
 	return c.run(ctx, a, opts, pos)
+}
+
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if strings.TrimLeft(a, "-") == name {
+			return true
+		}
+	}
+	return false
 }
 
 // splitCommand separates the global flags written before the command name (pre), the
@@ -150,7 +173,7 @@ func splitCommand(args []string) (pre, words, rest []string, err error) {
 			return nil, []string{"help"}, nil, nil
 		case isGlobalBool(name) || hasValue:
 			if !isGlobal(name) {
-				return nil, nil, nil, usagef("unknown global flag %s (command flags go after the command name)", a)
+				return nil, nil, nil, usagef("unknown global flag %s (command flags go after the command name)%s", a, globalSuggestion(name))
 			}
 			pre = append(pre, a)
 			i++
@@ -161,7 +184,7 @@ func splitCommand(args []string) (pre, words, rest []string, err error) {
 			pre = append(pre, a, args[i+1])
 			i += 2
 		default:
-			return nil, nil, nil, usagef("unknown global flag %s (command flags go after the command name)", a)
+			return nil, nil, nil, usagef("unknown global flag %s (command flags go after the command name)%s", a, globalSuggestion(name))
 		}
 	}
 	if i < len(args) {

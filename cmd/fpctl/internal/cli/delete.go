@@ -37,8 +37,9 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 func init() {
 	register(&command{
 		path:    "visitors delete",
-		summary: "delete visitors' data, paced to the API's quota, resumable with a journal",
-		usage:   "visitors delete [ID...] [--from FILE|-] [--journal FILE] [--rate N/h|N/s] [--dry-run]",
+		summary: "delete visitors' data within the API's quota, resumably",
+		usage: `visitors delete [ID...] [--from FILE|-] [--journal FILE]
+      [--rate N/h|N/s] [--dry-run]`,
 		help: `Deletes the data of each visitor ID (an Enterprise plan feature), one request at a time,
 paced to the API's documented quota: 30 per hour and 500 per day. --rate replaces that
 for raised quotas (N/s, N/m, N/h or N/d; repeat or separate with commas). On 429 the
@@ -57,7 +58,8 @@ Examples:
   fpctl --fake visitors delete ` + DemoVisitorID + `
   fpctl visitors delete --from privacy-requests.txt --journal privacy.journal
   fpctl visitors delete --from - --journal privacy.journal --dry-run < ids.txt
-  fpctl visitors delete --from ids.txt --journal j.log --rate 100/h --rate 2000/d`,
+  fpctl visitors delete --from ids.txt --journal j.log \
+      --rate 100/h --rate 2000/d`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &deleteOpts{}
 			fs.StringVar(&o.from, "from", "", "read visitor IDs from this file, one per line (- for stdin)")

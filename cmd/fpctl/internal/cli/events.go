@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -39,13 +40,15 @@ Examples:
 	register(&command{
 		path:    "events update",
 		summary: "set an event's linked ID, tags or suspect flag",
-		usage:   "events update EVENT_ID [--linked-id S] [--tag k=v]... [--suspect=true|false]",
+		usage: `events update EVENT_ID [--linked-id S] [--tag k=v]...
+      [--suspect=true|false]`,
 		help: `Changes an event. Only what you pass is sent; at least one flag is needed. The tags you
 pass replace the event's tags (values are strings). Right after identification the API
 can answer 409 state_not_ready; the command retries that.
 
 Examples:
-  fpctl --fake events update ` + DemoEventID + ` --suspect=true --tag reviewed_by=alice
+  fpctl --fake events update ` + DemoEventID + ` --suspect=true \
+      --tag reviewed_by=alice
   fpctl events update 1708102555327.NLOjmg --linked-id order-1042`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &updateOpts{}
@@ -90,11 +93,18 @@ func runGet(ctx context.Context, a *app, opts any, args []string) error {
 	return writeIndented(a.env, ev)
 }
 
+// writeIndented prints v as indented JSON, with C1 controls, DEL and the bidi and
+// line-separator characters escaped (jsonSafe), so nothing in an event acts on a terminal.
 func writeIndented(env *Env, v any) error {
-	enc := json.NewEncoder(env.Stdout)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := env.Stdout.Write(jsonSafe(buf.Bytes()))
+	return err
 }
 
 func runUpdate(ctx context.Context, a *app, opts any, args []string) error {

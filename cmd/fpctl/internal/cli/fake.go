@@ -17,7 +17,7 @@ type fakeOpts struct {
 func init() {
 	register(&command{
 		path:    "fake",
-		summary: "serve the in-memory fake Fingerprint API (as cmd/fingerprint-fake does)",
+		summary: "serve the in-memory fake API (as cmd/fingerprint-fake does)",
 		usage:   "fake [--addr A] [--seed N] [--rand N]",
 		help: `Serves the in-memory Fingerprint Server API v4 from package fingerprinttest until
 interrupted, seeded with --seed realistic device events (plus one edge event per ten, and

@@ -16,11 +16,15 @@ type globals struct {
 	verbose    bool
 	fake       bool
 	apiKeyFile string
+	profile    string
+	output     string
+	version    bool
 }
 
 var globalFlags = map[string]bool{ // name -> is a boolean flag
 	"region": false, "base-url": false, "timeout": false, "retries": false,
 	"api-key-file": false, "verbose": true, "fake": true,
+	"profile": false, "output": false, "o": false, "version": true,
 }
 
 func isGlobal(name string) bool     { _, ok := globalFlags[name]; return ok }
@@ -34,6 +38,10 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.verbose, "verbose", false, "log each request attempt on stderr (never the key)")
 	fs.BoolVar(&g.fake, "fake", false, "use an in-memory fake server with realistic data; no key needed")
 	fs.StringVar(&g.apiKeyFile, "api-key-file", "", "read the secret API key from this file (default $FINGERPRINT_SECRET_API_KEY)")
+	fs.StringVar(&g.profile, "profile", "", "use this profile of the config file (default $FPCTL_PROFILE)")
+	fs.StringVar(&g.output, "output", "", "write stdout to this file, replaced only when the command succeeds")
+	fs.StringVar(&g.output, "o", "", "short for --output")
+	fs.BoolVar(&g.version, "version", false, "print the version and exit")
 }
 
 // check rejects invalid global flag values before any request.

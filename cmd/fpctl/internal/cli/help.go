@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/fpgo/fingerprint-go/fingerprint"
 )
 
 const topHelp = `fpctl: the Fingerprint Server API v4 from the command line.
@@ -18,17 +16,21 @@ Usage:
 Commands:
 %s
 Global flags (before or after the command name):
-  --region us|eu|asia    API region (default $FINGERPRINT_REGION, else us)
-  --base-url URL         another API base URL: a proxy, or "fpctl fake"
-  --timeout D            time limit of each attempt (default 30s)
-  --retries N            retries after a failed attempt (default 2)
-  --verbose              log each request attempt on stderr (the key never appears)
-  --fake                 use an in-memory fake server with realistic data; no key needed
-  --api-key-file FILE    read the secret API key from FILE
+  --region us|eu|asia  API region (default $FINGERPRINT_REGION, else us)
+  --base-url URL       another API base URL: a proxy, or "fpctl fake"
+  --timeout D          time limit of each attempt (default 30s)
+  --retries N          retries after a failed attempt (default 2)
+  --verbose            log each request attempt on stderr (never the key)
+  --fake               an in-memory fake server with realistic data; no key
+  --api-key-file FILE  read the secret API key from FILE
+  --profile NAME       a profile of the config file (default $FPCTL_PROFILE)
+  -o, --output FILE    write to FILE (complete or not at all) instead of stdout
+  --version            print the version and exit
 
-The secret API key comes from $FINGERPRINT_SECRET_API_KEY or --api-key-file, never from
-a flag value (other users can see a process's arguments, and shells keep them).
-Exit status: 0 success, 1 failure (API, network, invalid signature), 2 usage error.
+The secret API key comes from $FINGERPRINT_SECRET_API_KEY, --api-key-file or a
+profile's key file, never from a flag value (other users can see a process's
+arguments, and shells keep them). fpctl and the SDK send no telemetry.
+Exit status: 0 success, 1 failure (API, network, bad signature), 2 usage error.
 
 Try it without an account:
   fpctl --fake events search --since 24h --bot bad --format table
@@ -61,7 +63,7 @@ func runHelp(env *Env, words, pre []string) error {
 		printGroupHelp(env.Stdout, words[1])
 		return nil
 	}
-	return usagef("unknown command %q", path)
+	return usagef("unknown command %q%s", path, didYouMean(path, commandNames()))
 }
 
 func printTopHelp(w io.Writer) {
@@ -85,7 +87,7 @@ func printGroupHelp(w io.Writer, group string) {
 // printCommandHelp prints the synopsis, description with examples, and the command's
 // own flags (the global ones are listed by "fpctl help").
 func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage:\n  fpctl %s\n\n%s\n\nFlags:\n", c.usage, c.help)
+	fmt.Fprintf(w, "Usage:\n  fpctl %s\n\n%s\nFlags:\n", c.usage, reflow(c.help, helpWidth))
 	fs.VisitAll(func(f *flag.Flag) {
 		if isGlobal(f.Name) {
 			return
@@ -100,26 +102,62 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 				line += " " + name
 			}
 		}
-		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" && f.DefValue != "0s" {
 			usage += " (default " + f.DefValue + ")"
 		}
-		fmt.Fprintf(w, "%s\n      %s\n", line, usage)
+		fmt.Fprintf(w, "%s\n%s", line, wrapText(usage, helpWidth, "      "))
 	})
-	fmt.Fprintf(w, "\nGlobal flags (--region, --base-url, --timeout, --retries, --verbose, --fake, --api-key-file): see \"fpctl help\".\n")
+	fmt.Fprint(w, "\n"+wrapText("Global flags (--region, --base-url, --timeout, --retries, --verbose, --fake, --api-key-file, --profile, --output): see \"fpctl help\".", helpWidth, ""))
+}
+
+// reflow wraps each prose paragraph of s (blank-line separated, no line indented) to
+// width; indented paragraphs (examples, lists) are kept as written.
+func reflow(s string, width int) string {
+	var b strings.Builder
+	for _, para := range strings.Split(s, "\n\n") {
+		if strings.Contains("\n"+para, "\n ") {
+			b.WriteString(para + "\n")
+		} else {
+			b.WriteString(wrapText(para, width, ""))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// helpWidth is the width help text is wrapped to.
+const helpWidth = 80
+
+// wrapText breaks s into lines of at most width columns, each starting with indent;
+// a word longer than a line gets a line of its own.
+func wrapText(s string, width int, indent string) string {
+	var b strings.Builder
+	line := indent
+	for _, word := range strings.Fields(s) {
+		if line != indent && textWidth(line)+1+textWidth(word) > width {
+			b.WriteString(line + "\n")
+			line = indent
+		}
+		if line != indent {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }
 
 func init() {
 	register(&command{
 		path:    "version",
-		summary: "print the SDK version this tool is built with",
+		summary: "print the version of fpctl and of the SDK",
 		usage:   "version",
-		help:    "Prints the version of the fingerprint-go SDK the tool is built with.\n\nExample:\n  fingerprint version",
+		help:    "Prints the version of fpctl and of the fingerprint-go SDK it is built with.\n\nExample:\n  fpctl version",
 		run: func(_ context.Context, a *app, _ any, args []string) error {
 			if len(args) > 0 {
 				return usagef("version takes no arguments")
 			}
-			_, err := fmt.Fprintln(a.env.Stdout, "fingerprint-go", fingerprint.Version)
-			return err
+			return printVersion(a.env.Stdout)
 		},
 		offline: true,
 	})

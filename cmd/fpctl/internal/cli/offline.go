@@ -40,7 +40,8 @@ when FILE is "-" or absent.
 
 Examples:
   head -c 32 /dev/urandom | base64 > sealed.key
-  fpctl --fake events get ` + DemoEventID + ` | fpctl seal --key-file sealed.key > sealed.txt
+  fpctl --fake events get ` + DemoEventID + ` |
+      fpctl seal --key-file sealed.key > sealed.txt
   fpctl unseal --key-file sealed.key sealed.txt
   FINGERPRINT_SEALED_KEYS="$NEW_KEY,$OLD_KEY" fpctl unseal - < sealed.txt`,
 		flags: func(fs *flag.FlagSet) (any, error) {
@@ -53,14 +54,15 @@ Examples:
 	})
 	register(&command{
 		path:    "seal",
-		summary: "seal event JSON as the API does, to test unseal and your backend",
+		summary: "seal event JSON as the API does, to test unseal or a backend",
 		usage:   "seal --key-file FILE [FILE|-]",
 		help: `Encrypts event JSON into a base64 sealed result, the format the JavaScript agent returns,
 so you can test "fpctl unseal" and your own backend without a browser.
 
 Example:
   head -c 32 /dev/urandom | base64 > sealed.key
-  fpctl --fake events get ` + DemoEventID + ` | fpctl seal --key-file sealed.key`,
+  fpctl --fake events get ` + DemoEventID + ` |
+      fpctl seal --key-file sealed.key`,
 		flags: func(fs *flag.FlagSet) (any, error) {
 			o := &sealOpts{}
 			fs.StringVar(&o.keyFile, "key-file", "", "file holding a base64 key (32 bytes)")
@@ -79,7 +81,7 @@ Example:
 	}
 	register(&command{
 		path:    "webhooks verify",
-		summary: "check a webhook body against its signature header (exit 0 valid, 1 invalid)",
+		summary: "check a webhook body's signature (exit 0 valid, 1 invalid)",
 		usage:   "webhooks verify --secret-file FILE --signature HEADER [FILE|-]",
 		help: `Checks that the raw webhook body (FILE, or stdin) was signed with your webhook secret:
 exit status 0 for a valid signature, 1 otherwise. --signature is the value of the
@@ -90,7 +92,8 @@ Examples:
   printf 'my-webhook-secret' > webhook.secret
   fpctl --fake events get ` + DemoEventID + ` > body.json
   sig=$(fpctl webhooks sign --secret-file webhook.secret body.json)
-  fpctl webhooks verify --secret-file webhook.secret --signature "$sig" body.json && echo valid`,
+  fpctl webhooks verify --secret-file webhook.secret --signature "$sig" \
+      body.json && echo valid`,
 		flags: func(fs *flag.FlagSet) (any, error) { return webhookFlags(fs, true), nil },
 		run:   runVerify, offline: true,
 	})
@@ -102,8 +105,9 @@ Examples:
 with this body, to test your webhook endpoint.
 
 Example:
-  curl -X POST -H "` + webhook.SignatureHeader + `: $(fpctl webhooks sign --secret-file webhook.secret body.json)" \
-      --data-binary @body.json http://localhost:8080/webhooks/fingerprint`,
+  sig=$(fpctl webhooks sign --secret-file webhook.secret body.json)
+  curl -X POST -H "` + webhook.SignatureHeader + `: $sig" --data-binary @body.json \
+      http://localhost:8080/webhooks/fingerprint`,
 		flags: func(fs *flag.FlagSet) (any, error) { return webhookFlags(fs, false), nil },
 		run:   runSign, offline: true,
 	})

@@ -167,9 +167,9 @@ func (c *csvWriter) writeRow(row []string) error {
 		}
 		s, quote := csvSafe(s)
 		if quote || csvNeedsQuotes(s) {
-			c.bw.WriteByte('"') //nolint:errcheck // as above
+			c.bw.WriteByte('"')                                //nolint:errcheck // as above
 			c.bw.WriteString(strings.ReplaceAll(s, `"`, `""`)) //nolint:errcheck // as above
-			c.bw.WriteByte('"') //nolint:errcheck // as above
+			c.bw.WriteByte('"')                                //nolint:errcheck // as above
 		} else {
 			c.bw.WriteString(s) //nolint:errcheck // as above
 		}

@@ -132,11 +132,12 @@ func isPlainNumber(s string) bool {
 
 // appendJSONSafe appends the JSON text src to dst with the characters encoding/json
 // leaves raw but that terminals and some parsers act on escaped: C1 controls
-// (U+0080 to U+009F; encoding/json already escapes C0) and U+2028/U+2029. In valid
-// JSON these can only occur inside strings, where \uXXXX means the same character.
+// (U+0080 to U+009F; encoding/json already escapes C0), DEL, U+2028/U+2029 and the
+// bidirectional controls (unsafeForTerminal). In valid JSON these can only occur
+// inside strings, where \uXXXX means the same character.
 func appendJSONSafe(dst, src []byte) []byte {
 	for {
-		i := bytes.IndexFunc(src, func(r rune) bool { return (r >= 0x80 && r <= 0x9f) || r == 0x2028 || r == 0x2029 })
+		i := bytes.IndexFunc(src, func(r rune) bool { return r == 0x7f || unsafeForTerminal(r) })
 		if i < 0 {
 			return append(dst, src...)
 		}
@@ -151,7 +152,7 @@ func appendJSONSafe(dst, src []byte) []byte {
 // the case for almost every event.
 func jsonSafe(b []byte) []byte {
 	for _, c := range b {
-		if c == 0xc2 || c == 0xe2 { // first bytes of U+0080..U+009F and U+2028/9
+		if c == 0x7f || c == 0xc2 || c == 0xe2 || c == 0xd8 { // DEL, first bytes of every unsafeForTerminal rune
 			return appendJSONSafe(make([]byte, 0, len(b)+16), b)
 		}
 	}

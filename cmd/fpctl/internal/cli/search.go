@@ -32,7 +32,7 @@ type searchOpts struct {
 func init() {
 	register(&command{
 		path:    "events search",
-		summary: "export the events that match filters (JSON Lines, JSON, CSV, table)",
+		summary: "export matching events as JSON Lines, JSON, CSV or a table",
 		usage: `events search [filters] [--since 24h | --start T --end T] [--max N]
       [--format F] [--fields F] [--wide] [--resume FILE] [--follow]`,
 		help: `Every search parameter of the API is a flag named after it with dashes
@@ -89,7 +89,7 @@ Examples:
 			fs.Var(&o.since, "since", "search from this long ago until now: 24h, 90m, 7d, an RFC 3339 time or a date (2026-12-01); fixed when the export starts")
 			fs.IntVar(&o.max, "max", 0, "stop after this many events (0 = all)")
 			fs.StringVar(&o.format, "format", "", "output format: jsonl, json, csv or table (default: table on a terminal, else csv with --fields, else jsonl)")
-			fs.StringVar(&o.fields, "fields", "", "comma-separated dotted paths for csv and table, such as event_id,identification.visitor_id (default "+strings.Join(defaultFields, ",")+")")
+			fs.StringVar(&o.fields, "fields", "", "comma-separated dotted paths for csv and table, such as event_id,identification.visitor_id (default: "+strings.Join(defaultFields, ", ")+")")
 			fs.BoolVar(&o.wide, "wide", false, "table: show every column with whole values, even wider than the terminal")
 			fs.StringVar(&o.resume, "resume", "", "store the pagination key in this file after each page and continue from it")
 			fs.BoolVar(&o.follow, "follow", false, "after the current results, keep printing new matching events until Ctrl+C")

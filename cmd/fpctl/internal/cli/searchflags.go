@@ -69,10 +69,14 @@ func newSearchFlags(fs *flag.FlagSet, p *fingerprint.SearchEventsParams, spec ma
 		if help == "" {
 			help = "the " + param + " search parameter"
 		}
+		if param == "limit" {
+			// The CLI sends full pages, not the API's default of 10.
+			help = fmt.Sprintf("Events per request, from 1 to 100 (default %d, the most the API serves).", pageSize)
+		}
 		if len(ps.Enum) > 0 {
 			help += " One of: " + strings.Join(ps.Enum, ", ") + "."
 		}
-		if ps.Array {
+		if ps.Array && (ps.MaxItems == nil || *ps.MaxItems > 1) {
 			help += " Repeat the flag for several values."
 		}
 		fs.Var(val, name, help)

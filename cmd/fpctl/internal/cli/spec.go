@@ -42,8 +42,17 @@ var searchSpec = sync.OnceValues(func() (map[string]*paramSpec, error) {
 func firstSentence(s string) string {
 	// Backticks would become the flag's argument name in --help (flag.UnquoteUsage).
 	s = strings.Join(strings.Fields(strings.ReplaceAll(s, "`", "")), " ")
-	if i := strings.Index(s, ". "); i > 0 {
-		s = s[:i+1]
+	// The first ". " that ends a sentence; "e.g. " and "i.e. " do not.
+	for from := 0; ; {
+		i := strings.Index(s[from:], ". ")
+		if i < 0 {
+			return s
+		}
+		i += from
+		if strings.HasSuffix(s[:i], "e.g") || strings.HasSuffix(s[:i], "i.e") {
+			from = i + 2
+			continue
+		}
+		return s[:i+1]
 	}
-	return s
 }
