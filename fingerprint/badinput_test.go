@@ -173,6 +173,15 @@ func badInputCatalogue() []badInput {
 		{name: "UpdateEvent/tags not JSON", call: func(ctx context.Context, c *fingerprint.Client) error {
 			return c.UpdateEvent(ctx, catalogueEventID, fingerprint.EventUpdate{Tags: &map[string]any{"f": func() {}}})
 		}, want: "cannot be encoded as JSON", validation: true},
+		{name: "SubmitEventFeedback/empty ID", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.SubmitEventFeedback(ctx, "", fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(true)})
+		}, want: "invalid eventID: empty or blank", validation: true},
+		{name: "SubmitEventFeedback/dot-dot ID", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.SubmitEventFeedback(ctx, "..", fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(true)})
+		}, want: `invalid eventID: ".." is not a valid ID`, validation: true},
+		{name: "SubmitEventFeedback/no feedback", call: func(ctx context.Context, c *fingerprint.Client) error {
+			return c.SubmitEventFeedback(ctx, catalogueEventID, fingerprint.EventFeedback{})
+		}, want: "invalid fb: no feedback", validation: true},
 		{name: "DeleteVisitorData/empty ID", call: func(ctx context.Context, c *fingerprint.Client) error {
 			return c.DeleteVisitorData(ctx, "")
 		}, want: "invalid visitorID: empty or blank", validation: true},

@@ -50,14 +50,15 @@ func (op operation) maxSuccessBody(req *http.Request) int64 {
 	case opAnalyze:
 		return MaxEdgeResponseBytes
 	}
-	// UpdateEvent and DeleteVisitorData answer with an empty body that is never decoded.
+	// UpdateEvent, DeleteVisitorData and SubmitEventFeedback answer with an empty body
+	// that is never decoded.
 	return maxErrorBody
 }
 
 // ignoresBody reports whether op's 2xx body is never decoded: reading stops at the cap
 // without failing, since the write has already happened.
 func (op operation) ignoresBody() bool {
-	return op == opUpdateEvent || op == opDeleteVisitor
+	return op == opUpdateEvent || op == opDeleteVisitor || op == opSubmitFeedback
 }
 
 // searchBodyLimit is the byte cap of a page of at most limit events.

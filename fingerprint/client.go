@@ -113,6 +113,8 @@ var (
 	opUpdateEvent   = operation{http.MethodPatch, "/events/{event_id}", retryUpdate}
 	opDeleteVisitor = operation{http.MethodDelete, "/visitors/{visitor_id}", retryIdempotent}
 	opAnalyze       = operation{http.MethodPost, "/edge", retryCreate}
+	// Feedback is retried like an update: the latest submission for an event wins.
+	opSubmitFeedback = operation{http.MethodPost, "/events/{event_id}/feedback", retryUpdate}
 )
 
 // response is a fully read 2xx response.

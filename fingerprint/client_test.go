@@ -121,6 +121,12 @@ func TestPathParametersAreEscaped(t *testing.T) {
 	if got := h.requests()[len(cases)].Path; got != "/visitors/..%2Fevents%2Fx" {
 		t.Errorf("DeleteVisitorData path = %s", got)
 	}
+	if err := h.client.SubmitEventFeedback(t.Context(), "../visitors/x", EventFeedback{ResetIdentificationConfidenceScore: Ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.requests()[len(cases)+1].Path; got != "/events/..%2Fvisitors%2Fx/feedback" {
+		t.Errorf("SubmitEventFeedback path = %s", got)
+	}
 }
 
 func TestBaseURLPrefixIsKept(t *testing.T) {

@@ -60,8 +60,8 @@
 // turns retries off) with exponential backoff and full jitter (0.5s, 1s, 2s, ... up to
 // 8s). Retried are: 429 for every operation, honouring Retry-After (in seconds or as an
 // HTTP date) up to 60 seconds, beyond which the *APIError is returned at once; 408, 5xx and
-// connection errors for GetEvent, SearchEvents, UpdateEvent and DeleteVisitorData; 409
-// state_not_ready for UpdateEvent. AnalyzeRequest creates an event per call, so it retries
+// connection errors for GetEvent, SearchEvents, UpdateEvent, DeleteVisitorData and
+// SubmitEventFeedback; 409 state_not_ready for UpdateEvent and SubmitEventFeedback. AnalyzeRequest creates an event per call, so it retries
 // only 429 and connection failures that happened before the request was sent. The client
 // never sleeps past the context's deadline: it returns the last error instead. It never
 // retries sooner than MinRetryDelay, whatever Retry-After says. Each attempt is bounded by

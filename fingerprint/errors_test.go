@@ -143,6 +143,9 @@ func TestEveryOperationMapsErrors(t *testing.T) {
 		"GET /events":                   func() error { _, err := c.SearchEvents(ctx, nil); return err },
 		"PATCH /events/{event_id}":      func() error { return c.UpdateEvent(ctx, "e", EventUpdate{Suspect: Ptr(true)}) },
 		"DELETE /visitors/{visitor_id}": func() error { return c.DeleteVisitorData(ctx, "v") },
+		"POST /events/{event_id}/feedback": func() error {
+			return c.SubmitEventFeedback(ctx, "e", EventFeedback{ResetIdentificationConfidenceScore: Ptr(true)})
+		},
 		"POST /edge": func() error {
 			_, err := c.AnalyzeRequest(ctx, &EdgeRequest{Headers: []EdgeRequestHeader{{Name: "a", Value: "b"}}, Method: "GET",
 				URL: "https://x.example/", IPv4Address: Ptr("192.0.2.1")})

@@ -273,6 +273,43 @@ func ExampleClient_DeleteVisitorData() {
 	// true
 }
 
+func ExampleClient_SubmitEventFeedback() {
+	// A browser event from a minute ago (feedback is accepted within 24 hours, for
+	// JavaScript agent events only).
+	g := fingerprinttest.NewGenerator(1)
+	ev := g.Event()
+	for ev.SDK.Platform != fingerprint.SDKPlatformJS {
+		ev = g.Event()
+	}
+	ev.Timestamp = time.Now().Add(-time.Minute).UnixMilli()
+	srv, err := fingerprinttest.Start(fingerprinttest.WithEvents(ev))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// The user passed MFA on this browser: its identification confidence can be reset.
+	err = client.SubmitEventFeedback(context.Background(), ev.EventID, fingerprint.EventFeedback{
+		ResetIdentificationConfidenceScore: fingerprint.Ptr(true),
+	})
+	fmt.Println(err)
+	fb, _ := srv.Feedback(ev.EventID)
+	fmt.Println(*fb.Feedback.ResetIdentificationConfidenceScore)
+
+	// Feedback with nothing in it is refused before any request.
+	err = client.SubmitEventFeedback(context.Background(), ev.EventID, fingerprint.EventFeedback{})
+	var ve *fingerprint.ValidationError
+	fmt.Println(errors.As(err, &ve))
+	// Output:
+	// <nil>
+	// true
+	// true
+}
+
 func ExampleClient_AnalyzeRequest() {
 	srv, err := fingerprinttest.Start()
 	if err != nil {

@@ -356,6 +356,7 @@ func TestFakeServerRetryPolicy(t *testing.T) {
 		update = fingerprinttest.OpUpdateEvent
 		del    = fingerprinttest.OpDeleteVisitorData
 		edge   = fingerprinttest.OpAnalyzeRequest
+		fb     = fingerprinttest.OpSubmitEventFeedback
 	)
 	retryAfter2 := func(op string) fingerprinttest.Fault {
 		return fingerprinttest.Fault{Operation: op, Status: 429, RetryAfter: "2"}
@@ -383,6 +384,7 @@ func TestFakeServerRetryPolicy(t *testing.T) {
 		{update, retryAfter2(update), []int{429, 200}, []time.Duration{2 * time.Second}, false},
 		{del, retryAfter2(del), []int{429, 200}, []time.Duration{2 * time.Second}, false},
 		{edge, retryAfter2(edge), []int{429, 200}, []time.Duration{2 * time.Second}, false},
+		{fb, retryAfter2(fb), []int{429, 202}, []time.Duration{2 * time.Second}, false},
 
 		// The API's own 503 (get and search document it) with Retry-After.
 		{get, unavailable2(get), []int{503, 200}, []time.Duration{2 * time.Second}, false},
@@ -392,15 +394,18 @@ func TestFakeServerRetryPolicy(t *testing.T) {
 		{search, html503(search), []int{503, 200}, backoff, false},
 		{update, html503(update), []int{503, 200}, backoff, false},
 		{del, html503(del), []int{503, 200}, backoff, false},
+		{fb, html503(fb), []int{503, 202}, backoff, false},
 		{edge, html503(edge), []int{503}, nil, true}, // each call creates an event
 
 		{update, fingerprinttest.StateNotReady(), []int{409, 200}, backoff, false},
+		{fb, fingerprinttest.Fault{Operation: fb, Status: 409, Code: fingerprint.ErrorCodeStateNotReady}, []int{409, 202}, backoff, false},
 
 		{get, reset(get), []int{0, 200}, backoff, false},
 		{search, reset(search), []int{0, 200}, backoff, false},
 		{update, reset(update), []int{0, 200}, backoff, false},
 		{del, reset(del), []int{0, 200}, backoff, false},
-		{edge, reset(edge), []int{0}, nil, true}, // the request was sent: it may have created an event
+		{fb, reset(fb), []int{0, 202}, backoff, false}, // the latest submission wins: a resend is safe
+		{edge, reset(edge), []int{0}, nil, true},       // the request was sent: it may have created an event
 
 		{get, truncate(get), []int{200, 200}, backoff, false},
 		{search, truncate(search), []int{200, 200}, backoff, false},
@@ -458,6 +463,8 @@ func callOperation(ctx context.Context, c *fingerprint.Client, op string, ev fin
 		err = c.UpdateEvent(ctx, ev.EventID, fingerprint.EventUpdate{Suspect: fingerprint.Ptr(true)})
 	case fingerprinttest.OpDeleteVisitorData:
 		err = c.DeleteVisitorData(ctx, ev.Identification.VisitorID)
+	case fingerprinttest.OpSubmitEventFeedback:
+		err = c.SubmitEventFeedback(ctx, ev.EventID, fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(true)})
 	case fingerprinttest.OpAnalyzeRequest:
 		_, err = c.AnalyzeRequest(ctx, &fingerprint.EdgeRequest{Headers: []fingerprint.EdgeRequestHeader{{Name: "User-Agent", Value: "curl/8"}},
 			Method: "GET", URL: "https://shop.example/", IPv4Address: fingerprint.Ptr("192.0.2.7")})

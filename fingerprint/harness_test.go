@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -102,6 +103,8 @@ func respondOK(w http.ResponseWriter, r *http.Request, more bool) {
 		respond(w, 200, body+"}")
 	case r.Method == http.MethodGet:
 		respond(w, 200, minimalEvent)
+	case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/feedback"):
+		respond(w, 202, "")
 	case r.Method == http.MethodPost:
 		respond(w, 200, `{"event_id":"e1","timestamp":1,"ip_info":{}}`)
 	default: // PATCH and DELETE answer 200 with an empty body

@@ -221,6 +221,12 @@ func TestIgnoredBodiesAreNotReadPastTheCap(t *testing.T) {
 	if err := h.client.DeleteVisitorData(t.Context(), "v1"); err != nil {
 		t.Errorf("DeleteVisitorData: %v", err)
 	}
+	if err := h.client.SubmitEventFeedback(t.Context(), "e1", EventFeedback{ResetIdentificationConfidenceScore: Ptr(true)}); err != nil {
+		t.Errorf("SubmitEventFeedback: %v", err)
+	}
+	if got := opSubmitFeedback.maxSuccessBody(nil); got != maxErrorBody {
+		t.Errorf("feedback cap %d", got)
+	}
 	if got := opUpdateEvent.maxSuccessBody(nil); got != maxErrorBody {
 		t.Errorf("update cap %d", got)
 	}

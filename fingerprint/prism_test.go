@@ -71,6 +71,9 @@ func TestContractWithPrism(t *testing.T) {
 			return c.UpdateEvent(ctx, "1708102555327.NLOjmg", EventUpdate{LinkedID: Ptr("l-1"), Tags: &tags, Suspect: Ptr(false)})
 		}},
 		{"DeleteVisitorData", func() error { return c.DeleteVisitorData(ctx, "Ibk1527CUFmcnjLwIs4A9") }},
+		{"SubmitEventFeedback", func() error {
+			return c.SubmitEventFeedback(ctx, "1708102555327.NLOjmg", EventFeedback{ResetIdentificationConfidenceScore: Ptr(true)})
+		}},
 		{"AnalyzeRequest", func() error {
 			_, err := c.AnalyzeRequest(ctx, &EdgeRequest{
 				Headers: []EdgeRequestHeader{{Name: "Host", Value: "shop.example"}, {Name: "Cookie", Value: ""}},

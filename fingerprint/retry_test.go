@@ -57,6 +57,9 @@ func TestRetryPolicy(t *testing.T) {
 		return c.UpdateEvent(ctx, "e1", EventUpdate{Suspect: Ptr(true)})
 	}
 	del := func(c *Client, ctx context.Context) error { return c.DeleteVisitorData(ctx, "v1") }
+	feedback := func(c *Client, ctx context.Context) error {
+		return c.SubmitEventFeedback(ctx, "e1", EventFeedback{ResetIdentificationConfidenceScore: Ptr(true)})
+	}
 	cases := []struct {
 		name       string
 		call       func(*Client, context.Context) error
@@ -105,6 +108,18 @@ func TestRetryPolicy(t *testing.T) {
 			3, 0, []time.Duration{500 * time.Millisecond, time.Second}},
 		{"PATCH 409 other code not retried", patch, []func(http.ResponseWriter){status(409, `{"error":{"code":"failed","message":"x"}}`)}, nil, 1, 409, nil},
 		{"PATCH 500 retried", patch, []func(http.ResponseWriter){status(500, ""), status(200, updateOK)}, nil, 2, 0, []time.Duration{500 * time.Millisecond}},
+		// Feedback follows the update rules: the latest submission wins, so a retry is safe.
+		{"POST feedback 409 state_not_ready retried", feedback, []func(http.ResponseWriter){status(409, notReady), status(202, "")}, nil,
+			2, 0, []time.Duration{500 * time.Millisecond}},
+		{"POST feedback 409 other code not retried", feedback, []func(http.ResponseWriter){status(409, `{"error":{"code":"failed","message":"x"}}`)}, nil, 1, 409, nil},
+		{"POST feedback 500 retried", feedback, []func(http.ResponseWriter){status(500, serverErr), status(202, "")}, nil, 2, 0, []time.Duration{500 * time.Millisecond}},
+		{"POST feedback 503 Retry-After honoured", feedback, []func(http.ResponseWriter){status(503, unavailable, "Retry-After", "4"), status(202, "")}, nil,
+			2, 0, []time.Duration{4 * time.Second}},
+		{"POST feedback 429 quota Retry-After honoured", feedback, []func(http.ResponseWriter){status(429, tooMany, "Retry-After", "30"), status(202, "")}, nil,
+			2, 0, []time.Duration{30 * time.Second}},
+		{"POST feedback 429 quota beyond cap not retried", feedback, []func(http.ResponseWriter){status(429, tooMany, "Retry-After", "3600")}, nil, 1, 429, nil},
+		{"POST feedback 400 not retried", feedback, []func(http.ResponseWriter){status(400, `{"error":{"code":"request_cannot_be_parsed","message":"request body is not valid"}}`)}, nil, 1, 400, nil},
+		{"POST feedback 404 not retried", feedback, []func(http.ResponseWriter){status(404, `{"error":{"code":"event_not_found","message":"event id not found"}}`)}, nil, 1, 404, nil},
 		{"DELETE 429 retried", del, []func(http.ResponseWriter){status(429, tooMany, "Retry-After", "1"), status(200, "")}, nil,
 			2, 0, []time.Duration{time.Second}},
 		{"DELETE 502 retried", del, []func(http.ResponseWriter){status(502, ""), status(200, "")}, nil, 2, 0, []time.Duration{500 * time.Millisecond}},

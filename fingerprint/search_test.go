@@ -310,6 +310,9 @@ func TestRequestsConformToSpec(t *testing.T) {
 	})
 	mustOK(t, func() error { return c.DeleteVisitorData(ctx, "v1") })
 	mustOK(t, func() error {
+		return c.SubmitEventFeedback(ctx, "1708102555327.NLOjmg", EventFeedback{ResetIdentificationConfidenceScore: Ptr(true)})
+	})
+	mustOK(t, func() error {
 		_, err := c.AnalyzeRequest(ctx, &EdgeRequest{Headers: []EdgeRequestHeader{{Name: "Authorization", Value: ""}},
 			Method: "POST", URL: "https://a.example/login", IPv4Address: Ptr("192.0.2.1"), IPv6Address: Ptr("2001:db8::1"),
 			LinkedID: Ptr("l"), Tags: &Tags{"k": 1}})

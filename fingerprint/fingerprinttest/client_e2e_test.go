@@ -311,3 +311,47 @@ func TestClientTimesOutOnASlowServer(t *testing.T) {
 	require.True(t, errors.Is(err, context.DeadlineExceeded), "got %v", err)
 	require.Less(t, time.Since(start), time.Second)
 }
+
+// TestClientSubmitsFeedback: the SDK's SubmitEventFeedback against the fake, end to end:
+// accepted (202, stored, latest wins), refused for mobile events, and the endpoint's own
+// quota answered with 429 and Retry-After.
+func TestClientSubmitsFeedback(t *testing.T) {
+	now := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	g := fingerprinttest.NewGenerator(21)
+	g.SetNow(now)
+	var browser, mobile fingerprint.Event
+	for browser.EventID == "" || mobile.EventID == "" {
+		ev := g.EventAt(now.Add(-time.Hour))
+		if ev.SDK.Platform == fingerprint.SDKPlatformJS {
+			browser = ev
+		} else {
+			mobile = ev
+		}
+	}
+	srv := fingerprinttest.NewServer(t, fingerprinttest.WithClock(func() time.Time { return now }),
+		fingerprinttest.WithFeedbackQuota(2, 0), fingerprinttest.WithEvents(browser, mobile))
+	c := newClient(t, srv)
+	ctx := t.Context()
+
+	require.NoError(t, c.SubmitEventFeedback(ctx, browser.EventID, fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(true)}))
+	fb, ok := srv.Feedback(browser.EventID)
+	require.True(t, ok)
+	require.True(t, *fb.Feedback.ResetIdentificationConfidenceScore)
+
+	err := c.SubmitEventFeedback(ctx, mobile.EventID, fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(true)})
+	var apiErr *fingerprint.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+	require.Equal(t, fingerprint.ErrorCodeRequestCannotBeParsed, apiErr.Code)
+
+	// The quota (2 per hour here) is spent: the next call is refused for an hour, longer
+	// than the client waits, so it returns the 429 at once.
+	err = c.SubmitEventFeedback(ctx, browser.EventID, fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(false)})
+	require.ErrorIs(t, err, fingerprint.ErrRateLimited)
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, time.Hour, apiErr.RetryAfter)
+	require.Equal(t, []int{202, 400, 429}, statuses(srv, fingerprinttest.OpSubmitEventFeedback))
+	fb, _ = srv.Feedback(browser.EventID)
+	require.Equal(t, 1, fb.Count)
+	require.True(t, *fb.Feedback.ResetIdentificationConfidenceScore, "the refused submission changed nothing")
+}

@@ -40,6 +40,33 @@ var browsers = []browser{
 	{"Headless Chrome", "138", "138.0.7204", "Linux", "", "Other", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/138.0.0.0 Safari/537.36", "Google Inc.", "Linux x86_64"},
 }
 
+// mobileDevice is what a mobile SDK reads from the OS (device_details): raw values, in
+// the vendor's own casing, with OS versions of one to three components.
+type mobileDevice struct {
+	manufacturer, model, osVersion string
+}
+
+var androidDevices = []mobileDevice{
+	{"samsung", "SM-S911B", "14"},
+	{"samsung", "SM-A546B", "13"},
+	{"Google", "Pixel 8", "14"},
+	{"Xiaomi", "2211133G", "13"},
+	{"OPPO", "CPH2451", "13"},
+	{"HUAWEI", "ELS-NX9", "10"},
+	{"motorola", "moto g54 5G", "14"},
+	{"OnePlus", "CPH2449", "16.1"},
+	{"LENOVO", "Lenovo TB-X606F", "8.1.0"},
+}
+
+// iosDevices use Apple board codes for the model, as iOS reports them.
+var iosDevices = []mobileDevice{
+	{"Apple", "D73AP", "17.4.1"},
+	{"Apple", "D84AP", "18.5"},
+	{"Apple", "D63AP", "16.1"},
+	{"Apple", "D16AP", "17.5"},
+	{"Apple", "D27AP", "18"},
+}
+
 var sitePaths = []string{"/", "/login", "/signup", "/checkout", "/account", "/pricing", "/search?q=shoes", "/cart"}
 
 var sites = []string{"https://shop.example.com", "https://www.example.org", "https://app.example.net"}

@@ -9,13 +9,13 @@
 //
 // # Fidelity
 //
-// All five operations are served under URL() (which ends in /v4, like the real hosts).
+// All six operations are served under URL() (which ends in /v4, like the real hosts).
 // Every request is validated against the OpenAPI description embedded in package api
 // with kin-openapi, and rejected requests get the status, error code and message the
 // real API uses: 403 secret_api_key_required / secret_api_key_not_found, 400
 // request_cannot_be_parsed ("invalid limit", "invalid pagination key", unknown /edge
 // fields, a missing edge IP address, ...), 404 event_not_found / visitor_not_found,
-// 409 state_not_ready, 413 payload_too_large. As the real API does, PATCH and POST /edge
+// 409 state_not_ready, 413 payload_too_large. As the real API does, PATCH, POST /edge and feedback
 // bodies are read as JSON whatever their Content-Type (the vendor's Node SDK sends
 // PATCH bodies as text/plain), unknown PATCH fields are a 400, a search linked_id over
 // 256 characters, a malformed visitor_id, a start more than 90 days back, an address
@@ -52,8 +52,18 @@
 // over every operation, 429 with Retry-After and the API's "too many requests" body
 // ("too many search requests" on search). WithDeleteQuota(perHour, perDay) enforces a
 // DELETE quota (the API documents DeleteQuotaPerHour and DeleteQuotaPerDay, 30 and
-// 500), 429 with Retry-After until the next delete is allowed. Both follow the
-// server's clock (WithClock), so tests can step through them without sleeping.
+// 500), 429 with Retry-After until the next delete is allowed; WithFeedbackQuota does the
+// same for POST /events/{event_id}/feedback with counters of its own
+// (FeedbackQuotaPerHour, FeedbackQuotaPerDay). All follow the server's clock
+// (WithClock), so tests can step through them without sleeping.
+//
+// # Feedback
+//
+// POST /events/{event_id}/feedback answers 202 and records the submission: Feedback
+// returns the latest one for an event (the one the API applies) and how many were
+// accepted. Like the API it refuses unknown or missing fields and non-boolean values,
+// unknown events (404), events older than FeedbackWindow and mobile SDK or edge events
+// (400: an assumed status, see the README).
 //
 // # Timeouts
 //

@@ -171,7 +171,7 @@ func (s *Server) PendingFaults() int {
 
 func knownOperation(op string) bool {
 	switch op {
-	case OpGetEvent, OpUpdateEvent, OpSearchEvents, OpDeleteVisitorData, OpAnalyzeRequest:
+	case OpGetEvent, OpUpdateEvent, OpSearchEvents, OpDeleteVisitorData, OpAnalyzeRequest, OpSubmitEventFeedback:
 		return true
 	}
 	return false

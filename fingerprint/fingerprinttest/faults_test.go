@@ -184,3 +184,19 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	require.Len(t, srv.Requests(), 80)
 }
+
+// TestEveryOperationTakesFaults: FailNext knows every operation of the spec, so a new
+// operation cannot be left out of fault injection.
+func TestEveryOperationTakesFaults(t *testing.T) {
+	sp, err := loadSpec()
+	require.NoError(t, err)
+	srv := NewServer(t)
+	n := 0
+	for _, item := range sp.doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			require.NoError(t, srv.FailNext(1, Fault{Operation: op.OperationID, Status: 500}), op.OperationID)
+			n++
+		}
+	}
+	require.Equal(t, 6, n)
+}

@@ -54,7 +54,7 @@ func (s *Server) handle(w http.ResponseWriter, req *apiRequest) {
 		writeError(w, e)
 		return
 	}
-	if (req.op == OpUpdateEvent || req.op == OpAnalyzeRequest) && len(body(r)) > 0 {
+	if (req.op == OpUpdateEvent || req.op == OpAnalyzeRequest || req.op == OpSubmitEventFeedback) && len(body(r)) > 0 {
 		// The real API reads these bodies as JSON whatever their Content-Type says (the
 		// vendor's Node SDK sends PATCH bodies as text/plain). The log keeps the original.
 		r.Header.Set("Content-Type", "application/json")
@@ -75,6 +75,8 @@ func (s *Server) handle(w http.ResponseWriter, req *apiRequest) {
 		s.deleteVisitor(w, req, req.params["visitor_id"])
 	case OpAnalyzeRequest:
 		s.analyzeRequest(w, r)
+	case OpSubmitEventFeedback:
+		s.submitFeedback(w, req, req.params["event_id"])
 	default:
 		writeError(w, errNoRoute)
 	}

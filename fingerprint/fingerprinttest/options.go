@@ -34,7 +34,9 @@ type config struct {
 	bodyTimeout   time.Duration
 	events        []gen.Event
 	rateLimit     rateLimit
-	deleteQuota   deleteQuotaConfig
+	deleteQuota   quotaConfig
+	feedbackOff   bool
+	feedbackQuota quotaConfig
 }
 
 func defaultConfig() config {
@@ -128,6 +130,15 @@ func WithoutDeleteAPI() Option {
 	}
 }
 
+// WithoutFeedbackAPI makes POST /events/{id}/feedback answer 403 feature_not_enabled, as
+// the real API does for workspaces without the feedback beta (Enterprise, on request).
+func WithoutFeedbackAPI() Option {
+	return func(c *config) error {
+		c.feedbackOff = true
+		return nil
+	}
+}
+
 // WithEvents seeds the server with events, as Server.AddEvents does.
 func WithEvents(events ...fingerprint.Event) Option {
 	return func(c *config) error {
@@ -182,7 +193,26 @@ func WithDeleteQuota(perHour, perDay int) Option {
 		if perHour < 0 || perDay < 0 {
 			return fmt.Errorf("fingerprinttest: WithDeleteQuota: negative quota (%d per hour, %d per day)", perHour, perDay)
 		}
-		c.deleteQuota = deleteQuotaConfig{perHour: perHour, perDay: perDay}
+		c.deleteQuota = quotaConfig{perHour: perHour, perDay: perDay}
+		return nil
+	}
+}
+
+// WithFeedbackQuota limits POST /events/{event_id}/feedback to perHour requests in any
+// sliding hour and perDay in any sliding 24 hours, by the server's clock (WithClock);
+// 0 leaves that window unlimited. The counters are the endpoint's own: deletes and
+// other calls never use them up, as in the real API. The API documents
+// FeedbackQuotaPerHour (30) and FeedbackQuotaPerDay (500):
+// WithFeedbackQuota(FeedbackQuotaPerHour, FeedbackQuotaPerDay) behaves like it. Every
+// well-formed request counts, whether the event exists or not; one over the quota gets
+// 429 too_many_requests with Retry-After: the whole seconds until the next one is
+// allowed, rounded up. Off by default, like WithDeleteQuota.
+func WithFeedbackQuota(perHour, perDay int) Option {
+	return func(c *config) error {
+		if perHour < 0 || perDay < 0 {
+			return fmt.Errorf("fingerprinttest: WithFeedbackQuota: negative quota (%d per hour, %d per day)", perHour, perDay)
+		}
+		c.feedbackQuota = quotaConfig{perHour: perHour, perDay: perDay}
 		return nil
 	}
 }

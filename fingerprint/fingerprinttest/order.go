@@ -83,6 +83,7 @@ func (s *Server) removeEvents(drop func(*storedEvent) bool) int {
 	s.order = slices.DeleteFunc(s.order, func(st *storedEvent) bool {
 		if drop(st) {
 			delete(s.events, st.ev.EventID)
+			delete(s.feedback, st.ev.EventID) // gone with its event, as the API's data is
 			return true
 		}
 		return false

@@ -15,6 +15,14 @@ const (
 	DeleteQuotaPerDay  = 500
 )
 
+// The feedback quota the API documents for POST /events/{event_id}/feedback, counted
+// apart from every other endpoint (deletes included). Pass them to WithFeedbackQuota to
+// make the fake enforce it; it is off by default.
+const (
+	FeedbackQuotaPerHour = 30
+	FeedbackQuotaPerDay  = 500
+)
+
 // rateLimit is the WithRateLimit setting; perSecond 0 means off.
 type rateLimit struct {
 	perSecond float64
@@ -57,30 +65,31 @@ func (b *tokenBucket) take(now time.Time) (wait time.Duration, limited bool) {
 	return time.Duration(math.Ceil(secs * float64(time.Second))), true
 }
 
-// deleteQuotaConfig is the WithDeleteQuota setting; 0 means no limit for that window.
-type deleteQuotaConfig struct {
+// quotaConfig is a WithDeleteQuota or WithFeedbackQuota setting; 0 means no limit for
+// that window.
+type quotaConfig struct {
 	perHour, perDay int
 }
 
-// deleteQuota counts deletes in sliding windows of one hour and one day, by the
-// server's clock. It keeps only the times that can still matter, so at most
-// max(perHour, perDay) of them.
-type deleteQuota struct {
+// quota counts the requests of one endpoint (deletes, feedback) in sliding windows of
+// one hour and one day, by the server's clock. It keeps only the times that can still
+// matter, so at most max(perHour, perDay) of them.
+type quota struct {
 	mu    sync.Mutex
-	cfg   deleteQuotaConfig
-	times []time.Time // of counted deletes, oldest first
+	cfg   quotaConfig
+	times []time.Time // of counted requests, oldest first
 }
 
-func newDeleteQuota(cfg deleteQuotaConfig) *deleteQuota {
+func newQuota(cfg quotaConfig) *quota {
 	if cfg.perHour <= 0 && cfg.perDay <= 0 {
 		return nil
 	}
-	return &deleteQuota{cfg: cfg}
+	return &quota{cfg: cfg}
 }
 
-// take counts a delete at now, or reports how long until the next one is allowed.
+// take counts a request at now, or reports how long until the next one is allowed.
 // A nil quota never limits.
-func (q *deleteQuota) take(now time.Time) (wait time.Duration, limited bool) {
+func (q *quota) take(now time.Time) (wait time.Duration, limited bool) {
 	if q == nil {
 		return 0, false
 	}
@@ -96,7 +105,7 @@ func (q *deleteQuota) take(now time.Time) (wait time.Duration, limited bool) {
 	}
 	q.times = q.times[i:]
 
-	var next time.Time // when the next delete is allowed, if a window is full
+	var next time.Time // when the next request is allowed, if a window is full
 	for _, w := range []struct {
 		limit  int
 		length time.Duration
@@ -104,7 +113,7 @@ func (q *deleteQuota) take(now time.Time) (wait time.Duration, limited bool) {
 		if w.limit <= 0 {
 			continue
 		}
-		var in []time.Time // the window's deletes, oldest first
+		var in []time.Time // the window's requests, oldest first
 		for j, t := range q.times {
 			if t.After(now.Add(-w.length)) {
 				in = q.times[j:]
@@ -112,7 +121,7 @@ func (q *deleteQuota) take(now time.Time) (wait time.Duration, limited bool) {
 			}
 		}
 		if len(in) >= w.limit {
-			// The window frees up when its limit-th most recent delete leaves it.
+			// The window frees up when its limit-th most recent request leaves it.
 			if at := in[len(in)-w.limit].Add(w.length); at.After(next) {
 				next = at
 			}

@@ -45,8 +45,9 @@ type Request struct {
 	Operation string      // operation ID, empty when the path is not an API path
 	Status    int         // status sent; 0 when the connection was reset
 	// Fault says why the server did not serve the request normally: an injected fault
-	// ("status 503", "truncate", "reset"), "rate limit" (WithRateLimit) or
-	// "delete quota" (WithDeleteQuota). Empty for normal responses.
+	// ("status 503", "truncate", "reset"), "rate limit" (WithRateLimit),
+	// "delete quota" (WithDeleteQuota) or "feedback quota" (WithFeedbackQuota). Empty
+	// for normal responses.
 	Fault string
 	// Truncated reports that the path, headers, query or body was cut to the
 	// MaxLogged* bounds.
@@ -57,6 +58,7 @@ type Request struct {
 const (
 	faultRateLimit   = "rate limit"
 	faultDeleteQuota = "delete quota"
+	faultFeedback    = "feedback quota"
 )
 
 func newRequestEntry(r *http.Request, query url.Values) *Request {

@@ -44,8 +44,10 @@ type Server struct {
 	edgeRequests []gen.EdgeRequest
 	ids          *idSource
 	limiter      *tokenBucket // nil unless WithRateLimit
-	deletes      *deleteQuota // nil unless WithDeleteQuota
-	tb           testing.TB   // set by NewServer, for MustFailNext
+	deletes      *quota       // nil unless WithDeleteQuota
+	feedbacks    *quota       // nil unless WithFeedbackQuota
+	feedback     map[string]FeedbackSubmission
+	tb           testing.TB // set by NewServer, for MustFailNext
 }
 
 // NewServer starts a server for the duration of a test and closes it in t.Cleanup.
@@ -77,14 +79,16 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:      cfg,
-		spec:     sp,
-		events:   make(map[string]*storedEvent),
-		rulesets: make(map[string]RulesetFunc),
-		latency:  cfg.latency,
-		ids:      newIDSource(cfg.now().UnixNano()),
-		limiter:  newTokenBucket(cfg.rateLimit, cfg.now()),
-		deletes:  newDeleteQuota(cfg.deleteQuota),
+		cfg:       cfg,
+		spec:      sp,
+		events:    make(map[string]*storedEvent),
+		rulesets:  make(map[string]RulesetFunc),
+		latency:   cfg.latency,
+		ids:       newIDSource(cfg.now().UnixNano()),
+		limiter:   newTokenBucket(cfg.rateLimit, cfg.now()),
+		deletes:   newQuota(cfg.deleteQuota),
+		feedbacks: newQuota(cfg.feedbackQuota),
+		feedback:  make(map[string]FeedbackSubmission),
 	}
 	if err := s.AddEvents(cfg.events...); err != nil {
 		return nil, err

@@ -65,6 +65,7 @@ func (g *Generator) mobileSignals(ev *gen.Event, v *visitor) {
 	ev.MITMAttack = ptr(g.chance(0.01))
 	ev.ActiveCall = ptr(g.chance(0.05))
 	ev.Proximity = &gen.Proximity{ID: g.token(11), PrecisionRadius: gen.ProximityPrecisionRadiusN65, Confidence: 0.95}
+	ev.DeviceDetails = deviceDetails(v)
 	if v.platform == gen.SDKPlatformAndroid {
 		ev.PackageName = ptr("com.example.shop")
 		ev.Emulator = ptr(v.bad && g.chance(0.5) || g.chance(0.02))
@@ -239,4 +240,18 @@ func hash(s string) uint64 {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(s))
 	return h.Sum64()
+}
+
+// deviceDetails returns the device_details of a mobile visitor: the same device on every
+// event of the visitor, picked by a hash of its ID so the generator's random sequence
+// (and with it every other generated value) stays as it was before this signal existed.
+func deviceDetails(v *visitor) *gen.DeviceDetails {
+	devices := androidDevices
+	if v.platform == gen.SDKPlatformIOS {
+		devices = iosDevices
+	}
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(v.id))
+	d := devices[h.Sum32()%uint32(len(devices))]
+	return &gen.DeviceDetails{DeviceManufacturer: ptr(d.manufacturer), DeviceModel: ptr(d.model), OSVersion: ptr(d.osVersion)}
 }

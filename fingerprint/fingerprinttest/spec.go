@@ -17,6 +17,8 @@ const (
 	OpSearchEvents      = "searchEvents"
 	OpDeleteVisitorData = "deleteVisitorData"
 	OpAnalyzeRequest    = "analyzeRequestForAutomationIntelligence"
+	// OpSubmitEventFeedback is POST /events/{event_id}/feedback (beta).
+	OpSubmitEventFeedback = "submitEventFeedback"
 )
 
 // spec is the parsed contract, shared by every server: loading it costs tens of
