@@ -252,6 +252,6 @@ func deviceDetails(v *visitor) *gen.DeviceDetails {
 	}
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(v.id))
-	d := devices[h.Sum32()%uint32(len(devices))]
+	d := devices[int(h.Sum32()%uint32(len(devices)))] //nolint:gosec // G115: len of a short constant table
 	return &gen.DeviceDetails{DeviceManufacturer: ptr(d.manufacturer), DeviceModel: ptr(d.model), OSVersion: ptr(d.osVersion)}
 }
