@@ -29,7 +29,11 @@ func (p *progress) page(done, pages int) {
 	if s := el.Seconds(); s > 0 {
 		rate = float64(done) / s
 	}
-	p.line(fmt.Sprintf("%d %s, %d pages, %.0f %s/s, %s elapsed", done, p.unit, pages, rate, p.unit, el.Round(time.Second)))
+	pl := "pages"
+	if pages == 1 {
+		pl = "page"
+	}
+	p.line(fmt.Sprintf("%d %s, %d %s, %.0f %s/s, %s elapsed", done, p.unit, pages, pl, rate, p.unit, el.Round(time.Second)))
 }
 
 // line rewrites the status line.

@@ -143,8 +143,8 @@ func (t *tableWriter) layout() {
 		for _, f := range t.fields[n:] {
 			hidden = append(hidden, f.path)
 		}
-		fmt.Fprintf(t.opts.note, "fpctl: table: %d of %d columns shown to fit %d columns (hidden: %s); --wide shows all, --fields chooses\n",
-			n, len(t.fields), t.opts.width, strings.Join(hidden, ", "))
+		fmt.Fprint(t.opts.note, wrapText(fmt.Sprintf("fpctl: not shown to fit %d columns: %s (see --wide)",
+			t.opts.width, strings.Join(hidden, ", ")), t.opts.width, ""))
 	}
 }
 
