@@ -36,11 +36,15 @@ func (c *Client) AnalyzeRequest(ctx context.Context, req *EdgeRequest) (*EdgeRes
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do(ctx, opAnalyze, httpReq)
+	var out *EdgeResponse
+	err = c.do(ctx, opAnalyze, httpReq, func(res *response) (err error) {
+		out, err = decodeJSON[EdgeResponse](opAnalyze, res)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[EdgeResponse](opAnalyze, res)
+	return out, nil
 }
 
 // validateEdgeRequest checks what the API would reject with 400, before any network call.

@@ -29,7 +29,12 @@ type Client struct {
 	httpClient *http.Client
 	timeout    time.Duration
 	maxRetries int
+	notReady   time.Duration // how long 409 state_not_ready is retried (WithStateNotReadyWait)
 	logger     *slog.Logger
+	observer   Observer    // nil: nothing observed (observer.go)
+	limiter    RateLimiter // nil: no client-side rate limit (ratelimit.go)
+	serverAddr string      // host and port of the base URL, for the Observer
+	serverPort int
 
 	// Replaced by tests so that retries neither sleep nor depend on randomness or the clock.
 	sleep  func(ctx context.Context, d time.Duration) error
@@ -44,7 +49,7 @@ func NewClient(secretAPIKey string, opts ...Option) (*Client, error) {
 	if err := checkSecretKey(secretAPIKey); err != nil {
 		return nil, err
 	}
-	cfg := config{region: RegionUS, timeout: DefaultTimeout, maxRetries: DefaultMaxRetries}
+	cfg := config{region: RegionUS, timeout: DefaultTimeout, maxRetries: DefaultMaxRetries, notReady: DefaultStateNotReadyWait}
 	for _, opt := range opts {
 		if opt == nil {
 			return nil, errors.New("fingerprint: nil Option")
@@ -60,13 +65,19 @@ func NewClient(secretAPIKey string, opts ...Option) (*Client, error) {
 	if cfg.baseURLSet {
 		base = cfg.baseURL
 	}
+	host, port := serverHostPort(base)
 	return &Client{
 		key:        secret.New(secretAPIKey),
 		server:     base + "/",
 		httpClient: newHTTPClient(cfg.httpClient),
 		timeout:    cfg.timeout,
 		maxRetries: cfg.maxRetries,
+		notReady:   cfg.notReady,
 		logger:     cfg.logger,
+		observer:   cfg.observer,
+		limiter:    cfg.limiter,
+		serverAddr: host,
+		serverPort: port,
 		sleep:      sleepContext,
 		jitter:     fullJitter,
 		now:        time.Now,
@@ -100,21 +111,22 @@ func (c *Client) usable() error {
 	return nil
 }
 
-// operation identifies an API operation for errors, logs and the retry policy.
+// operation identifies an API operation for errors, logs, the Observer and the retry policy.
 type operation struct {
+	name   string // the Client method, for the Observer
 	method string
 	path   string // path template, e.g. "/events/{event_id}"
 	retry  retryKind
 }
 
 var (
-	opGetEvent      = operation{http.MethodGet, "/events/{event_id}", retryIdempotent}
-	opSearchEvents  = operation{http.MethodGet, "/events", retryIdempotent}
-	opUpdateEvent   = operation{http.MethodPatch, "/events/{event_id}", retryUpdate}
-	opDeleteVisitor = operation{http.MethodDelete, "/visitors/{visitor_id}", retryIdempotent}
-	opAnalyze       = operation{http.MethodPost, "/edge", retryCreate}
+	opGetEvent      = operation{OperationGetEvent, http.MethodGet, "/events/{event_id}", retryIdempotent}
+	opSearchEvents  = operation{OperationSearchEvents, http.MethodGet, "/events", retryIdempotent}
+	opUpdateEvent   = operation{OperationUpdateEvent, http.MethodPatch, "/events/{event_id}", retryUpdate}
+	opDeleteVisitor = operation{OperationDeleteVisitorData, http.MethodDelete, "/visitors/{visitor_id}", retryIdempotent}
+	opAnalyze       = operation{OperationAnalyzeRequest, http.MethodPost, "/edge", retryCreate}
 	// Feedback is retried like an update: the latest submission for an event wins.
-	opSubmitFeedback = operation{http.MethodPost, "/events/{event_id}/feedback", retryUpdate}
+	opSubmitFeedback = operation{OperationSubmitEventFeedback, http.MethodPost, "/events/{event_id}/feedback", retryUpdate}
 )
 
 // response is a fully read 2xx response.
@@ -125,48 +137,113 @@ type response struct {
 	key    *secret.Value // to redact the body copy a DecodeError keeps
 }
 
-// do sends req with retries and returns the 2xx response, an *APIError, a transport
+// do sends req with retries and hands the 2xx response to decode (nil when the body is
+// not used). It returns nil, decode's error (a *DecodeError), an *APIError, a transport
 // error or a context error. req must be replayable (GetBody set when it has a body).
-func (c *Client) do(ctx context.Context, op operation, req *http.Request) (*response, error) {
+func (c *Client) do(ctx context.Context, op operation, req *http.Request, decode func(*response) error) error {
 	if err := c.usable(); err != nil {
-		return nil, err
+		return err
 	}
+	ctx, obs := c.startCall(ctx, op)
+	err := c.send(ctx, op, req, obs, decode)
+	if obs != nil {
+		obs.end(c.now(), err)
+	}
+	return err
+}
+
+// send runs the attempts of a call (see do). Retries of 409 state_not_ready follow
+// their own clock (notReadyRetry) and do not count against maxRetries.
+func (c *Client) send(ctx context.Context, op operation, req *http.Request, obs *callObservation, decode func(*response) error) error {
 	var last error
+	var first time.Time       // start of the first attempt, for the state_not_ready window
+	retries, notReady := 0, 0 // retries of state_not_ready, and of everything else
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return nil, contextError(err, last)
+			return contextError(err, last)
+		}
+		if err := c.waitLimiter(ctx, op, last); err != nil {
+			return err
+		}
+		var start time.Time
+		if obs != nil || attempt == 0 {
+			start = c.now()
+		}
+		if attempt == 0 {
+			first = start
 		}
 		res, fail := c.attempt(ctx, op, req, attempt)
 		if fail == nil {
-			return res, nil
+			var err error
+			if decode != nil {
+				err = decode(res)
+			}
+			if obs != nil {
+				obs.attemptEnd(AttemptInfo{Start: start, Duration: c.now().Sub(start), StatusCode: res.status, Err: err})
+			}
+			return err
 		}
 		if fail.final != nil {
-			return nil, fail.final
+			obs.failedAttempt(c, start, fail, fail.final, retryDecision{})
+			return fail.final
 		}
 		if fail.transport != nil && ctx.Err() != nil {
-			return nil, contextError(ctx.Err(), last)
+			err := contextError(ctx.Err(), last)
+			obs.failedAttempt(c, start, fail, err, retryDecision{})
+			return err
 		}
 		if fail.apiErr != nil {
 			last = fail.apiErr
 		} else {
 			last = fmt.Errorf("fingerprint: %s %s: %w", op.method, op.path, fail.transport)
 		}
-		if attempt >= c.maxRetries {
-			return nil, last
+		var retry retryDecision
+		if op.retry == retryUpdate && fail.apiErr != nil && fail.apiErr.Is(ErrStateNotReady) {
+			retry = c.notReadyRetry(first, notReady)
+			notReady += btoi(retry.ok)
+		} else if retries < c.maxRetries {
+			retry = c.retryDelay(op.retry, *fail, retries)
+			retries += btoi(retry.ok)
 		}
-		delay, ok := c.retryDelay(op.retry, *fail, attempt)
-		if !ok {
-			return nil, last
+		if !retry.ok {
+			obs.failedAttempt(c, start, fail, last, retryDecision{})
+			return last
 		}
-		if deadline, ok := ctx.Deadline(); ok && c.now().Add(delay).After(deadline) {
+		if deadline, ok := ctx.Deadline(); ok && c.now().Add(retry.delay).After(deadline) {
 			// Waiting would outlive the caller's deadline: report what we know now.
-			return nil, last
+			obs.failedAttempt(c, start, fail, last, retryDecision{})
+			return last
 		}
-		c.logRetry(ctx, op, attempt, delay, last)
-		if err := c.sleep(ctx, delay); err != nil {
-			return nil, contextError(err, last)
+		obs.failedAttempt(c, start, fail, last, retry)
+		c.logRetry(ctx, op, attempt, retry.delay, last)
+		if err := c.sleep(ctx, retry.delay); err != nil {
+			return contextError(err, last)
 		}
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// failedAttempt reports a failed attempt whose error is err and the retry decision.
+func (o *callObservation) failedAttempt(c *Client, start time.Time, fail *attemptFailure, err error, r retryDecision) {
+	if o == nil {
+		return
+	}
+	a := AttemptInfo{Start: start, Duration: c.now().Sub(start), Err: err}
+	if fail.apiErr != nil {
+		a.StatusCode, a.ErrorCode = fail.apiErr.StatusCode, fail.apiErr.Code
+	} else if fail.status != 0 {
+		a.StatusCode = fail.status
+	}
+	if r.ok {
+		a.RetryDelay, a.RetryReason, a.RetryAfter = r.delay, r.reason, r.fromHeader
+	}
+	o.attemptEnd(a)
 }
 
 // contextError wraps a context error together with the last attempt's error, so both
@@ -218,11 +295,11 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 	c.logAttempt(ctx, op, r, attempt, resp.StatusCode, c.now().Sub(start), err)
 	if err != nil && ok {
 		// The response was cut short: for GET this is worth a retry, never for POST /edge.
-		return nil, &attemptFailure{transport: fmt.Errorf("reading response body: %w", err), wroteHeader: true}
+		return nil, &attemptFailure{status: resp.StatusCode, transport: fmt.Errorf("reading response body: %w", err), wroteHeader: true}
 	}
 	if int64(len(body)) > limit && ok {
 		if !op.ignoresBody() {
-			return nil, &attemptFailure{final: newDecodeError(op, resp.StatusCode, body[:limit], true, c.key,
+			return nil, &attemptFailure{status: resp.StatusCode, final: newDecodeError(op, resp.StatusCode, body[:limit], true, c.key,
 				fmt.Errorf("body larger than %d bytes", limit))}
 		}
 		body = body[:limit]

@@ -61,7 +61,10 @@
 // 8s). Retried are: 429 for every operation, honouring Retry-After (in seconds or as an
 // HTTP date) up to 60 seconds, beyond which the *APIError is returned at once; 408, 5xx and
 // connection errors for GetEvent, SearchEvents, UpdateEvent, DeleteVisitorData and
-// SubmitEventFeedback; 409 state_not_ready for UpdateEvent and SubmitEventFeedback. AnalyzeRequest creates an event per call, so it retries
+// SubmitEventFeedback. UpdateEvent and SubmitEventFeedback also retry 409
+// state_not_ready, which the API answers for an event made moments ago, on their own
+// schedule: for DefaultStateNotReadyWait (5 s) from the first attempt, whatever
+// WithMaxRetries says (WithStateNotReadyWait changes it). AnalyzeRequest creates an event per call, so it retries
 // only 429 and connection failures that happened before the request was sent. The client
 // never sleeps past the context's deadline: it returns the last error instead. It never
 // retries sooner than MinRetryDelay, whatever Retry-After says. Each attempt is bounded by
@@ -105,6 +108,18 @@
 //     serves deliveries as an http.Handler that calls your function with the Event.
 //   - [github.com/fpgo/fingerprint-go/fingerprint/edge] builds the EdgeRequest for
 //     AnalyzeRequest from an *http.Request, and runs it as net/http middleware.
+//
+// IsTransient tells whether an error the Client returned may go away if the call is
+// made again later (5xx, 429, 409 state_not_ready, timeouts, network errors), so a
+// service can answer "try again" or requeue a job instead of failing for good.
+//
+// # Observability
+//
+// WithObserver reports every call and every HTTP attempt to an Observer: operation,
+// method, path template, attempt number, status, API error code, durations, retry delays
+// and their reasons, never the key, IDs, IP addresses, linked IDs or query values. The
+// module github.com/fpgo/fingerprint-go/otel turns it into OpenTelemetry spans and
+// metrics, so this module does not depend on OpenTelemetry.
 //
 // # Logging
 //

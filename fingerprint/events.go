@@ -35,11 +35,15 @@ func (c *Client) GetEvent(ctx context.Context, eventID string, opts *GetEventOpt
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.do(ctx, opGetEvent, req)
+	var ev *Event
+	err = c.do(ctx, opGetEvent, req, func(res *response) (err error) {
+		ev, err = decodeJSON[Event](opGetEvent, res)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON[Event](opGetEvent, res)
+	return ev, nil
 }
 
 // SearchEvents returns one page of events matching params (nil means no filter). Pass
@@ -70,11 +74,15 @@ func (c *Client) searchPage(ctx context.Context, rawQuery string, limit int) (*E
 	// The query is encoded here rather than by gen: whole-second RFC 3339 times, plain
 	// decimal floats and %20 for spaces.
 	req.URL.RawQuery = rawQuery
-	res, err := c.do(ctx, opSearchEvents, req)
+	var page *EventSearch
+	err = c.do(ctx, opSearchEvents, req, func(res *response) (err error) {
+		page, err = decodeSearchPage(res, limit) // never more events than asked for
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return decodeSearchPage(res, limit) // never more events than asked for
+	return page, nil
 }
 
 // UpdateEvent changes the linked ID, tags or suspect flag of an event. Only the fields set
@@ -106,8 +114,7 @@ func (c *Client) UpdateEvent(ctx context.Context, eventID string, update EventUp
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, opUpdateEvent, req)
-	return err
+	return c.do(ctx, opUpdateEvent, req, nil)
 }
 
 // DeleteVisitorData deletes the data stored for a visitor ID (an Enterprise plan feature;
@@ -123,6 +130,5 @@ func (c *Client) DeleteVisitorData(ctx context.Context, visitorID string) error 
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, opDeleteVisitor, req)
-	return err
+	return c.do(ctx, opDeleteVisitor, req, nil)
 }

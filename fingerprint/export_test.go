@@ -45,6 +45,9 @@ func SetRetryHooks(c *Client, sleep func(ctx context.Context, d time.Duration) e
 	}
 }
 
+// SetClock replaces the client's clock (retry windows, deadlines, Observer timings).
+func SetClock(c *Client, now func() time.Time) { c.now = now }
+
 // EncodeParams is the query string SearchEvents sends for p.
 func EncodeParams(p *SearchEventsParams) string { return p.encode() }
 

@@ -397,8 +397,9 @@ func TestFakeServerRetryPolicy(t *testing.T) {
 		{fb, html503(fb), []int{503, 202}, backoff, false},
 		{edge, html503(edge), []int{503}, nil, true}, // each call creates an event
 
-		{update, fingerprinttest.StateNotReady(), []int{409, 200}, backoff, false},
-		{fb, fingerprinttest.Fault{Operation: fb, Status: 409, Code: fingerprint.ErrorCodeStateNotReady}, []int{409, 202}, backoff, false},
+		// 409 state_not_ready has its own schedule (WithStateNotReadyWait).
+		{update, fingerprinttest.StateNotReady(), []int{409, 200}, []time.Duration{250 * time.Millisecond}, false},
+		{fb, fingerprinttest.Fault{Operation: fb, Status: 409, Code: fingerprint.ErrorCodeStateNotReady}, []int{409, 202}, []time.Duration{250 * time.Millisecond}, false},
 
 		{get, reset(get), []int{0, 200}, backoff, false},
 		{search, reset(search), []int{0, 200}, backoff, false},

@@ -46,6 +46,5 @@ func (c *Client) SubmitEventFeedback(ctx context.Context, eventID string, fb Eve
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, opSubmitFeedback, req)
-	return err
+	return c.do(ctx, opSubmitFeedback, req, nil)
 }

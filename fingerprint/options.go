@@ -18,6 +18,10 @@ const (
 	DefaultTimeout = 30 * time.Second
 	// DefaultMaxRetries is the number of retries after the first attempt.
 	DefaultMaxRetries = 2
+	// DefaultStateNotReadyWait is how long UpdateEvent and SubmitEventFeedback keep
+	// retrying 409 state_not_ready, counted from the first attempt (see
+	// WithStateNotReadyWait).
+	DefaultStateNotReadyWait = 5 * time.Second
 )
 
 // Option configures a Client. Options are passed to NewClient, which reports invalid
@@ -33,7 +37,10 @@ type config struct {
 	httpClient *http.Client
 	timeout    time.Duration
 	maxRetries int
+	notReady   time.Duration
 	logger     *slog.Logger
+	observer   Observer
+	limiter    RateLimiter
 }
 
 // WithRegion selects the region of your Fingerprint application (RegionUS by default).
@@ -128,6 +135,26 @@ func WithMaxRetries(n int) Option {
 			return fmt.Errorf("fingerprint: WithMaxRetries: negative retry count %d", n)
 		}
 		c.maxRetries = n
+		return nil
+	}
+}
+
+// WithStateNotReadyWait sets how long UpdateEvent and SubmitEventFeedback keep retrying
+// when the API answers 409 state_not_ready (ErrStateNotReady), which it does while an
+// event made moments ago propagates. The window is counted from the first attempt: retries wait about 250 ms,
+// 500 ms, then 1 s each (jittered), and the last one is shortened to start before the
+// window closes, so an event that becomes updatable MinRetryDelay plus one attempt's
+// duration before the window ends is updated. The default, DefaultStateNotReadyWait
+// (5 s), covers the few seconds the API takes. These retries are not counted by
+// WithMaxRetries, which keeps its meaning for every other failure; the context still
+// bounds the call (no wait outlives its deadline). 0 turns them off: the first 409 is
+// returned at once.
+func WithStateNotReadyWait(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("fingerprint: WithStateNotReadyWait: negative duration %v", d)
+		}
+		c.notReady = d
 		return nil
 	}
 }

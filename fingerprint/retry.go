@@ -38,7 +38,7 @@ type retryKind int
 const (
 	// retryIdempotent (GET, DELETE): 408, 429, 5xx and transport errors.
 	retryIdempotent retryKind = iota
-	// retryUpdate (PATCH): as retryIdempotent, plus 409 state_not_ready.
+	// retryUpdate (PATCH): as retryIdempotent, plus 409 state_not_ready (notReadyRetry).
 	retryUpdate
 	// retryCreate (POST /edge creates an event per call): 429, and transport errors that
 	// happened before the request was written.
@@ -51,40 +51,84 @@ type attemptFailure struct {
 	transport   error     // non-nil for a transport or body read error
 	wroteHeader bool      // whether any of the request reached the connection
 	final       error     // non-nil for a failure that must not be retried
+	status      int       // the HTTP status when a response arrived but failed otherwise
 }
 
-// retryDelay reports whether the failure may be retried (retry is 0-based) and how long
-// to wait first.
-func (c *Client) retryDelay(kind retryKind, f attemptFailure, retry int) (time.Duration, bool) {
+// retryDecision is the outcome of retryDelay.
+type retryDecision struct {
+	ok         bool          // retry
+	delay      time.Duration // after this long
+	reason     RetryReason   // because of this failure
+	fromHeader bool          // delay follows Retry-After
+}
+
+// retryDelay decides whether the failure may be retried (retry is 0-based), how long to
+// wait first and why.
+func (c *Client) retryDelay(kind retryKind, f attemptFailure, retry int) retryDecision {
 	if f.transport != nil {
 		if isRedirectError(f.transport) {
-			return 0, false // the caller's CheckRedirect refused: the same redirects would repeat
+			return retryDecision{} // the caller's CheckRedirect refused: the same redirects would repeat
 		}
 		if kind == retryCreate && (f.wroteHeader || !isDialError(f.transport)) {
-			return 0, false
+			return retryDecision{}
 		}
-		return c.backoff(retry), true
+		return retryDecision{ok: true, delay: c.backoff(retry), reason: RetryReasonNetwork}
 	}
 	e := f.apiErr
+	var reason RetryReason
 	switch {
 	case e.StatusCode == http.StatusTooManyRequests:
+		reason = RetryReasonRateLimited
 	case kind == retryCreate:
-		return 0, false
-	case e.StatusCode == http.StatusRequestTimeout, e.StatusCode >= 500:
-	case kind == retryUpdate && e.StatusCode == http.StatusConflict && e.Code == ErrorCodeStateNotReady:
+		return retryDecision{}
+	case e.StatusCode == http.StatusRequestTimeout:
+		reason = RetryReasonRequestTimeout
+	case e.StatusCode >= 500:
+		reason = RetryReasonServerError
 	default:
-		return 0, false
+		return retryDecision{}
 	}
 	if e.StatusCode == http.StatusTooManyRequests || e.StatusCode == http.StatusServiceUnavailable {
 		// An unparsable Retry-After is ignored (backoff applies) rather than read as "now".
 		if _, valid := parseRetryAfter(e.Header.Get("Retry-After"), c.now()); valid {
 			if e.RetryAfter > maxRetryAfter {
-				return 0, false
+				return retryDecision{}
 			}
-			return max(e.RetryAfter, MinRetryDelay), true
+			return retryDecision{ok: true, delay: max(e.RetryAfter, MinRetryDelay), reason: reason, fromHeader: true}
 		}
 	}
-	return c.backoff(retry), true
+	return retryDecision{ok: true, delay: c.backoff(retry), reason: reason}
+}
+
+// notReadyFirst and notReadyMax bound the waits between retries of 409
+// state_not_ready: they start at notReadyFirst and double up to notReadyMax, each
+// jittered within its upper half.
+const (
+	notReadyFirst = 250 * time.Millisecond
+	notReadyMax   = time.Second
+)
+
+// notReadyRetry decides retry n (0-based) of a 409 state_not_ready. The API answers it
+// while a fresh event propagates, which takes a few seconds, so the update is retried
+// as long as the next attempt can start within c.notReady of the first one (first).
+// The last wait is shortened to end with the window, so an attempt always ends later
+// than c.notReady-MinRetryDelay after the first: with DefaultStateNotReadyWait (5 s)
+// and attempts quicker than 1.8 s, an event updatable 3 s after the first attempt is
+// updated.
+func (c *Client) notReadyRetry(first time.Time, n int) retryDecision {
+	if c.notReady <= 0 {
+		return retryDecision{}
+	}
+	step := notReadyMax
+	if n < 3 {
+		step = min(notReadyFirst<<n, notReadyMax)
+	}
+	delay := max(step/2+c.jitter(step/2), MinRetryDelay)
+	left := c.notReady - c.now().Sub(first)
+	if left < MinRetryDelay {
+		return retryDecision{}
+	}
+	return retryDecision{ok: true, delay: min(delay, left), reason: RetryReasonStateNotReady}
 }
 
 // backoff returns the jittered exponential delay before retry n (0-based), never less

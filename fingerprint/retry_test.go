@@ -105,7 +105,7 @@ func TestRetryPolicy(t *testing.T) {
 		{"GET 503 Retry-After honoured", get, []func(http.ResponseWriter){status(503, "", "Retry-After", "2"), status(200, minimalEvent)}, nil,
 			2, 0, []time.Duration{2 * time.Second}},
 		{"PATCH 409 state_not_ready retried", patch, []func(http.ResponseWriter){status(409, notReady), status(409, notReady), status(200, updateOK)}, nil,
-			3, 0, []time.Duration{500 * time.Millisecond, time.Second}},
+			3, 0, []time.Duration{250 * time.Millisecond, 500 * time.Millisecond}},
 		{"PATCH 409 other code not retried", patch, []func(http.ResponseWriter){status(409, `{"error":{"code":"failed","message":"x"}}`)}, nil, 1, 409, nil},
 		{"PATCH 500 retried", patch, []func(http.ResponseWriter){status(500, ""), status(200, updateOK)}, nil, 2, 0, []time.Duration{500 * time.Millisecond}},
 		// Feedback follows the update rules: the latest submission wins, so a retry is safe.
