@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,21 +29,36 @@ func (c *stepClock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// latencyTransport advances the clock by latency during each request.
+// latencyTransport advances the clock by latency during each request. With notReady
+// set, it makes the fake server answer feedback with 409 state_not_ready (an injected
+// fault) until the clock reaches notReadyUntil, as WithUpdateDelay does for updates.
 type latencyTransport struct {
-	clock   *stepClock
-	latency time.Duration
+	clock         *stepClock
+	latency       time.Duration
+	srv           *fingerprinttest.Server
+	notReadyUntil time.Time
 }
 
 func (t latencyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.clock.advance(t.latency)
+	if t.srv != nil && strings.HasSuffix(r.URL.Path, "/feedback") && t.clock.Now().Before(t.notReadyUntil) {
+		if err := t.srv.FailNext(1, fingerprinttest.Fault{Operation: fingerprinttest.OpSubmitEventFeedback,
+			Status: http.StatusConflict, Code: fingerprint.ErrorCodeStateNotReady}); err != nil {
+			return nil, err
+		}
+	}
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-// notReadyRun updates an event that the fake server (WithUpdateDelay) keeps answering
+// notReadyRun updates (or, with feedback, sends feedback on) an event that the fake server (WithUpdateDelay) keeps answering
 // 409 state_not_ready for notReadyFor after its creation, the first attempt starting
 // at its creation. It returns the error and the statuses the server sent.
 func notReadyRun(t *testing.T, notReadyFor, latency time.Duration, jitter func(time.Duration) time.Duration, opts ...fingerprint.Option) ([]int, time.Duration, error) {
+	t.Helper()
+	return notReadyRunOp(t, false, notReadyFor, latency, jitter, opts...)
+}
+
+func notReadyRunOp(t *testing.T, feedback bool, notReadyFor, latency time.Duration, jitter func(time.Duration) time.Duration, opts ...fingerprint.Option) ([]int, time.Duration, error) {
 	t.Helper()
 	clock := &stepClock{now: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)}
 	srv := fingerprinttest.NewServer(t, fingerprinttest.WithClock(clock.Now), fingerprinttest.WithUpdateDelay(notReadyFor))
@@ -51,8 +67,12 @@ func notReadyRun(t *testing.T, notReadyFor, latency time.Duration, jitter func(t
 	if err := srv.AddEvents(ev); err != nil {
 		t.Fatal(err)
 	}
+	tr := latencyTransport{clock: clock, latency: latency}
+	if feedback {
+		tr.srv, tr.notReadyUntil = srv, clock.Now().Add(notReadyFor)
+	}
 	c, err := fingerprint.NewClient(srv.APIKey(), append([]fingerprint.Option{fingerprint.WithBaseURL(srv.URL()),
-		fingerprint.WithHTTPClient(&http.Client{Transport: latencyTransport{clock, latency}})}, opts...)...)
+		fingerprint.WithHTTPClient(&http.Client{Transport: tr})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +82,11 @@ func notReadyRun(t *testing.T, notReadyFor, latency time.Duration, jitter func(t
 		return ctx.Err()
 	}, jitter)
 	start := clock.Now()
-	err = c.UpdateEvent(t.Context(), ev.EventID, fingerprint.EventUpdate{LinkedID: fingerprint.Ptr("account-1")})
+	if feedback {
+		err = c.SubmitEventFeedback(t.Context(), ev.EventID, fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(true)})
+	} else {
+		err = c.UpdateEvent(t.Context(), ev.EventID, fingerprint.EventUpdate{LinkedID: fingerprint.Ptr("account-1")})
+	}
 	var statuses []int
 	for _, r := range srv.Requests() {
 		statuses = append(statuses, r.Status)
@@ -77,28 +101,35 @@ var jitters = map[string]func(time.Duration) time.Duration{
 }
 
 // TestUpdateSucceedsWhenNotReadyEndsWithin3s is the login flow of issue 18: tag the
-// event right after identification. With default options the update must succeed
+// event right after identification (and send feedback on it). With default options the
+// update and the feedback must succeed
 // whenever the API stops answering 409 within 3 s of the first attempt.
 func TestUpdateSucceedsWhenNotReadyEndsWithin3s(t *testing.T) {
 	t.Parallel()
 	for _, notReadyFor := range []time.Duration{700 * time.Millisecond, 1500 * time.Millisecond, 2900 * time.Millisecond, 3 * time.Second} {
 		for _, latency := range []time.Duration{5 * time.Millisecond, 300 * time.Millisecond} {
 			for name, jitter := range jitters {
-				t.Run(fmt.Sprintf("%v/latency=%v/jitter=%s", notReadyFor, latency, name), func(t *testing.T) {
-					t.Parallel()
-					statuses, took, err := notReadyRun(t, notReadyFor, latency, jitter)
-					if err != nil {
-						t.Fatalf("update failed after %v (statuses %v): %v", took, statuses, err)
-					}
-					if n := len(statuses); statuses[n-1] != http.StatusOK || n < 2 || statuses[0] != http.StatusConflict {
-						t.Errorf("statuses %v: want 409s then 200", statuses)
-					}
-					if len(statuses) > 12 {
-						t.Errorf("%d attempts for %v of not ready: the backoff is too eager", len(statuses), notReadyFor)
-					}
-				})
+				for _, feedback := range []bool{false, true} {
+					t.Run(fmt.Sprintf("%v/latency=%v/jitter=%s/feedback=%v", notReadyFor, latency, name, feedback), func(t *testing.T) {
+						t.Parallel()
+						notReadyCase(t, feedback, notReadyFor, latency, jitter)
+					})
+				}
 			}
 		}
+	}
+}
+
+func notReadyCase(t *testing.T, feedback bool, notReadyFor, latency time.Duration, jitter func(time.Duration) time.Duration) {
+	statuses, took, err := notReadyRunOp(t, feedback, notReadyFor, latency, jitter)
+	if err != nil {
+		t.Fatalf("call failed after %v (statuses %v): %v", took, statuses, err)
+	}
+	if n := len(statuses); statuses[n-1]/100 != 2 || n < 2 || statuses[0] != http.StatusConflict {
+		t.Errorf("statuses %v: want 409s then 200", statuses)
+	}
+	if len(statuses) > 12 {
+		t.Errorf("%d attempts for %v of not ready: the backoff is too eager", len(statuses), notReadyFor)
 	}
 }
 

@@ -220,6 +220,7 @@ func TestObserverNeverSeesArguments(t *testing.T) {
 	_, _ = c.SearchEvents(ctx, &fingerprint.SearchEventsParams{LinkedID: linked, IPAddress: ip, Limit: 3})
 	_ = c.DeleteVisitorData(ctx, visitor)
 	_, _ = c.AnalyzeRequest(ctx, fingerprint.EdgeRequestForTest())
+	_ = c.SubmitEventFeedback(ctx, ev.EventID, fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(true)})
 
 	var all strings.Builder
 	for _, s := range rec.starts {
@@ -233,8 +234,18 @@ func TestObserverNeverSeesArguments(t *testing.T) {
 		e.Err = nil
 		fmt.Fprintf(&all, "%+v\n", e)
 	}
-	if len(rec.ends) != 5 {
-		t.Fatalf("%d calls observed, want 5", len(rec.ends))
+	if len(rec.ends) != 6 {
+		t.Fatalf("%d calls observed, want 6", len(rec.ends))
+	}
+	ops := map[string]bool{}
+	for _, e := range rec.ends {
+		ops[e.Operation] = true
+	}
+	for _, op := range []string{fingerprint.OperationGetEvent, fingerprint.OperationUpdateEvent, fingerprint.OperationSearchEvents,
+		fingerprint.OperationDeleteVisitorData, fingerprint.OperationAnalyzeRequest, fingerprint.OperationSubmitEventFeedback} {
+		if !ops[op] {
+			t.Errorf("no call of %s observed", op)
+		}
 	}
 	for _, secret := range []string{srv.APIKey(), ev.EventID, "rs_hidden", linked, ip, visitor, "203.0.113.7", "shop.example.com"} {
 		if strings.Contains(all.String(), secret) {

@@ -110,7 +110,7 @@ func TestRetryPolicy(t *testing.T) {
 		{"PATCH 500 retried", patch, []func(http.ResponseWriter){status(500, ""), status(200, updateOK)}, nil, 2, 0, []time.Duration{500 * time.Millisecond}},
 		// Feedback follows the update rules: the latest submission wins, so a retry is safe.
 		{"POST feedback 409 state_not_ready retried", feedback, []func(http.ResponseWriter){status(409, notReady), status(202, "")}, nil,
-			2, 0, []time.Duration{500 * time.Millisecond}},
+			2, 0, []time.Duration{250 * time.Millisecond}}, // WithStateNotReadyWait's schedule
 		{"POST feedback 409 other code not retried", feedback, []func(http.ResponseWriter){status(409, `{"error":{"code":"failed","message":"x"}}`)}, nil, 1, 409, nil},
 		{"POST feedback 500 retried", feedback, []func(http.ResponseWriter){status(500, serverErr), status(202, "")}, nil, 2, 0, []time.Duration{500 * time.Millisecond}},
 		{"POST feedback 503 Retry-After honoured", feedback, []func(http.ResponseWriter){status(503, unavailable, "Retry-After", "4"), status(202, "")}, nil,
