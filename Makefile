@@ -17,8 +17,18 @@ LINT_DIRS ?= ./...
 # also reports wire drift against it. Override with UPSTREAM=path or UPSTREAM=.
 UPSTREAM ?= $(wildcard ../shared/reference/fingerprint-server-api-v4.yaml)
 
-.PHONY: all generate check-generated check-api update-api release-check test lint fmt-check vet staticcheck golangci tidy-check fuzz bench bench-smoke conformance ci
+.DEFAULT_GOAL := help
 
+.PHONY: help all generate check-generated check-api update-api release-check test lint fmt-check vet staticcheck golangci tidy-check fuzz bench bench-smoke conformance ci
+
+## help: list the targets (the default goal)
+help:
+	@echo "make TARGET, where TARGET is one of:"
+	@awk '/^## [a-z-]+:/ { sub(/^## /, ""); n = index($$0, ":"); \
+		printf "  %-17s%s\n", substr($$0, 1, n - 1), substr($$0, n + 2); next } \
+		/^## / { sub(/^## /, ""); printf "  %-17s%s\n", "", $$0 }' $(MAKEFILE_LIST)
+
+## all: the same as ci
 all: ci
 
 ## generate: regenerate gen/ from api/openapi.yaml (+ api/overlay.yaml), then the model
@@ -53,9 +63,11 @@ test:
 ## lint: gofmt, go vet and staticcheck, generated code included; then golangci-lint
 lint: fmt-check vet staticcheck golangci
 
+## fmt-check: gofmt -l finds nothing
 fmt-check:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
+## vet: go vet ./...
 vet:
 	$(GO) vet ./...
 

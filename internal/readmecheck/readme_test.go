@@ -1,5 +1,6 @@
-// Package readmecheck compiles every Go block of the repository's README.md, so that the
-// code a reader copies builds against the current API.
+// Package readmecheck compiles every Go block of the repository's reader-facing documents
+// (README.md, CONTRIBUTING.md, MIGRATING.md), so that the code a reader copies builds
+// against the current API, and checks that the paths and make targets they name exist.
 package readmecheck
 
 import (
@@ -17,25 +18,36 @@ import (
 	"testing"
 )
 
-// block is one fenced ```go block of the README.
+// docs are the documents whose Go blocks must compile, with the fewest Go blocks each
+// holds today: fewer means the extractor broke (or a document lost its examples).
+var docs = []struct {
+	name      string
+	minBlocks int
+}{
+	{"README.md", 8},
+	{"CONTRIBUTING.md", 1},
+}
+
+// block is one fenced ```go block of a document.
 type block struct {
-	line int    // README line of the block's first code line
+	doc  string // the document's file name, e.g. README.md
+	line int    // the document's line of the block's first code line
 	code string // the code between the fences
 }
 
-// readmeBlocks returns the ```go blocks of README.md in order.
-func readmeBlocks(t *testing.T, readme []byte) []block {
+// docBlocks returns the ```go blocks of the document doc (its content) in order.
+func docBlocks(t *testing.T, doc string, content []byte) []block {
 	t.Helper()
 	var (
 		blocks []block
 		cur    *block
 		buf    strings.Builder
 	)
-	for i, ln := range strings.Split(string(readme), "\n") {
+	for i, ln := range strings.Split(string(content), "\n") {
 		trimmed := strings.TrimSpace(ln)
 		switch {
 		case cur == nil && trimmed == "```go":
-			cur = &block{line: i + 2}
+			cur = &block{doc: doc, line: i + 2}
 			buf.Reset()
 		case cur != nil && trimmed == "```":
 			cur.code = buf.String()
@@ -47,12 +59,12 @@ func readmeBlocks(t *testing.T, readme []byte) []block {
 		}
 	}
 	if cur != nil {
-		t.Fatalf("README.md:%d: unterminated ```go block", cur.line-1)
+		t.Fatalf("%s:%d: unterminated ```go block", doc, cur.line-1)
 	}
 	return blocks
 }
 
-// knownPackages maps the package names README blocks use to their import paths; a block
+// knownPackages maps the package names the blocks use to their import paths; a block
 // gets the imports it references, so fragments need no import lines of their own.
 var knownPackages = map[string]string{
 	"context":         "context",
@@ -78,7 +90,7 @@ var knownPackages = map[string]string{
 	"gen":             "github.com/fpgo/fingerprint-go/gen",
 }
 
-// preamble declares the names that README fragments use without declaring them: the
+// preamble declares the names that fragments use without declaring them: the
 // context, a client, IDs, the handler's request and writer, and a store.
 const preamble = `
 var (
@@ -106,7 +118,7 @@ var (
 
 var (
 	importLine = regexp.MustCompile(`^import\s+"([^"]+)"\s*$`)
-	compileErr = regexp.MustCompile(`^README\.md:(\d+)(:\d+)?: (.*)$`)
+	compileErr = regexp.MustCompile(`^([A-Z]+\.md):(\d+)(:\d+)?: (.*)$`)
 )
 
 // source turns a block into a Go file of package name pkg. Blocks of top-level
@@ -134,9 +146,9 @@ func source(b block, pkg string) (src string, fragment bool) {
 	var decl strings.Builder
 	decl.WriteString(preamble)
 	if fragment {
-		fmt.Fprintf(&decl, "\nfunc _() error {\n//line README.md:%d\n%s\nreturn nil\n}\n", b.line, body)
+		fmt.Fprintf(&decl, "\nfunc _() error {\n//line %s:%d\n%s\nreturn nil\n}\n", b.doc, b.line, body)
 	} else {
-		fmt.Fprintf(&decl, "\n//line README.md:%d\n%s", b.line, body)
+		fmt.Fprintf(&decl, "\n//line %s:%d\n%s", b.doc, b.line, body)
 	}
 	imports = append(imports, usedPackages(decl.String())...)
 	sort.Strings(imports)
@@ -196,20 +208,25 @@ func moduleRoot(t *testing.T) string {
 	return dir
 }
 
-// TestREADMEGoBlocksCompile builds every ```go block of README.md with the go command, each
-// as its own package inside the module (so it imports this module's packages at HEAD).
-func TestREADMEGoBlocksCompile(t *testing.T) {
+// TestDocGoBlocksCompile builds every ```go block of README.md, CONTRIBUTING.md and
+// MIGRATING.md with the go command, each as its own package inside the module (so it
+// imports this module's packages at HEAD), in one go build.
+func TestDocGoBlocksCompile(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds every README block with the go command; skipped with -short")
+		t.Skip("builds every Go block of the documents with the go command; skipped with -short")
 	}
 	root := moduleRoot(t)
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := readmeBlocks(t, readme)
-	if len(blocks) < 10 {
-		t.Fatalf("found %d Go blocks in README.md; the extractor is probably broken", len(blocks))
+	var blocks []block
+	for _, d := range docs {
+		content, err := os.ReadFile(filepath.Join(root, d.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs := docBlocks(t, d.name, content)
+		if len(bs) < d.minBlocks {
+			t.Fatalf("found %d Go blocks in %s, want at least %d; the extractor is probably broken", len(bs), d.name, d.minBlocks)
+		}
+		blocks = append(blocks, bs...)
 	}
 	// A directory starting with "_" is ignored by ./... patterns, so a crashed run leaves
 	// nothing that go test ./... or go vet ./... would pick up.
@@ -252,10 +269,10 @@ func TestREADMEGoBlocksCompile(t *testing.T) {
 			}
 			continue
 		}
-		problems = append(problems, fmt.Sprintf("README.md:%s: %s", m[1], m[3]))
+		problems = append(problems, fmt.Sprintf("%s:%s: %s", m[1], m[2], m[4]))
 	}
 	if len(problems) > 0 {
-		t.Errorf("README Go blocks do not compile:\n%s", strings.Join(problems, "\n"))
+		t.Errorf("Go blocks of the documents do not compile:\n%s", strings.Join(problems, "\n"))
 	}
 }
 
@@ -270,7 +287,7 @@ func mustRel(t *testing.T, base, target string) string {
 
 // TestSourceWrapsFragments pins the wrapping rules the README check relies on.
 func TestSourceWrapsFragments(t *testing.T) {
-	src, fragment := source(block{line: 7, code: "import \"github.com/fpgo/fingerprint-go/fingerprint\"\n\nev, err := client.GetEvent(ctx, eventID, nil)\n"}, "p")
+	src, fragment := source(block{doc: "README.md", line: 7, code: "import \"github.com/fpgo/fingerprint-go/fingerprint\"\n\nev, err := client.GetEvent(ctx, eventID, nil)\n"}, "p")
 	if !fragment {
 		t.Error("a statement block must be treated as a fragment")
 	}
@@ -279,7 +296,7 @@ func TestSourceWrapsFragments(t *testing.T) {
 			t.Errorf("wrapped source lacks %q:\n%s", want, src)
 		}
 	}
-	if _, fragment := source(block{line: 1, code: "func TestX(t *testing.T) {}\n"}, "p"); fragment {
+	if _, fragment := source(block{doc: "CONTRIBUTING.md", line: 1, code: "func TestX(t *testing.T) {}\n"}, "p"); fragment {
 		t.Error("a block with a top-level func must be compiled as declarations")
 	}
 }
