@@ -26,6 +26,7 @@ var docs = []struct {
 }{
 	{"README.md", 8},
 	{"CONTRIBUTING.md", 1},
+	{"MIGRATING.md", 4},
 }
 
 // block is one fenced ```go block of a document.
