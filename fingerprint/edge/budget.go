@@ -2,6 +2,8 @@ package edge
 
 import (
 	"cmp"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -30,7 +32,8 @@ const (
 	// first, then headers outside the well-known ones bots are judged by.
 	DefaultMaxHeaders = 100
 	// DefaultMaxURLBytes caps the URL; a longer one is cut (its query first, as it
-	// comes last) at a point that keeps it a valid URL.
+	// comes last) at a point that keeps it a valid URL. The host counts too: it is at
+	// most 253 bytes plus a port (see InvalidHost), so scheme and host always fit.
 	DefaultMaxURLBytes = 8 << 10
 )
 
@@ -47,23 +50,36 @@ var keyHeaders = map[string]bool{
 	"X-Forwarded-For": true, "X-Requested-With": true, "Dnt": true, "Te": true,
 }
 
-// credentialWords mark header names that carry credentials, as words of the name
-// split at '-' and '_' (X-Auth-Token, X-Session-Id, X-CSRFToken, ...): their values are
-// blanked like those of defaultCredentialHeaders.
+// credentialWords mark header names that carry credentials, as words of the name split
+// at '-', '_' and '.' (X-Otp, X-Mfa-Code, Sec-WebSocket-Key, X-Session-Id): their values
+// are blanked like those of defaultCredentialHeaders.
 var credentialWords = map[string]bool{
-	"authorization": true, "auth": true, "token": true, "secret": true, "password": true, "passwd": true,
-	"csrf": true, "xsrf": true, "csrftoken": true, "xsrftoken": true, "apikey": true, "jwt": true,
-	"session": true, "sessionid": true, "cookie": true, "cookie2": true, "credential": true, "credentials": true,
-	"accesstoken": true, "idtoken": true,
+	"key": true, "keys": true, "otp": true, "totp": true, "hotp": true, "mfa": true, "2fa": true,
+	"pin": true, "pwd": true, "sid": true, "jwt": true, "sso": true, "saml": true, "nonce": true,
+}
+
+// credentialParts mark credential names wherever they appear in a word (X-Auth-Token,
+// Authentication, X-CSRFToken, X-Forwarded-Client-Cert, X-Ms-Client-Principal,
+// X-Passcode, X-Apikey): a much wider rule than a list of names, since a value wrongly
+// blanked costs little and a credential forwarded is a leak.
+var credentialParts = []string{
+	"auth", "token", "secret", "passw", "passcode", "passphrase", "cookie", "session", "csrf", "xsrf",
+	"apikey", "accesskey", "privatekey", "clientkey", "signingkey", "cert", "credential", "principal",
+	"jwt", "bearer", "assertion",
 }
 
 // credentialLike reports whether a header name looks like a credential by its words;
 // "api" followed by "key" counts too (X-Api-Key, X-Goog-Api-Key).
 func credentialLike(name string) bool {
-	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '-' || r == '_' })
-	for i, w := range words {
-		if credentialWords[w] || w == "api" && i+1 < len(words) && words[i+1] == "key" {
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '-' || r == '_' || r == '.' })
+	for _, w := range words {
+		if credentialWords[w] {
 			return true
+		}
+		for _, part := range credentialParts {
+			if strings.Contains(w, part) {
+				return true
+			}
 		}
 	}
 	return false
@@ -143,17 +159,21 @@ func (b budget) apply(headers []fingerprint.EdgeRequestHeader) []fingerprint.Edg
 }
 
 // keepLines returns at most b.lines of headers, in their original order, chosen by
-// rank: key headers, then the first line of other names, then repeated lines.
+// rank: key headers, then the first line of credential names, then the first line of
+// other names, then repeated lines. Credentials rank below key headers so that a bot
+// sending many names such as A-Key-1, A-Key-2 ... cannot push User-Agent out.
 func (b budget) keepLines(headers []fingerprint.EdgeRequestHeader) []fingerprint.EdgeRequestHeader {
 	type ranked struct{ rank, index int }
 	rs := make([]ranked, len(headers))
 	for i, h := range headers {
-		rank := 1
+		rank := 2
 		switch {
 		case i > 0 && headers[i-1].Name == h.Name:
-			rank = 2
-		case keyHeaders[h.Name] || credentialLike(h.Name):
+			rank = 3
+		case keyHeaders[h.Name]:
 			rank = 0
+		case credentialLike(h.Name):
+			rank = 1
 		}
 		rs[i] = ranked{rank, i}
 	}
@@ -168,17 +188,30 @@ func (b budget) keepLines(headers []fingerprint.EdgeRequestHeader) []fingerprint
 }
 
 // cutURL cuts u to at most max JSON bytes without breaking a percent-escape, never
-// into the scheme and host.
+// into the scheme and host. u is built by absoluteURL, so it is valid and ASCII; should
+// it still not parse, only its scheme, host and "/" are kept.
 func cutURL(u string, max int) string {
-	if jsonLen(u) <= max {
-		return u
+	if jsonLen(u) > max {
+		u = cutValidURL(u, max)
 	}
-	keep := len(u)
+	if p, err := url.Parse(u); err != nil || p.Host == "" || p.Fragment != "" || strings.Contains(u, "#") {
+		return u[:hostEnd(u)]
+	}
+	return u
+}
+
+// hostEnd is the length of u's scheme, host and the '/' after them.
+func hostEnd(u string) int {
 	if i := strings.Index(u, "://"); i >= 0 {
 		if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
-			keep = i + 3 + j + 1
+			return i + 3 + j + 1
 		}
 	}
+	return len(u)
+}
+
+func cutValidURL(u string, max int) string {
+	keep := hostEnd(u)
 	cut := cutJSON(u, max)
 	if len(cut) < keep {
 		return u[:keep]
@@ -247,4 +280,18 @@ func cutJSON(s string, max int) string {
 		i += size
 	}
 	return s
+}
+
+// MaxMethodBytes caps the method, in JSON bytes; a longer one is cut. net/http accepts
+// a method of any length up to its header limit (1 MiB by default); the longest
+// registered methods (WebDAV's BASELINE-CONTROL, UPDATEREDIRECTREF) have 17 bytes.
+const MaxMethodBytes = 64
+
+// edgeMethod is the method as sent, cut to MaxMethodBytes. An empty method means GET,
+// as it does for net/http.
+func edgeMethod(m string) string {
+	if m == "" {
+		return http.MethodGet
+	}
+	return cutJSON(m, MaxMethodBytes)
 }

@@ -130,3 +130,56 @@ func TestMoreCredentialHeadersAreBlanked(t *testing.T) {
 		t.Errorf("User-Agent blanked or changed: %q", ua)
 	}
 }
+
+// TestWiderCredentialHeadersAreBlanked covers the names issue 17 found forwarded with
+// their values, and checks the wider rule spares the headers bots are judged by.
+func TestWiderCredentialHeadersAreBlanked(t *testing.T) {
+	secret := []string{"Authentication", "X-Access-Key", "X-Private-Key", "X-Client-Key", "X-Passcode", "X-Otp",
+		"X-Mfa-Code", "X-Forwarded-Client-Cert", "Ssl-Client-Cert", "X-Ms-Client-Principal", "X-Ms-Client-Principal-Name",
+		"X-Totp", "X-Password-Hash", "X-Sso-Assertion", "Sec-Websocket-Key", "X-Bearer"}
+	kept := []string{"Signature", "Signature-Input", "Signature-Agent", "Accept-Language", "Sec-Ch-Ua",
+		"Sec-Fetch-Site", "Keep-Alive", "Priority", "X-Requested-With", "Referer", "Origin"}
+	r := paddedRequest(t, func(r *http.Request) {
+		for _, n := range append(secret, kept...) {
+			r.Header.Set(n, "value-of-"+n)
+		}
+	})
+	er, err := edge.RequestFromHTTP(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range secret {
+		if v, ok := headerValue(er, n); !ok || v != "" {
+			t.Errorf("%s: present %v, value %q; want present and empty", n, ok, v)
+		}
+	}
+	for _, n := range kept {
+		if v, _ := headerValue(er, n); v != "value-of-"+n {
+			t.Errorf("%s = %q, want it kept", n, v)
+		}
+	}
+}
+
+// TestCredentialNamesCannotPushOutKeyHeaders: with the wider credential rule, 200
+// distinct names such as A-Key-7, sorted before User-Agent, must not take all 100 lines
+// (credentials rank below the key headers).
+func TestCredentialNamesCannotPushOutKeyHeaders(t *testing.T) {
+	r := paddedRequest(t, func(r *http.Request) {
+		for i := range 200 {
+			r.Header.Set("A-Key-"+strconv.Itoa(i), "1")
+		}
+	})
+	er, err := edge.RequestFromHTTP(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ua, _ := headerValue(er, "User-Agent"); ua != browserUA {
+		t.Errorf("User-Agent = %q, want it whole", ua)
+	}
+	if _, ok := headerValue(er, "Host"); !ok {
+		t.Error("Host dropped")
+	}
+	if len(er.Headers) != edge.DefaultMaxHeaders {
+		t.Errorf("%d header lines, want %d", len(er.Headers), edge.DefaultMaxHeaders)
+	}
+}

@@ -18,8 +18,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
@@ -27,14 +27,17 @@ import (
 
 // defaultCredentialHeaders are always sent with an empty value by RequestFromHTTP:
 // Automation Intelligence needs to know they were present, never what they contained.
-// Names made of credential words (credentialLike: X-Auth-Token, X-Session-Id, ...) are
-// blanked as well.
+// Names holding credential words (credentialLike: X-Auth-Token, X-Session-Id,
+// X-Forwarded-Client-Cert, X-Otp, ...) are blanked as well.
 var defaultCredentialHeaders = []string{
 	"Authorization", "Proxy-Authorization", "Cookie", "Cookie2", "X-Api-Key", "Api-Key", "X-Auth-Token",
 	"X-Access-Token", "X-CSRF-Token", "X-CSRFToken", "X-XSRF-Token", "X-Amz-Security-Token",
 	"X-Goog-Api-Key", "Ocp-Apim-Subscription-Key", "X-Vault-Token", "X-Functions-Key",
 	"X-Amzn-Oidc-Data", "X-Amzn-Oidc-Accesstoken", "X-Goog-Iap-Jwt-Assertion", "Cf-Access-Jwt-Assertion",
 	"Cf-Access-Client-Secret", "X-Forwarded-Access-Token", "X-Ms-Token-Aad-Access-Token", "X-Ms-Token-Aad-Id-Token",
+	"Authentication", "X-Access-Key", "X-Private-Key", "X-Client-Key", "X-Passcode", "X-Otp", "X-Mfa-Code",
+	"X-Forwarded-Client-Cert", "Ssl-Client-Cert", "X-Ms-Client-Principal", "X-Ms-Client-Principal-Name",
+	"X-Ms-Client-Principal-Id", "X-Client-Cert", "X-Ssl-Client-Cert", "X-Arr-Clientcert",
 }
 
 // RequestOptions tunes RequestFromHTTP. The zero value (or nil) trusts nothing
@@ -62,8 +65,9 @@ type RequestOptions struct {
 	// CredentialHeaders adds header names whose values are replaced by "" (matched
 	// case-insensitively), on top of the default list (Authorization, Proxy-Authorization,
 	// Cookie, Cookie2, X-Api-Key, X-Auth-Token, X-CSRF-Token, X-XSRF-Token,
-	// X-Amz-Security-Token and others; see README) and of every name made of credential
-	// words such as auth, token, secret, session, csrf or api-key.
+	// X-Amz-Security-Token, X-Forwarded-Client-Cert and others; see README) and of every
+	// name holding a credential word such as auth, token, secret, passw, session, csrf,
+	// key, cert, principal, otp or mfa.
 	CredentialHeaders []string
 	// MaxHeaderValueBytes, MaxHeaderBytes, MaxHeaders and MaxURLBytes set the budget of
 	// what is forwarded, so that a bot padding its request still gets analysed; zero or
@@ -89,7 +93,13 @@ type RequestOptions struct {
 // are sorted by canonical name (lines of one name keep their order), and the Host header,
 // which net/http moves to r.Host, is added back.
 //
-// It fails with a *fingerprint.ValidationError when no client IP or host can be determined.
+// Whatever net/http accepts, the result is a request AnalyzeRequest accepts: the method is
+// cut to MaxMethodBytes; the URL is valid, without fragment, and within MaxURLBytes (a
+// '#' or other byte a query cannot hold is percent-encoded, a missing or invalid host
+// becomes InvalidHost).
+//
+// It fails with a *fingerprint.ValidationError only when no client IP can be determined
+// (never for a request served by net/http, which always sets RemoteAddr).
 func RequestFromHTTP(r *http.Request, opts *RequestOptions) (*fingerprint.EdgeRequest, error) {
 	if r == nil {
 		return nil, invalid("request", "nil *http.Request")
@@ -102,12 +112,12 @@ func RequestFromHTTP(r *http.Request, opts *RequestOptions) (*fingerprint.EdgeRe
 	if err != nil {
 		return nil, err
 	}
-	u, err := absoluteURL(r, opts, viaProxy)
-	if err != nil {
-		return nil, err
-	}
 	budget := opts.budget() // budget.go
-	er := &fingerprint.EdgeRequest{Method: r.Method, URL: cutURL(u, budget.url), Headers: budget.apply(edgeHeaders(r, opts.CredentialHeaders))}
+	er := &fingerprint.EdgeRequest{
+		Method:  edgeMethod(r.Method),
+		URL:     cutURL(absoluteURL(r, opts, viaProxy), budget.url),
+		Headers: budget.apply(edgeHeaders(r, opts.CredentialHeaders)),
+	}
 	addr := ip.String()
 	if ip.Is4() {
 		er.IPv4Address = &addr
@@ -177,7 +187,7 @@ func fromTrustedProxy(r *http.Request, opts *RequestOptions) bool {
 	return ok && inPrefixes(remote, opts.TrustedProxies)
 }
 
-func absoluteURL(r *http.Request, opts *RequestOptions, viaProxy bool) (string, error) {
+func absoluteURL(r *http.Request, opts *RequestOptions, viaProxy bool) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -190,34 +200,110 @@ func absoluteURL(r *http.Request, opts *RequestOptions, viaProxy bool) (string, 
 	}
 	host := r.Host
 	if opts.TrustForwardedHost && viaProxy {
-		if h := firstListEntry(r.Header.Get("X-Forwarded-Host")); isHostPort(h) {
+		if h := firstListEntry(r.Header.Get("X-Forwarded-Host")); urlHost(h) == h {
 			host = h
 		}
 	}
 	if host == "" && r.URL != nil {
 		host = r.URL.Host // client-side requests carry the host here
 	}
-	if host == "" {
-		return "", invalid("Host", "the request has no host to build an absolute URL from")
-	}
-	u := url.URL{Scheme: scheme, Host: host}
+	path, query, hasQuery := "/", "", false
 	if r.URL != nil {
-		u.Path, u.RawPath, u.RawQuery = r.URL.Path, r.URL.RawPath, r.URL.RawQuery
+		path = r.URL.EscapedPath() // valid escaping: RawPath if it is, else Path escaped
+		query, hasQuery = r.URL.RawQuery, r.URL.RawQuery != "" || r.URL.ForceQuery
 	}
-	if u.Path == "" {
-		u.Path = "/"
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path // "*" of OPTIONS *, "" of the absolute form without a path
 	}
-	return u.String(), nil
+	u := scheme + "://" + urlHost(host) + path
+	if hasQuery {
+		u += "?" + escapeQuery(query)
+	}
+	return u
 }
 
-// isHostPort reports whether h is usable as the host[:port] of a URL: no path, user
-// info or other URL syntax smuggled in.
-func isHostPort(h string) bool {
-	if h == "" {
-		return false
+// InvalidHost is the host of the URL RequestFromHTTP builds when the request's own host
+// (its Host header, or a trusted X-Forwarded-Host) is missing, is not a valid host
+// name or IP address with an optional port, or is longer than a DNS name can be. The
+// reserved .invalid domain (RFC 6761) says so plainly; the Host header entry still
+// carries what the client sent, cut to the budget.
+const InvalidHost = "host.invalid"
+
+// urlHost returns host if it is a DNS-style name (letters, digits, '-', '.', '_'; at most
+// 253 bytes), an IPv4 address or a bracketed IPv6 address without zone, each with an
+// optional port of at most 65535; otherwise InvalidHost. A trailing ':' without a port
+// is dropped. Anything else could make the URL invalid, or too long, for the API.
+func urlHost(host string) string {
+	name, port := host, ""
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") && (strings.HasPrefix(host, "[") || strings.Count(host, ":") == 1) {
+		name, port = host[:i], host[i+1:]
 	}
-	u, err := url.Parse("//" + h)
-	return err == nil && u.Host == h && u.User == nil && u.Path == "" && u.RawQuery == "" && u.Fragment == ""
+	if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 || len(port) > 5 || port[0] == '+' || port[0] == '-' {
+			return InvalidHost
+		}
+	}
+	valid := false
+	if inner, ok := strings.CutPrefix(name, "["); ok {
+		inner, ok = strings.CutSuffix(inner, "]")
+		a, err := netip.ParseAddr(inner)
+		valid = ok && err == nil && a.Is6() && a.Zone() == ""
+	} else {
+		valid = name != "" && len(name) <= 253 && strings.IndexFunc(name, func(c rune) bool {
+			return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')
+		}) < 0
+	}
+	switch {
+	case !valid:
+		return InvalidHost
+	case port == "":
+		return name
+	}
+	return name + ":" + port
+}
+
+// escapeQuery percent-encodes every byte of a raw query that is not allowed there
+// (RFC 3986: unreserved, sub-delims, ':', '@', '/', '?', and '%' starting a valid
+// escape): '#', which would start a fragment, spaces, quotes, controls, non-ASCII
+// bytes and stray '%'. A valid query comes back unchanged.
+func escapeQuery(q string) string {
+	const hexDigits = "0123456789ABCDEF"
+	keep := func(i int) bool {
+		c := q[i]
+		return queryByte(c) || c == '%' && i+2 < len(q) && isHex(q[i+1]) && isHex(q[i+2])
+	}
+	i := 0
+	for i < len(q) && keep(i) {
+		i++
+	}
+	if i == len(q) {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	b.WriteString(q[:i])
+	for ; i < len(q); i++ {
+		if keep(i) {
+			b.WriteByte(q[i])
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hexDigits[q[i]>>4])
+		b.WriteByte(hexDigits[q[i]&15])
+	}
+	return b.String()
+}
+
+func queryByte(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~!$&'()*+,;=:@/?", c) >= 0
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 func firstListEntry(v string) string {

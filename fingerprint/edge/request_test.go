@@ -256,9 +256,7 @@ func TestRequestFromHTTP_Errors(t *testing.T) {
 	t.Parallel()
 	noIP := newIncoming(http.MethodGet, "http://a.example/", "")
 	unixSock := newIncoming(http.MethodGet, "http://a.example/", "@")
-	noHost := newIncoming(http.MethodGet, "/p", "192.0.2.1:1")
-	noHost.Host = ""
-	for name, r := range map[string]*http.Request{"empty RemoteAddr": noIP, "unix socket": unixSock, "no host": noHost, "nil request": nil} {
+	for name, r := range map[string]*http.Request{"empty RemoteAddr": noIP, "unix socket": unixSock, "nil request": nil} {
 		er, err := edge.RequestFromHTTP(r, nil)
 		var ve *fingerprint.ValidationError
 		if !errors.As(err, &ve) || er != nil {
@@ -332,6 +330,61 @@ func TestRequestFromHTTP_RealServerRequest(t *testing.T) {
 	}
 	if er.URL != srv.URL+"/upload?id=7" || str(er.IPv4Address) != "127.0.0.1" {
 		t.Errorf("url %q ip %s", er.URL, str(er.IPv4Address))
+	}
+}
+
+// TestRequestFromHTTP_InvalidHost: a request without a usable host (HTTP/1.0 without
+// Host, a Host net/http accepts but a URL cannot hold) is still described, with
+// InvalidHost in the URL and the Host header entry as sent; it used to be a
+// *ValidationError, and a fail-open middleware served the request unanalysed.
+func TestRequestFromHTTP_InvalidHost(t *testing.T) {
+	t.Parallel()
+	for host, want := range map[string]string{
+		"":                       "http://host.invalid/p",
+		"[shop":                  "http://host.invalid/p",
+		"shop.example:":          "http://shop.example/p",
+		"shop.example:8080":      "http://shop.example:8080/p",
+		"shop.example:1e3":       "http://host.invalid/p",
+		"[2001:db8::1]:443":      "http://[2001:db8::1]:443/p",
+		"[fe80::1%eth0]":         "http://host.invalid/p",
+		"192.0.2.1:80":           "http://192.0.2.1:80/p",
+		"a!b":                    "http://host.invalid/p",
+		strings.Repeat("a", 254): "http://host.invalid/p",
+	} {
+		r := newIncoming(http.MethodGet, "/p", "192.0.2.1:1")
+		r.Host = host
+		er, err := edge.RequestFromHTTP(r, nil)
+		if err != nil {
+			t.Fatalf("Host %q: %v", host, err)
+		}
+		if er.URL != want {
+			t.Errorf("Host %.40q: URL %q, want %q", host, er.URL, want)
+		}
+		if v, ok := headerValue(er, "Host"); host != "" && (!ok || v != host) {
+			t.Errorf("Host %.40q: Host entry %.40q (present %v), want as sent", host, v, ok)
+		}
+	}
+}
+
+// TestRequestFromHTTP_QueryIsEscaped: bytes a URL's query cannot hold are escaped, a
+// valid query is kept byte for byte.
+func TestRequestFromHTTP_QueryIsEscaped(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"q=a#b":                "q=a%23b",
+		"q=%&r=%zz&s=%4":       "q=%25&r=%25zz&s=%254",
+		"a=%2F%e9&b=c;d=e/f?g": "a=%2F%e9&b=c;d=e/f?g",
+		"q=\"<>\xff":           "q=%22%3C%3E%FF",
+	} {
+		r := newIncoming(http.MethodGet, "/p", "192.0.2.1:1")
+		r.URL.RawQuery = raw
+		er, err := edge.RequestFromHTTP(r, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := strings.CutPrefix(er.URL, "http://example.com/p?"); got != want {
+			t.Errorf("query %q: URL %q, want query %q", raw, er.URL, want)
+		}
 	}
 }
 

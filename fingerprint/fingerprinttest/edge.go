@@ -36,8 +36,8 @@ func (s *Server) analyzeRequest(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errLinkedID)
 		return
 	}
-	if u, err := url.Parse(req.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		writeError(w, badRequest("invalid url"))
+	if e := checkEdgeRequest(&req); e != nil {
+		writeError(w, e)
 		return
 	}
 	info, e := edgeIPInfo(req.IPv4Address, req.IPv6Address)
@@ -80,6 +80,25 @@ func (s *Server) analyzeRequest(w http.ResponseWriter, r *http.Request) {
 		Proxy: ev.Proxy, ProxyConfidence: ev.ProxyConfidence, VPN: ev.VPN,
 		VPNConfidence: ev.VPNConfidence, VPNMethods: ev.VPNMethods,
 	})
+}
+
+// checkEdgeRequest rejects what the API cannot analyse: an absolute http(s) URL
+// without fragment, a method and named headers are required (the spec's "format: uri"
+// and required fields; the messages are assumptions).
+func checkEdgeRequest(req *gen.EdgeRequest) *apiError {
+	if u, err := url.Parse(req.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.Fragment != "" || strings.Contains(req.URL, "#") {
+		return badRequest("invalid url")
+	}
+	if strings.TrimSpace(req.Method) == "" {
+		return badRequest("invalid method")
+	}
+	for _, h := range req.Headers {
+		if strings.TrimSpace(h.Name) == "" {
+			return badRequest("invalid header name")
+		}
+	}
+	return nil
 }
 
 // EdgeRequests returns copies of the bodies of the POST /edge requests the server

@@ -166,3 +166,25 @@ func TestSlowBodyGetsRequestReadTimeout(t *testing.T) {
 	b, _ := io.ReadAll(res.Body)
 	wantError(t, response{status: res.StatusCode, header: res.Header, body: b}, http.StatusBadRequest, gen.ErrorCodeRequestReadTimeout, "request read timeout")
 }
+
+// TestEdgeRejectsWhatTheAPICannotAnalyse: the fake refuses what AnalyzeRequest refuses
+// before sending, so a test of edge code through the fake catches a request the API
+// would not analyse (issue 17 §1: a '#' in the raw query reached the URL).
+func TestEdgeRejectsWhatTheAPICannotAnalyse(t *testing.T) {
+	srv := NewServer(t, WithClock(fixedClock))
+	ip := `,"ipv4_address":"192.0.2.10"`
+	for name, tc := range map[string]struct{ body, message string }{
+		"fragment":   {strings.Replace(edgeBody(ip), "next=%2F", "next=%2F#top", 1), "invalid url"},
+		"bare #":     {strings.Replace(edgeBody(ip), "next=%2F", "next=a#", 1), "invalid url"},
+		"no host":    {strings.Replace(edgeBody(ip), "https://shop.example.com", "https://", 1), "invalid url"},
+		"bad host":   {strings.Replace(edgeBody(ip), "shop.example.com/", "[shop/", 1), "invalid url"},
+		"no method":  {strings.Replace(edgeBody(ip), `"method":"POST"`, `"method":" "`, 1), "invalid method"},
+		"empty name": {strings.Replace(edgeBody(ip), `"name":"Cookie"`, `"name":""`, 1), "invalid header name"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			wantError(t, call(t, srv, "POST", "/edge", tc.body), http.StatusBadRequest,
+				gen.ErrorCodeRequestCannotBeParsed, tc.message)
+		})
+	}
+	require.Empty(t, srv.Events())
+}
