@@ -261,7 +261,6 @@ func badInputCatalogue() []badInput {
 			return err
 		}, want: "invalid request: nil *http.Request", validation: true},
 		{name: "edge from HTTP/no client IP", call: fromHTTP(func(r *http.Request) { r.RemoteAddr = "" }), want: "invalid RemoteAddr: no client IP address", validation: true},
-		{name: "edge from HTTP/no host", call: fromHTTP(func(r *http.Request) { r.Host, r.URL.Host = "", "" }), want: "invalid Host: the request has no host", validation: true},
 
 		// Decryption keys and sealed results.
 		{name: "decryption key/empty", call: parseKey(""), want: "invalid decryption key: empty", is: sealed.ErrInvalidKey},
