@@ -2,12 +2,14 @@
 
 GO ?= go
 
-# staticcheck runs through `go run pkg@version`, so it never enters go.mod.
-# v0.8.x is the release line that supports Go 1.26.
-STATICCHECK_VERSION := v0.8.2
-
-# golangci-lint (config: .golangci.yml) also runs through `go run pkg@version`.
+# golangci-lint (config: .golangci.yml) runs through `go run pkg@version`, so it never
+# enters go.mod. Its `standard` set includes staticcheck (with gosimple and stylecheck),
+# so staticcheck does not run a second time on its own.
 GOLANGCI_LINT_VERSION := v2.15.0
+
+# govulncheck, also through `go run`, against the Go vulnerability database VULNDB.
+GOVULNCHECK_VERSION := v1.10.0
+VULNDB ?= https://vuln.go.dev
 
 # The packages golangci-lint checks: the whole module (hand-written code; generated files
 # are skipped). Narrow it on the command line to lint one package: make golangci LINT_DIRS=./gen/...
@@ -19,7 +21,7 @@ UPSTREAM ?= $(wildcard ../shared/reference/fingerprint-server-api-v4.yaml)
 
 .DEFAULT_GOAL := help
 
-.PHONY: help all generate check-generated check-api update-api release-check test lint fmt-check vet staticcheck golangci tidy-check fuzz bench bench-smoke conformance ci
+.PHONY: help all generate check-generated check-api update-api release-check test lint fmt-check vet golangci govulncheck tidy-check fuzz bench bench-smoke conformance ci
 
 ## help: list the targets (the default goal)
 help:
@@ -50,18 +52,23 @@ check-api:
 update-api:
 	$(GO) run ./cmd/check-api -write
 
-## release-check: before tagging vX.Y.Z: ci, a baseline that records the exact API,
-## and a CHANGELOG.md section for fingerprint.Version
+## release-check: before tagging vX.Y.Z: ci, a baseline that records the exact API, a
+## CHANGELOG.md section for fingerprint.Version and nothing left under Unreleased, a tag
+## vX.Y.Z not used yet, the module path's major version; then prints the tag commands
 release-check: ci
 	$(GO) run ./cmd/check-api -strict
-	$(GO) test -count=1 -run 'TestReleaseChangelog' ./internal/release
+	FINGERPRINT_RELEASE_CHECK=1 $(GO) test -count=1 -run '^TestRelease' ./internal/release
+	@v=$$(sed -n 's/^const Version = "\(.*\)"/\1/p' fingerprint/version.go); \
+		echo "release-check: ready to tag v$$v:"; \
+		echo "  git tag -a v$$v -m v$$v && git push origin v$$v"
 
 ## test: the whole suite under the race detector (the README runs it without -race: go test ./...)
 test:
 	$(GO) test -race ./...
 
-## lint: gofmt, go vet and staticcheck, generated code included; then golangci-lint
-lint: fmt-check vet staticcheck golangci
+## lint: gofmt and go vet (generated code included), then golangci-lint (staticcheck,
+## errcheck, gosec, revive, ...; generated files skipped)
+lint: fmt-check vet golangci
 
 ## fmt-check: gofmt -l finds nothing
 fmt-check:
@@ -71,12 +78,19 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-staticcheck:
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
-
 ## golangci: golangci-lint on LINT_DIRS (generated files are skipped, see .golangci.yml)
 golangci:
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run $(LINT_DIRS)
+
+## govulncheck: known vulnerabilities reachable from the module's code (golang.org/x/vuln);
+## skips, saying so, when the database VULNDB cannot be reached (not part of ci: the
+## GitHub workflow runs it, .ci/run has no network beyond the module proxy)
+govulncheck:
+	@if curl -fsS -o /dev/null --max-time 20 "$(VULNDB)/index/db.json"; then \
+		$(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) -db "$(VULNDB)" ./...; \
+	else \
+		echo "govulncheck: SKIPPED: the vulnerability database $(VULNDB) cannot be reached"; \
+	fi
 
 ## tidy-check: go.mod and go.sum are tidy
 tidy-check:

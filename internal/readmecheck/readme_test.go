@@ -1,6 +1,7 @@
 // Package readmecheck compiles every Go block of the repository's reader-facing documents
 // (README.md, CONTRIBUTING.md, MIGRATING.md), so that the code a reader copies builds
-// against the current API, and checks that the paths and make targets they name exist.
+// against the current API, and checks that the paths and make targets they name exist;
+// it also checks that the CI workflows pin their actions by commit SHA.
 package readmecheck
 
 import (
