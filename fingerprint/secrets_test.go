@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -202,6 +203,82 @@ func TestKeyCutAtTheBodyLimitIsNotKept(t *testing.T) {
 			t.Fatal(err)
 		}
 		if strings.Contains(string(ae.Body), secretsKey[:cut]) || len(ae.Body) > limit {
+			t.Errorf("cut %d: body keeps %d bytes ending %q", cut, len(ae.Body), ae.Body[len(ae.Body)-20:])
+		}
+	}
+}
+
+// TestJSONEscapedKeyIsRedacted: a key echoed with JSON escapes (issue 17 §4) stayed in
+// APIError.Body, and Error() printed it when the body had no error code.
+func TestJSONEscapedKeyIsRedacted(t *testing.T) {
+	escapes := map[string]string{
+		"first letter":   `\u0073k_live_SECRET0123456789abcdefXYZ`,
+		"underscore":     `sk\u005flive_SECRET0123456789abcdefXYZ`,
+		"upper-case hex": `sk\u005Flive\u005FSECRET0123456789abcdefXYZ`,
+		"every letter":   jsonEscapeAll(secretsKey),
+		"at the end":     `sk_live_SECRET0123456789abcdefXY\u005a`,
+	}
+	for name, echo := range escapes {
+		t.Run(name, func(t *testing.T) {
+			for _, body := range []string{
+				`{"message":"you sent ` + echo + `"}`, // no error code: Error() prints the body
+				`{"error":{"code":"failed","message":"bad key ` + echo + `"}}`,
+			} {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("X-Echo", echo)
+					w.WriteHeader(http.StatusInternalServerError)
+					_, _ = io.WriteString(w, body)
+				}))
+				c, err := fingerprint.NewClient(secretsKey, fingerprint.WithBaseURL(srv.URL), fingerprint.WithMaxRetries(0))
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = c.GetEvent(t.Context(), "x", nil)
+				srv.Close()
+				var ae *fingerprint.APIError
+				if !errors.As(err, &ae) {
+					t.Fatalf("want *APIError, got %v", err)
+				}
+				for what, text := range map[string]string{"Body": string(ae.Body), "Error()": err.Error(),
+					"Message": ae.Message, "Header": ae.Header.Get("X-Echo")} {
+					if strings.Contains(text, echo) || strings.Contains(text, "SECRET") || strings.Contains(text, `\u0053`) {
+						t.Errorf("%s keeps the escaped key: %q", what, text)
+					}
+				}
+				if !strings.Contains(string(ae.Body), "[REDACTED]") {
+					t.Errorf("Body %q: want [REDACTED] in place of the key", ae.Body)
+				}
+			}
+		})
+	}
+}
+
+func jsonEscapeAll(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+// TestEscapedKeyCutAtTheBodyLimitIsNotKept: an escaped key cut in two by the 64 KiB
+// limit leaves no start of it in the copy.
+func TestEscapedKeyCutAtTheBodyLimitIsNotKept(t *testing.T) {
+	const limit = 64 << 10
+	echo := jsonEscapeAll(secretsKey)
+	for _, cut := range []int{1, 3, 7, 40, len(echo) - 1} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = w.Write([]byte(strings.Repeat("x", limit-cut) + echo + strings.Repeat("y", 100)))
+		}))
+		c, _ := fingerprint.NewClient(secretsKey, fingerprint.WithBaseURL(srv.URL), fingerprint.WithMaxRetries(0))
+		_, err := c.GetEvent(t.Context(), "x", nil)
+		srv.Close()
+		var ae *fingerprint.APIError
+		if !errors.As(err, &ae) {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(ae.Body), echo[:cut]) || len(ae.Body) > limit {
 			t.Errorf("cut %d: body keeps %d bytes ending %q", cut, len(ae.Body), ae.Body[len(ae.Body)-20:])
 		}
 	}
