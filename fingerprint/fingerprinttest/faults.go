@@ -123,8 +123,10 @@ type queuedFault struct {
 	left int
 }
 
-// FailNext makes the next n requests that match f.Operation fail as f describes.
-// Faults queue in order: a request takes the first queued fault that matches it.
+// FailNext makes the next n authenticated requests that match f.Operation fail as f
+// describes. Faults queue in order: a request takes the first queued fault that matches
+// it. A request without the server's API key (a stray probe, a health check) is
+// answered 403 as usual and takes no fault.
 func (s *Server) FailNext(n int, f Fault) error {
 	if n <= 0 {
 		return fmt.Errorf("fingerprinttest: FailNext: n must be positive, got %d", n)
@@ -177,10 +179,14 @@ func knownOperation(op string) bool {
 	return false
 }
 
-// nextFault takes one use of the first fault matching op, and reads the latency.
-func (s *Server) nextFault(op string) (*Fault, time.Duration) {
+// nextFault takes one use of the first fault matching op if the request is
+// authenticated, and reads the latency.
+func (s *Server) nextFault(op string, authenticated bool) (*Fault, time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !authenticated {
+		return nil, s.latency
+	}
 	for i, q := range s.faults {
 		if q.Operation != "" && q.Operation != op {
 			continue

@@ -200,3 +200,19 @@ func TestEveryOperationTakesFaults(t *testing.T) {
 	}
 	require.Equal(t, 6, n)
 }
+
+// TestFaultsBelongToAuthenticatedCalls: a stray request without the key, or with a
+// wrong one, took the 503 a test had queued for its own call (issue 17 §12).
+func TestFaultsBelongToAuthenticatedCalls(t *testing.T) {
+	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("e1", 1)))
+	srv.MustFailNext(1, Fault{Status: http.StatusServiceUnavailable})
+	wantError(t, call(t, srv, "GET", "/events/e1", nil, "Authorization", ""), http.StatusForbidden,
+		gen.ErrorCodeSecretAPIKeyRequired, errKeyRequired.message)
+	wantError(t, call(t, srv, "GET", "/events/e1", nil, "Authorization", "Bearer wrong"), http.StatusForbidden,
+		gen.ErrorCodeSecretAPIKeyNotFound, errKeyNotFound.message)
+	require.Equal(t, 1, srv.PendingFaults(), "an unauthenticated request took the fault")
+	wantError(t, call(t, srv, "GET", "/events/e1", nil), http.StatusServiceUnavailable, gen.ErrorCodeServiceUnavailable, "service unavailable")
+	require.Zero(t, srv.PendingFaults())
+	log := srv.Requests()
+	require.Equal(t, []string{"", "", "status 503"}, []string{log[0].Fault, log[1].Fault, log[2].Fault})
+}

@@ -178,7 +178,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	entry.Operation = op
 	req := &apiRequest{r: r2, op: op, route: route, params: params, query: query, queryErr: queryErr, entry: entry, body: br}
 
-	fault, latency := s.nextFault(op)
+	// A fault belongs to an API call: a request with a wrong or no key never takes the
+	// failure a test queued for its own call.
+	fault, latency := s.nextFault(op, s.authenticate(r2) == nil)
 	if !sleep(r.Context(), latency+fault.delay()) {
 		return // the client went away
 	}
