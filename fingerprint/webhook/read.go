@@ -22,23 +22,40 @@ const DefaultReadTimeout = 10 * time.Second
 // arrive within the read timeout (answered with 408).
 var errBodyTimeout = errors.New("fingerprint: webhook: request body not received in time")
 
-// readBody reads the body, at most maxBody bytes, within timeout (or within the
-// http.Server's ReadTimeout when that is shorter: the handler never loosens the server's
-// own bound). It sets a read deadline on the connection through
-// http.ResponseController; when the ResponseWriter does not support deadlines (a wrapper
-// without Unwrap, an httptest.ResponseRecorder) it reads on a goroutine bounded by a
-// timer. The caller must call wait before returning from ServeHTTP: in the timer case it
-// waits until that goroutine has stopped reading, which it does at the next Read, so the
-// body is never read after the handler returned. In that case the connection is not
-// bounded: net/http itself reads up to 256 KiB of what is left of the body before it
-// closes the connection, and only the server's ReadTimeout bounds that.
+// readBody reads the body, at most maxBody bytes, within timeout, and never later than
+// the http.Server's own ReadTimeout allows (the handler never loosens the server's bound).
+//
+// net/http counts the server's ReadTimeout from the start of the request, headers
+// included; a read deadline set here would restart that clock (issue 17 §5: with
+// ReadTimeout 2 s and slow headers, the connection lasted 3.9 s). So when the server has
+// a ReadTimeout, its deadline is left alone: it bounds the body by itself when it is the
+// shorter, and a shorter timeout of the handler is kept by a timer (see below). Without
+// one, the handler sets a read deadline of timeout through http.ResponseController.
+//
+// When the ResponseWriter does not support deadlines (a wrapper without Unwrap, an
+// httptest.ResponseRecorder), or the timer is needed, the body is read on a goroutine
+// bounded by a timer. The caller must call wait before returning from ServeHTTP: in the
+// timer case it waits until that goroutine has stopped reading, which it does at the
+// next Read (or at the server's deadline), so the body is never read after the handler
+// returned. Without a server ReadTimeout the connection is then not bounded: net/http
+// itself reads up to 256 KiB of what is left of the body before it closes the
+// connection, and only the server's ReadTimeout bounds that.
 func readBody(w http.ResponseWriter, r *http.Request, maxBody int64, timeout time.Duration) (body []byte, wait func(), err error) {
-	if srv, ok := r.Context().Value(http.ServerContextKey).(*http.Server); ok && srv.ReadTimeout > 0 && srv.ReadTimeout < timeout {
-		timeout = srv.ReadTimeout
-	}
 	noWait := func() {}
+	serverTimeout := time.Duration(0)
+	if srv, ok := r.Context().Value(http.ServerContextKey).(*http.Server); ok && srv.ReadTimeout > 0 {
+		serverTimeout = srv.ReadTimeout
+	}
+	if serverTimeout > 0 && serverTimeout <= timeout {
+		// The server's deadline, counted from the start of the request, comes first.
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if isTimeout(err) {
+			err = fmt.Errorf("%w within the server's ReadTimeout of %v: %w", errBodyTimeout, serverTimeout, err)
+		}
+		return body, noWait, err
+	}
 	rc := http.NewResponseController(w)
-	if rc.SetReadDeadline(time.Now().Add(timeout)) == nil {
+	if serverTimeout == 0 && rc.SetReadDeadline(time.Now().Add(timeout)) == nil {
 		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			// Keep the deadline: after the handler, net/http reads what is left of a
@@ -70,6 +87,9 @@ func readBody(w http.ResponseWriter, r *http.Request, maxBody int64, timeout tim
 	defer t.Stop()
 	select {
 	case res := <-done:
+		if isTimeout(res.err) { // the server's deadline came first
+			res.err = fmt.Errorf("%w within the server's ReadTimeout of %v: %w", errBodyTimeout, serverTimeout, res.err)
+		}
 		return res.body, noWait, res.err
 	case <-t.C:
 		sr.stop.Store(true)

@@ -285,3 +285,77 @@ func TestHandler_SlowBody(t *testing.T) {
 		}
 	})
 }
+
+// TestHandler_NeverOutlivesServerReadTimeout: net/http counts http.Server.ReadTimeout
+// from the start of the request, headers included. Handler used to set a fresh read
+// deadline when it started, so with ReadTimeout 2 s and headers that took 1.5 s the
+// connection of a trickled body lasted 3.5 s (issue 17 §5: 3.9 s), where a plain
+// handler's ends at 2.0 s. Each connection must end (answer or hang-up) within the
+// server's bound from the first byte of the request.
+func TestHandler_NeverOutlivesServerReadTimeout(t *testing.T) {
+	const serverTimeout, headerDelay = 2 * time.Second, 1500 * time.Millisecond
+	const margin = 700 * time.Millisecond // scheduling on a loaded machine; the bug adds 1.5 s
+	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.ReadAll(r.Body) })
+	hook := func(timeout time.Duration) http.Handler {
+		return Handler(slowSecret, func(context.Context, *fingerprint.Event) error { return nil }, &HandlerOptions{ReadTimeout: timeout})
+	}
+	cases := map[string]http.Handler{
+		"plain handler (reference)":       plain,
+		"default ReadTimeout (10 s)":      hook(0),
+		"handler ReadTimeout 3 s":         hook(3 * time.Second),
+		"handler ReadTimeout 1 s":         hook(time.Second),
+		"writer without deadlines (10 s)": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hook(0).ServeHTTP(plainWriter{w}, r) }),
+	}
+	for name, h := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ts := httptest.NewUnstartedServer(h)
+			ts.Config.ReadTimeout = serverTimeout
+			ts.Start()
+			t.Cleanup(ts.Close)
+			conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			const n = 1000
+			start := time.Now()
+			if _, err := io.WriteString(conn, "POST /hook HTTP/1.1\r\nHost: hooks.example\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(headerDelay)
+			_, err = fmt.Fprintf(conn, "Content-Type: application/json\r\nContent-Length: %d\r\n%s: %s\r\n\r\n",
+				n, SignatureHeader, Sign([]byte(strings.Repeat(" ", n)), slowSecret))
+			if err != nil {
+				t.Fatal(err)
+			}
+			stop := make(chan struct{})
+			defer close(stop)
+			go func() {
+				tick := time.NewTicker(100 * time.Millisecond)
+				defer tick.Stop()
+				for {
+					select {
+					case <-stop:
+						return
+					case <-tick.C:
+					}
+					if _, err := conn.Write([]byte{' '}); err != nil {
+						return
+					}
+				}
+			}()
+			_ = conn.SetReadDeadline(time.Now().Add(stall))
+			got, _ := io.ReadAll(conn) // the response, if any, then the hang-up
+			ended := time.Since(start)
+			status, _, _ := strings.Cut(string(got), "\r\n")
+			t.Logf("connection ended %v after the request began (%q)", ended.Round(10*time.Millisecond), status)
+			if !strings.HasPrefix(name, "plain") && status != "HTTP/1.1 408 Request Timeout" {
+				t.Errorf("answer %q, want 408", status)
+			}
+			if ended > serverTimeout+margin {
+				t.Errorf("connection ended %v after the request began, later than the server's ReadTimeout of %v", ended, serverTimeout)
+			}
+		})
+	}
+}

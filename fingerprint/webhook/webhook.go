@@ -119,9 +119,11 @@ type HandlerOptions struct {
 	// ReadTimeout bounds the time to receive the whole request body, from the moment the
 	// handler starts; a body that is not complete by then gets 408 and the connection is
 	// closed (promptly when the ResponseWriter supports read deadlines, as net/http's
-	// does; see the README otherwise). Zero or negative means DefaultReadTimeout. A
-	// shorter ReadTimeout of the http.Server wins. Set the server's timeouts as well: they
-	// also bound the headers, which arrive before any handler runs.
+	// does; see the README otherwise). Zero or negative means DefaultReadTimeout. The
+	// http.Server's own ReadTimeout, which net/http counts from the start of the request
+	// (headers included), is never extended: whichever ends first applies. Set the
+	// server's timeouts as well: they also bound the headers, which arrive before any
+	// handler runs.
 	ReadTimeout time.Duration
 	// OnError, if set, is called for every delivery that is not answered with 200, with
 	// the status sent and the reason (for logging and metrics). The reason never contains
