@@ -195,7 +195,7 @@ func badInputCatalogue() []badInput {
 		{name: "search/total_hits negative", call: badSearch(fingerprint.SearchEventsParams{TotalHits: -5}), want: "total_hits must be between 1 and 1000, got -5", validation: true},
 		{name: "search/total_hits 1001", call: badSearch(fingerprint.SearchEventsParams{TotalHits: 1001}), want: "total_hits must be between 1 and 1000, got 1001", validation: true},
 		{name: "search/start after end", call: badSearch(fingerprint.SearchEventsParams{Start: t0, End: t0.Add(-time.Hour)}), want: "start (2026-01-15T12:00:00Z) is after end (2026-01-15T11:00:00Z)", validation: true},
-		{name: "search/two sources", call: badSearch(fingerprint.SearchEventsParams{Source: []fingerprint.SearchEventsParamsSource{"edge", "edge"}}), want: "source takes at most one value, got 2", validation: true},
+		{name: "search/two sources", call: badSearch(fingerprint.SearchEventsParams{Source: []fingerprint.EventSource{"edge", "edge"}}), want: "source takes at most one value, got 2", validation: true},
 		{name: "search/min score NaN", call: badSearch(fingerprint.SearchEventsParams{MinSuspectScore: &nan}), want: "min_suspect_score must be a finite number", validation: true},
 		{name: "search/min score +Inf", call: badSearch(fingerprint.SearchEventsParams{MinSuspectScore: &inf}), want: "min_suspect_score must be a finite number", validation: true},
 		{name: "search/blank visitor_id", call: badSearch(fingerprint.SearchEventsParams{VisitorID: "  "}), want: "invalid visitor_id: empty or blank value", validation: true},

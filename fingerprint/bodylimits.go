@@ -15,19 +15,19 @@ import (
 // plus at most 16 KB of tags (the limit the JavaScript agent documents) and a linked ID
 // of at most 256 characters.
 const (
-	// MaxEventResponseBytes caps the body of GetEvent: one event. 1 MiB is 40 times the
+	// maxEventResponseBytes caps the body of GetEvent: one event. 1 MiB is 40 times the
 	// largest legitimate event and equals webhook.DefaultMaxBodyBytes, so any event the
 	// webhook handler accepts by default can also be fetched.
-	MaxEventResponseBytes = 1 << 20
-	// MaxSearchBytesPerEvent is the byte budget of a search page per event asked for:
+	maxEventResponseBytes = 1 << 20
+	// maxSearchBytesPerEvent is the byte budget of a search page per event asked for:
 	// a page of Limit events may be Limit × 64 KiB long (2.5 times the largest legitimate
-	// event), and never less than MaxEventResponseBytes, so any event GetEvent reads also
+	// event), and never less than maxEventResponseBytes, so any event GetEvent reads also
 	// fits in a page; searchEnvelopeBytes more cover pagination_key and total_hits.
 	// For Limit 100 that is 6.27 MiB; a page of 100 full events is about 0.8 MB.
-	MaxSearchBytesPerEvent = 64 << 10
-	// MaxEdgeResponseBytes caps the body of AnalyzeRequest. The API's examples are about
+	maxSearchBytesPerEvent = 64 << 10
+	// maxEdgeResponseBytes caps the body of AnalyzeRequest. The API's examples are about
 	// 1 KB; 256 KiB leaves room for rule actions with many headers.
-	MaxEdgeResponseBytes = 256 << 10
+	maxEdgeResponseBytes = 256 << 10
 )
 
 // searchEnvelopeBytes is the part of a search page that is not events.
@@ -44,11 +44,11 @@ const maxSearchLimit = 100
 func (op operation) maxSuccessBody(req *http.Request) int64 {
 	switch op {
 	case opGetEvent:
-		return MaxEventResponseBytes
+		return maxEventResponseBytes
 	case opSearchEvents:
 		return searchBodyLimit(searchLimitOf(req))
 	case opAnalyze:
-		return MaxEdgeResponseBytes
+		return maxEdgeResponseBytes
 	}
 	// UpdateEvent, DeleteVisitorData and SubmitEventFeedback answer with an empty body
 	// that is never decoded.
@@ -63,7 +63,7 @@ func (op operation) ignoresBody() bool {
 
 // searchBodyLimit is the byte cap of a page of at most limit events.
 func searchBodyLimit(limit int) int64 {
-	return max(int64(limit)*MaxSearchBytesPerEvent, MaxEventResponseBytes) + searchEnvelopeBytes
+	return max(int64(limit)*maxSearchBytesPerEvent, maxEventResponseBytes) + searchEnvelopeBytes
 }
 
 // searchLimitOf returns the page size req asks for: its limit parameter, or the API

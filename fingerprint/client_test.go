@@ -180,7 +180,7 @@ func TestInputValidatedBeforeNetwork(t *testing.T) {
 		{"limit negative", "Limit", func() error { _, err := c.SearchEvents(ctx, &SearchEventsParams{Limit: -1}); return err }},
 		{"total hits 1001", "TotalHits", func() error { _, err := c.SearchEvents(ctx, &SearchEventsParams{TotalHits: 1001}); return err }},
 		{"two sources", "Source", func() error {
-			_, err := c.SearchEvents(ctx, &SearchEventsParams{Source: []SearchEventsParamsSource{"edge", "edge"}})
+			_, err := c.SearchEvents(ctx, &SearchEventsParams{Source: []EventSource{"edge", "edge"}})
 			return err
 		}},
 		{"edge nil", "request", func() error { _, err := c.AnalyzeRequest(ctx, nil); return err }},

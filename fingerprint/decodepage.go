@@ -16,25 +16,25 @@ func decodeSearchPage(res *response, limit int) (*EventSearch, error) {
 	if n, _, ok := countEvents(res.body, limit, maxValues); !ok {
 		err := fmt.Errorf("the page holds more than %d events, more than the %d asked for", limit, limit)
 		if n <= limit {
-			err = fmt.Errorf("the events hold more than %d JSON values (%d per event asked for)", maxValues, MaxSearchValuesPerEvent)
+			err = fmt.Errorf("the events hold more than %d JSON values (%d per event asked for)", maxValues, maxSearchValuesPerEvent)
 		}
 		return nil, newDecodeError(opSearchEvents, res.status, res.body, false, res.key, err)
 	}
 	return decodeJSON[EventSearch](opSearchEvents, res)
 }
 
-// MaxSearchValuesPerEvent is the budget of JSON values (counted as the commas between
+// maxSearchValuesPerEvent is the budget of JSON values (counted as the commas between
 // members and elements) a search page may hold per event asked for, over the whole page, and
 // never less than minSearchValues. Bytes alone do not bound memory: a 6 MiB array of
 // tiny numbers in tags decodes into about 300 MiB. A full event holds about 600 values;
 // 4096 on average leaves room for large tags (16 KB of tags hold at most about 8,000
 // values, which one event of a page may use).
-const MaxSearchValuesPerEvent = 4096
+const maxSearchValuesPerEvent = 4096
 
 // minSearchValues lets a page of any size hold one event with the largest legitimate tags.
 const minSearchValues = 32 << 10
 
-func searchValueLimit(limit int) int { return max(limit*MaxSearchValuesPerEvent, minSearchValues) }
+func searchValueLimit(limit int) int { return max(limit*maxSearchValuesPerEvent, minSearchValues) }
 
 // countEvents counts the elements of every "events" array at the top level of the JSON
 // object data, and the JSON values inside them (every ','), stopping as soon

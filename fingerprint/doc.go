@@ -2,22 +2,49 @@
 // identification event, search events, update an event, delete a visitor's data and
 // analyze server-side requests with Automation Intelligence.
 //
+// Your page's JavaScript agent returns an event ID; your server fetches that event and
+// decides:
+//
 //	client, err := fingerprint.NewClient(os.Getenv("FINGERPRINT_SECRET_API_KEY"),
 //		fingerprint.WithRegion(fingerprint.RegionEU))
 //	if err != nil {
 //		return err
 //	}
-//	event, err := client.GetEvent(ctx, eventID, nil)
+//	ev, err := client.GetEvent(ctx, eventID, nil)
+//	if err != nil {
+//		return err // errors.Is(err, fingerprint.ErrNotFound) for an unknown ID
+//	}
+//	if ev.Bot != nil && *ev.Bot == fingerprint.BotResultBad {
+//		return errBlocked
+//	}
+//	if ev.SuspectScore != nil && *ev.SuspectScore > 20 { // a threshold of your choice
+//		return errStepUp // ask for a second factor
+//	}
+//
+// # Reading an event
+//
+// An [Event] holds everything one identification learned; its fields are documented on
+// [gen.Event]. Fields the API may leave out are pointers: check them for nil. The ones
+// most decisions read:
+//
+//   - Identification: VisitorID, the stable identifier of the browser or device, and
+//     Confidence.Score (0 to 1), how sure the match is.
+//   - Bot: BotResultBad for automation tools, BotResultGood for known crawlers,
+//     BotResultNotDetected for a human; BotInfo names the bot and its category.
+//   - SuspectScore: the weighted sum of the Smart Signals that fired; higher is riskier.
+//   - VPN, Proxy, Tampering, Incognito, VirtualMachine, Emulator, Jailbroken, Frida:
+//     Smart Signals, true when detected (VPNConfidence, TamperingConfidence, ... say how
+//     sure).
+//   - IPInfo.V4 and IPInfo.V6: address, geolocation, ASN and datacenter of the client IP.
+//   - DeviceDetails: manufacturer, model and OS version of a mobile device.
+//   - LinkedID, Tags, URL, UserAgent: what the page or the browser sent. They are
+//     attacker-controlled: treat them as untrusted input wherever they go.
 //
 // The model types (Event, EventSearch, EventUpdate, EdgeRequest, ...) are aliases of the
 // types generated from the API description in package gen, so there is exactly one Go
-// type per API concept: fingerprint.Event is gen.Event, and a search filter has the type
-// of the event field it filters (SDKPlatform, EventSource, ...). Optional fields are
-// pointers; Ptr helps to set them.
-//
-// Each alias here carries the description of its type; the fields are documented where
-// they are declared, on the struct types of package gen (`go doc gen.Event`, or follow the
-// [gen.Event] link on pkg.go.dev). Both come from the descriptions in api/openapi.yaml.
+// type per API concept, and an enum filter of SearchEventsParams has the type of the
+// event field it filters (SDKPlatform, EventSource, ...). Ptr helps to set optional
+// fields.
 //
 // Configuration follows one convention: NewClient takes functional options (WithRegion,
 // WithTimeout, ...), validated when the Client is built; per-call settings are structs
@@ -67,7 +94,7 @@
 // WithMaxRetries says (WithStateNotReadyWait changes it). AnalyzeRequest creates an event per call, so it retries
 // only 429 and connection failures that happened before the request was sent. The client
 // never sleeps past the context's deadline: it returns the last error instead. It never
-// retries sooner than MinRetryDelay, whatever Retry-After says. Each attempt is bounded by
+// retries sooner than 200 ms, whatever Retry-After says. Each attempt is bounded by
 // WithTimeout (DefaultTimeout); the context bounds the whole call.
 //
 // # Redirects

@@ -10,11 +10,12 @@ import (
 // without an import cycle. Names exported here exist only while testing.
 
 const (
-	BaseBackoff  = baseBackoff
-	TestKey      = testKey
-	MinimalEvent = minimalEvent
-	Stall        = stall
-	Settle       = settle
+	BaseBackoff   = baseBackoff
+	TestKey       = testKey
+	MinimalEvent  = minimalEvent
+	Stall         = stall
+	Settle        = settle
+	MinRetryDelay = minRetryDelay
 )
 
 var (

@@ -13,14 +13,14 @@ import (
 // take 100 requests for 1,000 events instead of 10.
 const DefaultIterPageSize = 100
 
-// MaxIterPages is the most pages one range over SearchEventsPages or SearchEventsIter
+// maxIterPages is the most pages one range over SearchEventsPages or SearchEventsIter
 // fetches (over 100 million events at full pages). The iterator remembers every
 // pagination_key it has used, to stop when a server sends one again, and this cap bounds
 // that memory: a 16-byte digest per page, whatever the key's length, which with the map's
 // overhead is about 42 bytes per page and 43 MiB at the cap. Past it the iterator yields
 // an error; continue from the last page's PaginationKey with a new range, which starts
 // with an empty memory.
-const MaxIterPages = 1 << 20
+const maxIterPages = 1 << 20
 
 // ErrPaginationLoop is wrapped by the error SearchEventsPages and SearchEventsIter yield
 // when the API sends a pagination_key that was already used in the same iteration
@@ -40,7 +40,7 @@ var ErrPaginationLoop = errors.New("fingerprint: search returned a pagination_ke
 // The iterator yields (page, nil) for each page, including empty ones the API may send
 // before the last. On the first error (invalid params, a failed request, a cancelled
 // context, a pagination_key already used in this iteration, which wraps
-// ErrPaginationLoop, or more than MaxIterPages pages) it yields (nil, err) once and stops.
+// ErrPaginationLoop, or more than 2^20 (1,048,576) pages) it yields (nil, err) once and stops.
 // Breaking out of the loop stops it without further requests.
 //
 //	for page, err := range client.SearchEventsPages(ctx, params) {
@@ -53,7 +53,7 @@ var ErrPaginationLoop = errors.New("fingerprint: search returned a pagination_ke
 //		}
 //	}
 func (c *Client) SearchEventsPages(ctx context.Context, params *SearchEventsParams) iter.Seq2[*EventSearch, error] {
-	return c.searchPages(ctx, params, MaxIterPages)
+	return c.searchPages(ctx, params, maxIterPages)
 }
 
 // searchPages is SearchEventsPages with the page cap as a parameter, for tests.

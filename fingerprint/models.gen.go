@@ -4,719 +4,410 @@ package fingerprint
 
 import "github.com/fpgo/fingerprint-go/gen"
 
-// API model types, each an alias of the generated type in package gen: values move
-// between the two packages without conversion.
-type (
-	// ActiveCall aliases [gen.ActiveCall].
-	// `true` when the mobile device was on a cellular or VoIP call during the request. Mobile SDK 2.16.0 or later only.
-	ActiveCall = gen.ActiveCall
-
-	// Architecture aliases [gen.Architecture].
-	// Numeric code for the CPU architecture seen by the browser.
-	Architecture = gen.Architecture
-
-	// Audio aliases [gen.Audio].
-	// Audio processing fingerprint. Negative values are statuses: -1 audio context always suspended, -2 unsupported, -3 timed out (temporary).
-	Audio = gen.Audio
-
-	// BatteryCharging aliases [gen.BatteryCharging].
-	// `true` when the device is charging. Chromium browsers only.
-	BatteryCharging = gen.BatteryCharging
-
-	// BatteryLevel aliases [gen.BatteryLevel].
-	// Battery charge in percent, 0 to 100. On the web only Chromium browsers report it.
-	BatteryLevel = gen.BatteryLevel
-
-	// BatteryLowPowerMode aliases [gen.BatteryLowPowerMode].
-	// `true` when low power mode is on. Android and iOS only.
-	BatteryLowPowerMode = gen.BatteryLowPowerMode
-
-	// BotInfo aliases [gen.BotInfo].
-	// Details of an identified bot: its kind, who operates it and how trustworthy its identity is.
-	BotInfo = gen.BotInfo
-
-	// BotInfoCategory aliases [gen.BotInfoCategory].
-	// What kind of bot was detected and what it is used for. New values may appear.
-	BotInfoCategory = gen.BotInfoCategory
-
-	// BotInfoConfidence aliases [gen.BotInfoConfidence].
-	// How certain the bot identification is.
-	BotInfoConfidence = gen.BotInfoConfidence
-
-	// BotInfoIdentity aliases [gen.BotInfoIdentity].
-	// How the bot's claimed identity checks out: verified (publicly verifiable, run by the provider), signed (authenticated with Web Bot Auth, run by the provider's customers), spoofed (claims an identity that fails verification) or unknown (publishes no verifiable identity).
-	BotInfoIdentity = gen.BotInfoIdentity
-
-	// BotResult aliases [gen.BotResult].
-	// Bot detection outcome: `bad` for automation tools and headless browsers, `good` for known crawlers such as search engine bots, `not_detected` for a human visitor.
-	BotResult = gen.BotResult
-
-	// BotType aliases [gen.BotType].
-	// Finer classification of the detected bot, when one was found.
-	BotType = gen.BotType
-
-	// BrowserDetails aliases [gen.BrowserDetails].
-	// Browser and operating system names and versions, and the device type, of a web request. Versions are strings, as the browser reports them.
-	BrowserDetails = gen.BrowserDetails
-
-	// BundleID aliases [gen.BundleID].
-	// Bundle identifier of the iOS app that embeds the Fingerprint SDK. Set only for iOS events.
-	BundleID = gen.BundleID
-
-	// Canvas aliases [gen.Canvas].
-	// Canvas rendering fingerprint: a winding flag and hashes of drawn geometry and text.
-	Canvas = gen.Canvas
-
-	// ClientReferrer aliases [gen.ClientReferrer].
-	// Value of `document.referrer` on the page that made the request; empty when the page was opened directly.
-	ClientReferrer = gen.ClientReferrer
-
-	// ClonedApp aliases [gen.ClonedApp].
-	// `true` when the Android app appears to run as a clone (for example inside an app cloner or a secondary work profile); `false` otherwise and on non-Android clients.
-	ClonedApp = gen.ClonedApp
-
-	// ColorDepth aliases [gen.ColorDepth].
-	// Bits per pixel of the screen colour depth.
-	ColorDepth = gen.ColorDepth
-
-	// CookiesEnabled aliases [gen.CookiesEnabled].
-	// `true` when the browser accepts cookies.
-	CookiesEnabled = gen.CookiesEnabled
-
-	// DateTimeLocale aliases [gen.DateTimeLocale].
-	// Locale resolved by `Intl.DateTimeFormat`. Negative strings are error codes: `-1` no Intl support, `-2` no DateTimeFormat, `-3` locale undefined.
-	DateTimeLocale = gen.DateTimeLocale
-
-	// DeveloperTools aliases [gen.DeveloperTools].
-	// `true` when browser DevTools are open, or when developer options are enabled on an Android or iOS device.
-	DeveloperTools = gen.DeveloperTools
-
-	// Device aliases [gen.Device].
-	// Device model or family parsed from the User-Agent; for web events it is repeated in `browser_details`.
-	Device = gen.Device
-
-	// DeviceDetails aliases [gen.DeviceDetails].
-	// What a mobile SDK read from the operating system about the device itself (Android and iOS only). Unlike `device`, `os`, `os_version` and `browser_details`, which come from parsing the User-Agent, these values come straight from the OS and are passed on as reported, without normalization.
-	DeviceDetails = gen.DeviceDetails
-
-	// DeviceManufacturer aliases [gen.DeviceManufacturer].
-	// Maker of the Android or iOS device.
-	DeviceManufacturer = gen.DeviceManufacturer
-
-	// DeviceMemory aliases [gen.DeviceMemory].
-	// Device RAM in gigabytes, rounded.
-	DeviceMemory = gen.DeviceMemory
-
-	// DeviceModel aliases [gen.DeviceModel].
-	// Model of the Android or iOS device.
-	DeviceModel = gen.DeviceModel
-
-	// EdgeRequest aliases [gen.EdgeRequest].
-	// Metadata of an HTTP request received by your server, submitted for Automation Intelligence. Keep it as faithful to the original as possible, including header order and casing. Give ipv4_address, ipv6_address or both; with neither the call fails with 400. An IPv4-mapped IPv6 address is reported under ip_info.v4.
-	EdgeRequest = gen.EdgeRequest
-
-	// EdgeRequestHeader aliases [gen.EdgeRequestHeader].
-	// One header line of the original request.
-	EdgeRequestHeader = gen.EdgeRequestHeader
-
-	// EdgeResponse aliases [gen.EdgeResponse].
-	// Result of an Automation Intelligence call: the new event ID and time, bot information and IP intelligence (location, proxy, VPN, data center) for the submitted request.
-	EdgeResponse = gen.EdgeResponse
-
-	// Emoji aliases [gen.Emoji].
-	// Bounding box of a rendered emoji glyph.
-	Emoji = gen.Emoji
-
-	// Emulator aliases [gen.Emulator].
-	// `true` when the Android app runs in an emulated environment such as an AVD; `false` otherwise and on non-Android clients.
-	Emulator = gen.Emulator
-
-	// EnvironmentID aliases [gen.EnvironmentID].
-	// ID of the environment the event belongs to.
-	EnvironmentID = gen.EnvironmentID
-
-	// Error aliases [gen.Error].
-	// The error of a failed call: a stable machine-readable code to branch on and a message meant for people.
-	Error = gen.Error
-
-	// ErrorCode aliases [gen.ErrorCode].
-	// Machine-readable error code; new codes may be added.
-	// - request_cannot_be_parsed: malformed query parameters or JSON body (wrong type or value out of range).
-	// - request_read_timeout: the request body was not received in time.
-	// - secret_api_key_required, secret_api_key_not_found: the secret key is missing, or matches no workspace.
-	// - public_api_key_required, public_api_key_not_found: the public key is missing, or matches no workspace.
-	// - subscription_not_active: the workspace subscription is inactive.
-	// - wrong_region: the key belongs to a workspace in another region.
-	// - feature_not_enabled: the workspace lacks this feature (e.g. visitor deletion).
-	// - visitor_not_found: unknown visitor ID, or already deleted.
-	// - too_many_requests: the per-second request limit was exceeded.
-	// - state_not_ready: the event cannot be updated yet; retry shortly.
-	// - failed: internal server error.
-	// - event_not_found: unknown event ID; it never existed, expired or was deleted.
-	// - missing_module: the request lacks a required module.
-	// - payload_too_large: the request body is too large.
-	// - service_unavailable: the service could not handle the request.
-	// - ruleset_not_found: unknown ruleset ID, or the ruleset was deleted.
-	ErrorCode = gen.ErrorCode
-
-	// ErrorResponse aliases [gen.ErrorResponse].
-	// JSON body of every error status the API answers with; it holds one error object.
-	ErrorResponse = gen.ErrorResponse
-
-	// Event aliases [gen.Event].
-	// One identification or Automation Intelligence (edge) event with its Smart Signals. Only `event_id` and `timestamp` are always set: `identification` is absent for edge events, signals unsupported on a platform are omitted, and older events may lack newer fields.
-	Event = gen.Event
-
-	// EventFeedback aliases [gen.EventFeedback].
-	// Feedback about one event, sent with submitEventFeedback. Set at least one property; each kind of feedback given is applied on its own. More kinds may be added later.
-	EventFeedback = gen.EventFeedback
-
-	// EventID aliases [gen.EventID].
-	// Unique ID of an event. Its leading part encodes the creation time in Unix milliseconds.
-	EventID = gen.EventID
-
-	// EventRuleAction aliases [gen.EventRuleAction].
-	// Action chosen by the ruleset for this event, either allow or block depending on `type`. Returned by GET only when the `ruleset_id` query parameter is sent; unknown `type` values may appear.
-	EventRuleAction = gen.EventRuleAction
-
-	// EventRuleActionAllow aliases [gen.EventRuleActionAllow].
-	// Rule outcome telling the client to forward the request to its origin, optionally with modified headers.
-	EventRuleActionAllow = gen.EventRuleActionAllow
-
-	// EventRuleActionBlock aliases [gen.EventRuleActionBlock].
-	// Rule outcome telling the client to reject the request with the status, headers and body given here.
-	EventRuleActionBlock = gen.EventRuleActionBlock
-
-	// EventSearch aliases [gen.EventSearch].
-	// One page of events that match the search filters.
-	EventSearch = gen.EventSearch
-
-	// EventSource aliases [gen.EventSource].
-	// Where the event came from: device for the JavaScript agent or a mobile SDK, edge for the Automation Intelligence endpoint.
-	EventSource = gen.EventSource
-
-	// EventUpdate aliases [gen.EventUpdate].
-	// Changes to one event, sent with updateEvent. Only the properties present are changed; give at least one.
-	EventUpdate = gen.EventUpdate
-
-	// FactoryReset aliases [gen.FactoryReset].
-	// Time of the latest factory reset of the mobile device, in Unix seconds (not milliseconds). Zero (the epoch) when no reset was detected or the request came from a browser.
-	FactoryReset = gen.FactoryReset
-
-	// FontHash aliases [gen.FontHash].
-	// Hash of the set of installed fonts.
-	FontHash = gen.FontHash
-
-	// FontPreferences aliases [gen.FontPreferences].
-	// Rendered widths, in CSS pixels, of the standard font families used as a baseline.
-	FontPreferences = gen.FontPreferences
-
-	// Fonts aliases [gen.Fonts].
-	// Names of the fonts found on the device.
-	Fonts = gen.Fonts
-
-	// Frida aliases [gen.Frida].
-	// `true` when the Frida instrumentation toolkit was found on the Android or iOS device; `false` otherwise and on non-mobile clients.
-	Frida = gen.Frida
-
-	// Geolocation aliases [gen.Geolocation].
-	// Approximate location of an IP address: coordinates with an accuracy radius, postal code, city, subdivisions, country, continent and time zone. Any property may be missing.
-	Geolocation = gen.Geolocation
-
-	// GeolocationSubdivision aliases [gen.GeolocationSubdivision].
-	// A region of the country that contains the location, such as a state or province, by ISO code and name.
-	GeolocationSubdivision = gen.GeolocationSubdivision
-
-	// HardwareConcurrency aliases [gen.HardwareConcurrency].
-	// Logical CPU core count reported by the browser.
-	HardwareConcurrency = gen.HardwareConcurrency
-
-	// HighActivity aliases [gen.HighActivity].
-	// `true` when the visitor sends an unusually high number of requests.
-	HighActivity = gen.HighActivity
-
-	// IPBlocklist aliases [gen.IPBlocklist].
-	// Whether the IP address is on lists of spam senders, attack sources or Tor nodes.
-	IPBlocklist = gen.IPBlocklist
-
-	// IPInfo aliases [gen.IPInfo].
-	// Intelligence about the client's IP addresses, split by family; v4 and v6 are each present only when such an address was seen.
-	IPInfo = gen.IPInfo
-
-	// IPInfoV4 aliases [gen.IPInfoV4].
-	// What is known about the client's IPv4 address: its location, the network (autonomous system) it belongs to, and whether a data center hosts it.
-	IPInfoV4 = gen.IPInfoV4
-
-	// IPInfoV6 aliases [gen.IPInfoV6].
-	// What is known about the client's IPv6 address: its location, the network (autonomous system) it belongs to, and whether a data center hosts it.
-	IPInfoV6 = gen.IPInfoV6
-
-	// Identification aliases [gen.Identification].
-	// Device identification result of a device event: the visitor ID, how sure the match is, and whether and when this visitor was seen before. Edge events have none.
-	Identification = gen.Identification
-
-	// IdentificationConfidence aliases [gen.IdentificationConfidence].
-	// How reliable the visitor ID match is. Not supported for High Recall ID, where the score is 0.
-	IdentificationConfidence = gen.IdentificationConfidence
-
-	// Incognito aliases [gen.Incognito].
-	// `true` when the browser is in private (incognito) mode.
-	Incognito = gen.Incognito
-
-	// IncrementalIdentificationStatus aliases [gen.IncrementalIdentificationStatus].
-	// Stage of an incremental identification; absent for ordinary requests. partially_completed marks a minimal request whose Smart Signals were not computed and must be ignored; completed marks the full request, whose Smart Signals are valid.
-	IncrementalIdentificationStatus = gen.IncrementalIdentificationStatus
-
-	// IndexedDB aliases [gen.IndexedDB].
-	// `true` when IndexedDB can be used.
-	IndexedDB = gen.IndexedDB
-
-	// Integration aliases [gen.Integration].
-	// A wrapper, plugin or proxy integration that reported itself with the request, with its version and any integration nested in it.
-	Integration = gen.Integration
-
-	// Subintegration aliases [gen.Subintegration].
-	// An integration running inside the parent one, such as a framework plugin within a proxy integration.
-	Subintegration = gen.Subintegration
-
-	// IPAddress aliases [gen.IPAddress].
-	// IP address the request came from (IPv4 or IPv6).
-	IPAddress = gen.IPAddress
-
-	// Jailbroken aliases [gen.Jailbroken].
-	// `true` when the iOS device is jailbroken; `false` otherwise and on non-iOS clients.
-	Jailbroken = gen.Jailbroken
-
-	// KeyboardLayoutHash aliases [gen.KeyboardLayoutHash].
-	// Hash identifying the keyboard layout.
-	KeyboardLayoutHash = gen.KeyboardLayoutHash
-
-	// KeyboardLayoutName aliases [gen.KeyboardLayoutName].
-	// Keyboard layout as a BCP 47-style tag. Chromium browsers only; absent elsewhere.
-	KeyboardLayoutName = gen.KeyboardLayoutName
-
-	// Labels aliases [gen.Labels].
-	// Per-use-case predictions from models trained on customer data: each entry has a label name, a boolean prediction and its 0-1 score. Beta, enabled per customer.
-	Labels = gen.Labels
-
-	// Label aliases [gen.Label].
-	// One use-case prediction: the label it is about, the model's true or false verdict and its score from 0 to 1.
-	Label = gen.Label
-
-	// Languages aliases [gen.Languages].
-	// Preferred languages of the client; each inner list is the ordered set reported by one browser or OS API.
-	Languages = gen.Languages
-
-	// LinkedID aliases [gen.LinkedID].
-	// Your own identifier for the event, such as a session, order or account ID, set by the client agent or with updateEvent.
-	LinkedID = gen.LinkedID
-
-	// LocalStorage aliases [gen.LocalStorage].
-	// `true` when `localStorage` can be used.
-	LocalStorage = gen.LocalStorage
-
-	// LocationSpoofing aliases [gen.LocationSpoofing].
-	// `true` when the mobile device reports a faked location (for example a mock location app).
-	LocationSpoofing = gen.LocationSpoofing
-
-	// Math aliases [gen.Math].
-	// Hash of results from the JavaScript Math functions.
-	Math = gen.Math
-
-	// MITMAttack aliases [gen.MITMAttack].
-	// `true` when traffic between the mobile SDK and Fingerprint was intercepted and possibly altered; `false` otherwise and for browser requests.
-	MITMAttack = gen.MITMAttack
-
-	// OS aliases [gen.OS].
-	// Operating system family parsed from the User-Agent; for web events it is repeated in `browser_details`.
-	OS = gen.OS
-
-	// OSVersion aliases [gen.OSVersion].
-	// Operating system version parsed from the User-Agent; for web events it is repeated in `browser_details`.
-	OSVersion = gen.OSVersion
-
-	// OSCPU aliases [gen.OSCPU].
-	// Value of `navigator.oscpu` (Firefox only).
-	OSCPU = gen.OSCPU
-
-	// PackageName aliases [gen.PackageName].
-	// Package name of the Android app that embeds the Fingerprint SDK. Set only for Android events.
-	PackageName = gen.PackageName
-
-	// Platform aliases [gen.Platform].
-	// Value of `navigator.platform`.
-	Platform = gen.Platform
-
-	// Plugins aliases [gen.Plugins].
-	// Plugins listed in `navigator.plugins`, with their MIME types.
-	Plugins = gen.Plugins
-
-	// PluginMimeType aliases [gen.PluginMimeType].
-	// A MIME type that a plugin handles, with its file name suffixes.
-	PluginMimeType = gen.PluginMimeType
-
-	// Plugin aliases [gen.Plugin].
-	// One browser plugin, with its name, its description and the MIME types it handles.
-	Plugin = gen.Plugin
-
-	// PrivacySettings aliases [gen.PrivacySettings].
-	// `true` when the browser is privacy-focused (such as Tor) or blocks fingerprinting.
-	PrivacySettings = gen.PrivacySettings
-
-	// Proximity aliases [gen.Proximity].
-	// Coarse location of the device, expressed as a cell of a fixed global grid rather than coordinates.
-	Proximity = gen.Proximity
-
-	// ProximityPrecisionRadius aliases [gen.ProximityPrecisionRadius].
-	// Radius of the cell in meters; one of a fixed set of precision levels.
-	ProximityPrecisionRadius = gen.ProximityPrecisionRadius
-
-	// Proxy aliases [gen.Proxy].
-	// True when the IP address belongs to a public proxy service or was recently seen as a residential proxy.
-	Proxy = gen.Proxy
-
-	// ProxyConfidence aliases [gen.ProxyConfidence].
-	// Confidence of the proxy result. It is high when no proxy was found; otherwise low, medium or high.
-	ProxyConfidence = gen.ProxyConfidence
-
-	// ProxyDetails aliases [gen.ProxyDetails].
-	// More about a detected proxy; present only when proxy is true.
-	ProxyDetails = gen.ProxyDetails
-
-	// ProxyDetailsProxyType aliases [gen.ProxyDetailsProxyType].
-	// Kind of proxy: residential (traffic relayed through home or mobile carrier IPs), data_center, or unknown (flagged by the ML model with no known type).
-	ProxyDetailsProxyType = gen.ProxyDetailsProxyType
-
-	// ProxyMLScore aliases [gen.ProxyMLScore].
-	// Model score from 0 to 1 (three decimals) backing the `proxy` signal; higher means more confident a proxy is used. Beta, enabled per customer.
-	ProxyMLScore = gen.ProxyMLScore
-
-	// RareDevice aliases [gen.RareDevice].
-	// `true` when the hardware and software combination is rare: in the least common 0.1% of traffic, or never seen before. Beta, enabled per customer.
-	RareDevice = gen.RareDevice
-
-	// RareDevicePercentileBucket aliases [gen.RareDevicePercentileBucket].
-	// Percentile range describing how uncommon the device configuration is; `not_seen` for a configuration never observed. Beta, enabled per customer.
-	RareDevicePercentileBucket = gen.RareDevicePercentileBucket
-
-	// RawDeviceAttributes aliases [gen.RawDeviceAttributes].
-	// Selected raw signals collected from the browser or device. Each attribute is present only when collected on that platform.
-	RawDeviceAttributes = gen.RawDeviceAttributes
-
-	// Replayed aliases [gen.Replayed].
-	// Reports whether the client payload was submitted more than once; `true` means a replay was detected.
-	Replayed = gen.Replayed
-
-	// RequestHeaderModifications aliases [gen.RequestHeaderModifications].
-	// Header changes to make before forwarding the request; apply removals first, then sets, then appends.
-	RequestHeaderModifications = gen.RequestHeaderModifications
-
-	// RootApps aliases [gen.RootApps].
-	// `true` when root management apps such as Magisk are installed on the Android device; `false` otherwise and on non-Android clients.
-	RootApps = gen.RootApps
-
-	// RuleActionBody aliases [gen.RuleActionBody].
-	// Response body to return to the client.
-	RuleActionBody = gen.RuleActionBody
-
-	// RuleActionHeaderField aliases [gen.RuleActionHeaderField].
-	// One HTTP header, name and value, that a rule action tells you to set, add or send.
-	RuleActionHeaderField = gen.RuleActionHeaderField
-
-	// RuleActionType aliases [gen.RuleActionType].
-	// Kind of action a matched rule prescribes: let the request through or block it.
-	RuleActionType = gen.RuleActionType
-
-	// RuleExpression aliases [gen.RuleExpression].
-	// Expression of the rule that matched.
-	RuleExpression = gen.RuleExpression
-
-	// RuleID aliases [gen.RuleID].
-	// Identifier of the rule that matched.
-	RuleID = gen.RuleID
-
-	// RulesetID aliases [gen.RulesetID].
-	// Identifier of the ruleset that was evaluated.
-	RulesetID = gen.RulesetID
-
-	// SDK aliases [gen.SDK].
-	// Client SDK that produced the identification request, with any integrations it reported.
-	SDK = gen.SDK
-
-	// SDKPlatform aliases [gen.SDKPlatform].
-	// Platform the client SDK runs on; new values may be added, so treat unknown ones gracefully.
-	SDKPlatform = gen.SDKPlatform
-
-	// ScreenResolution aliases [gen.ScreenResolution].
-	// Screen size as [width, height] in pixels. Browsers and iOS only.
-	ScreenResolution = gen.ScreenResolution
-
-	// SessionStorage aliases [gen.SessionStorage].
-	// `true` when `sessionStorage` can be used.
-	SessionStorage = gen.SessionStorage
-
-	// Simulator aliases [gen.Simulator].
-	// `true` when the iOS app runs in a simulator; `false` otherwise and on non-iOS clients.
-	Simulator = gen.Simulator
-
-	// StatusCode aliases [gen.StatusCode].
-	// HTTP status code to answer with.
-	StatusCode = gen.StatusCode
-
-	// SupplementaryIDHighRecall aliases [gen.SupplementaryIDHighRecall].
-	// Supplementary browser ID that favours coverage over precision: it matches returning browsers more loosely than `visitor_id`, so fewer browsers look new.
-	SupplementaryIDHighRecall = gen.SupplementaryIDHighRecall
-
-	// Suspect aliases [gen.Suspect].
-	// True when you flagged the event as suspicious with updateEvent.
-	Suspect = gen.Suspect
-
-	// SuspectScore aliases [gen.SuspectScore].
-	// Weighted sum of the Smart Signals that fired for this event; 0 means nothing suspicious, and larger values mean more risk. The maximum depends on the enabled signals.
-	SuspectScore = gen.SuspectScore
-
-	// Tags aliases [gen.Tags].
-	// Free-form JSON object of your own metadata, attached by the client agent or with updateEvent.
-	Tags = gen.Tags
-
-	// Tampering aliases [gen.Tampering].
-	// `true` when any tampering check fired, such as an anomalous browser signature or an anti-detect browser. See `tampering_details` for the individual results.
-	Tampering = gen.Tampering
-
-	// TamperingConfidence aliases [gen.TamperingConfidence].
-	// How sure the tampering verdict is (`low`, `medium` or `high`), based on how many detection methods agree.
-	TamperingConfidence = gen.TamperingConfidence
-
-	// TamperingDetails aliases [gen.TamperingDetails].
-	// Evidence behind the tampering signal: how unusual the browser signature is, and whether an anti-detect browser was found.
-	TamperingDetails = gen.TamperingDetails
-
-	// TamperingMLScore aliases [gen.TamperingMLScore].
-	// Model score from 0 to 1 for anti-detect browser use; values above 0.8 are treated as positive.
-	TamperingMLScore = gen.TamperingMLScore
-
-	// Timestamp aliases [gen.Timestamp].
-	// Time of the event in Unix milliseconds.
-	Timestamp = gen.Timestamp
-
-	// Timezone aliases [gen.Timezone].
-	// IANA timezone name reported by the client.
-	Timezone = gen.Timezone
-
-	// TimezoneOffset aliases [gen.TimezoneOffset].
-	// Offset from UTC as `±HH:MM`, computed from the detected timezone.
-	TimezoneOffset = gen.TimezoneOffset
-
-	// TouchSupport aliases [gen.TouchSupport].
-	// Touch capabilities reported by the browser.
-	TouchSupport = gen.TouchSupport
-
-	// TriggeredBy aliases [gen.TriggeredBy].
-	// Rules from the rule engine that caused this webhook to be delivered; each entry carries the rule ID, name and description.
-	TriggeredBy = gen.TriggeredBy
-
-	// TriggeringRule aliases [gen.TriggeringRule].
-	// One rule that caused this delivery, with its ID, name and description.
-	TriggeringRule = gen.TriggeringRule
-
-	// URL aliases [gen.URL].
-	// URL of the page, or for edge events of the request, that produced the event.
-	URL = gen.URL
-
-	// UserAgent aliases [gen.UserAgent].
-	// Raw User-Agent string sent by the client.
-	UserAgent = gen.UserAgent
-
-	// Velocity aliases [gen.Velocity].
-	// Activity counters for the visitor ID, IP address and linked ID over 5-minute, 1-hour and 24-hour windows. Metrics whose input is missing (for example no linked ID) are omitted.
-	Velocity = gen.Velocity
-
-	// VelocityData aliases [gen.VelocityData].
-	// Counts of one velocity metric over three trailing windows ending at the event time. Omitted when it could not be computed.
-	VelocityData = gen.VelocityData
-
-	// Vendor aliases [gen.Vendor].
-	// Value of `navigator.vendor`.
-	Vendor = gen.Vendor
-
-	// VirtualMachine aliases [gen.VirtualMachine].
-	// `true` when the browser runs inside a virtual machine such as VMware.
-	VirtualMachine = gen.VirtualMachine
-
-	// VirtualMachineMLScore aliases [gen.VirtualMachineMLScore].
-	// Model score from 0 to 1 (three decimals) backing the `virtual_machine` signal; higher means more confident. Beta, enabled per customer.
-	VirtualMachineMLScore = gen.VirtualMachineMLScore
-
-	// VPN aliases [gen.VPN].
-	// True when the request went through a VPN or a similar anonymizing service.
-	VPN = gen.VPN
-
-	// VPNConfidence aliases [gen.VPNConfidence].
-	// Confidence of the VPN result, derived from the combined VPN detection methods.
-	VPNConfidence = gen.VPNConfidence
-
-	// VPNMLScore aliases [gen.VPNMLScore].
-	// Model score from 0 to 1 (three decimals) backing the `vpn` signal; higher means more confident a VPN is used. Beta, enabled per customer.
-	VPNMLScore = gen.VPNMLScore
-
-	// VPNMethods aliases [gen.VPNMethods].
-	// Outcome of each VPN detection method on its own; the vpn signal combines them.
-	VPNMethods = gen.VPNMethods
-
-	// VPNOriginCountry aliases [gen.VPNOriginCountry].
-	// Country the request is believed to come from, as an ISO 3166 code or `unknown`; needs a recent client SDK.
-	VPNOriginCountry = gen.VPNOriginCountry
-
-	// VPNOriginTimezone aliases [gen.VPNOriginTimezone].
-	// Device-local timezone used when checking for a mismatch with the IP location.
-	VPNOriginTimezone = gen.VPNOriginTimezone
-
-	// WebGLBasics aliases [gen.WebGLBasics].
-	// Version, vendor and renderer strings exposed by the WebGL context.
-	WebGLBasics = gen.WebGLBasics
-
-	// WebGLExtensions aliases [gen.WebGLExtensions].
-	// Hashes summarising WebGL context attributes, parameters and supported extensions.
-	WebGLExtensions = gen.WebGLExtensions
-)
+// API model types follow, each an alias of the generated type in package gen: values
+// move between the two packages without conversion.
+
+// BotInfo is [gen.BotInfo]; its fields are documented there.
+// Details of an identified bot: its kind, who operates it and how trustworthy its identity is.
+type BotInfo = gen.BotInfo
+
+// BotInfoCategory is [gen.BotInfoCategory].
+// What kind of bot was detected and what it is used for. New values may appear.
+type BotInfoCategory = gen.BotInfoCategory
 
 // Values of BotInfoCategory.
 const (
-	BotInfoCategoryAIAgent                  = gen.BotInfoCategoryAIAgent
-	BotInfoCategoryAIAssistant              = gen.BotInfoCategoryAIAssistant
-	BotInfoCategoryAIBrowser                = gen.BotInfoCategoryAIBrowser
-	BotInfoCategoryAICrawler                = gen.BotInfoCategoryAICrawler
-	BotInfoCategoryAISearch                 = gen.BotInfoCategoryAISearch
-	BotInfoCategoryAdvertisingAndMarketing  = gen.BotInfoCategoryAdvertisingAndMarketing
-	BotInfoCategoryAggregator               = gen.BotInfoCategoryAggregator
-	BotInfoCategoryBrowserAutomation        = gen.BotInfoCategoryBrowserAutomation
-	BotInfoCategoryEcommerce                = gen.BotInfoCategoryEcommerce
-	BotInfoCategoryMonitoringAndAnalytics   = gen.BotInfoCategoryMonitoringAndAnalytics
-	BotInfoCategoryOther                    = gen.BotInfoCategoryOther
-	BotInfoCategoryScraping                 = gen.BotInfoCategoryScraping
-	BotInfoCategorySearchEngineCrawler      = gen.BotInfoCategorySearchEngineCrawler
-	BotInfoCategorySearchEngineOptimization = gen.BotInfoCategorySearchEngineOptimization
-	BotInfoCategorySecurity                 = gen.BotInfoCategorySecurity
-	BotInfoCategoryUnknown                  = gen.BotInfoCategoryUnknown
+	BotInfoCategoryAIAgent                  BotInfoCategory = gen.BotInfoCategoryAIAgent
+	BotInfoCategoryAIAssistant              BotInfoCategory = gen.BotInfoCategoryAIAssistant
+	BotInfoCategoryAIBrowser                BotInfoCategory = gen.BotInfoCategoryAIBrowser
+	BotInfoCategoryAICrawler                BotInfoCategory = gen.BotInfoCategoryAICrawler
+	BotInfoCategoryAISearch                 BotInfoCategory = gen.BotInfoCategoryAISearch
+	BotInfoCategoryAdvertisingAndMarketing  BotInfoCategory = gen.BotInfoCategoryAdvertisingAndMarketing
+	BotInfoCategoryAggregator               BotInfoCategory = gen.BotInfoCategoryAggregator
+	BotInfoCategoryBrowserAutomation        BotInfoCategory = gen.BotInfoCategoryBrowserAutomation
+	BotInfoCategoryEcommerce                BotInfoCategory = gen.BotInfoCategoryEcommerce
+	BotInfoCategoryMonitoringAndAnalytics   BotInfoCategory = gen.BotInfoCategoryMonitoringAndAnalytics
+	BotInfoCategoryOther                    BotInfoCategory = gen.BotInfoCategoryOther
+	BotInfoCategoryScraping                 BotInfoCategory = gen.BotInfoCategoryScraping
+	BotInfoCategorySearchEngineCrawler      BotInfoCategory = gen.BotInfoCategorySearchEngineCrawler
+	BotInfoCategorySearchEngineOptimization BotInfoCategory = gen.BotInfoCategorySearchEngineOptimization
+	BotInfoCategorySecurity                 BotInfoCategory = gen.BotInfoCategorySecurity
+	BotInfoCategoryUnknown                  BotInfoCategory = gen.BotInfoCategoryUnknown
 )
+
+// BotInfoConfidence is [gen.BotInfoConfidence].
+// How certain the bot identification is.
+type BotInfoConfidence = gen.BotInfoConfidence
 
 // Values of BotInfoConfidence.
 const (
-	BotInfoConfidenceHigh   = gen.BotInfoConfidenceHigh
-	BotInfoConfidenceLow    = gen.BotInfoConfidenceLow
-	BotInfoConfidenceMedium = gen.BotInfoConfidenceMedium
+	BotInfoConfidenceHigh   BotInfoConfidence = gen.BotInfoConfidenceHigh
+	BotInfoConfidenceLow    BotInfoConfidence = gen.BotInfoConfidenceLow
+	BotInfoConfidenceMedium BotInfoConfidence = gen.BotInfoConfidenceMedium
 )
+
+// BotInfoIdentity is [gen.BotInfoIdentity].
+// How the bot's claimed identity checks out: verified (publicly verifiable, run by the provider), signed (authenticated with Web Bot Auth, run by the provider's customers), spoofed (claims an identity that fails verification) or unknown (publishes no verifiable identity).
+type BotInfoIdentity = gen.BotInfoIdentity
 
 // Values of BotInfoIdentity.
 const (
-	BotInfoIdentitySigned   = gen.BotInfoIdentitySigned
-	BotInfoIdentitySpoofed  = gen.BotInfoIdentitySpoofed
-	BotInfoIdentityUnknown  = gen.BotInfoIdentityUnknown
-	BotInfoIdentityVerified = gen.BotInfoIdentityVerified
+	BotInfoIdentitySigned   BotInfoIdentity = gen.BotInfoIdentitySigned
+	BotInfoIdentitySpoofed  BotInfoIdentity = gen.BotInfoIdentitySpoofed
+	BotInfoIdentityUnknown  BotInfoIdentity = gen.BotInfoIdentityUnknown
+	BotInfoIdentityVerified BotInfoIdentity = gen.BotInfoIdentityVerified
 )
+
+// BotResult is [gen.BotResult].
+// Bot detection outcome: `bad` for automation tools and headless browsers, `good` for known crawlers such as search engine bots, `not_detected` for a human visitor.
+type BotResult = gen.BotResult
 
 // Values of BotResult.
 const (
-	BotResultBad         = gen.BotResultBad
-	BotResultGood        = gen.BotResultGood
-	BotResultNotDetected = gen.BotResultNotDetected
+	BotResultBad         BotResult = gen.BotResultBad
+	BotResultGood        BotResult = gen.BotResultGood
+	BotResultNotDetected BotResult = gen.BotResultNotDetected
 )
+
+// BrowserDetails is [gen.BrowserDetails]; its fields are documented there.
+// Browser and operating system names and versions, and the device type, of a web request. Versions are strings, as the browser reports them.
+type BrowserDetails = gen.BrowserDetails
+
+// Canvas is [gen.Canvas]; its fields are documented there.
+// Canvas rendering fingerprint: a winding flag and hashes of drawn geometry and text.
+type Canvas = gen.Canvas
+
+// DeviceDetails is [gen.DeviceDetails]; its fields are documented there.
+// What a mobile SDK read from the operating system about the device itself (Android and iOS only). Unlike `device`, `os`, `os_version` and `browser_details`, which come from parsing the User-Agent, these values come straight from the OS and are passed on as reported, without normalization.
+type DeviceDetails = gen.DeviceDetails
+
+// EdgeRequest is [gen.EdgeRequest]; its fields are documented there.
+// Metadata of an HTTP request received by your server, submitted for Automation Intelligence. Keep it as faithful to the original as possible, including header order and casing. Give ipv4_address, ipv6_address or both; with neither the call fails with 400. An IPv4-mapped IPv6 address is reported under ip_info.v4.
+type EdgeRequest = gen.EdgeRequest
+
+// EdgeRequestHeader is [gen.EdgeRequestHeader]; its fields are documented there.
+// One header line of the original request.
+type EdgeRequestHeader = gen.EdgeRequestHeader
+
+// EdgeResponse is [gen.EdgeResponse]; its fields are documented there.
+// Result of an Automation Intelligence call: the new event ID and time, bot information and IP intelligence (location, proxy, VPN, data center) for the submitted request.
+type EdgeResponse = gen.EdgeResponse
+
+// Emoji is [gen.Emoji]; its fields are documented there.
+// Bounding box of a rendered emoji glyph.
+type Emoji = gen.Emoji
+
+// Error is [gen.Error]; its fields are documented there.
+// The error of a failed call: a stable machine-readable code to branch on and a message meant for people.
+type Error = gen.Error
+
+// ErrorCode is [gen.ErrorCode].
+// Machine-readable error code; new codes may be added.
+// - request_cannot_be_parsed: malformed query parameters or JSON body (wrong type or value out of range).
+// - request_read_timeout: the request body was not received in time.
+// - secret_api_key_required, secret_api_key_not_found: the secret key is missing, or matches no workspace.
+// - public_api_key_required, public_api_key_not_found: the public key is missing, or matches no workspace.
+// - subscription_not_active: the workspace subscription is inactive.
+// - wrong_region: the key belongs to a workspace in another region.
+// - feature_not_enabled: the workspace lacks this feature (e.g. visitor deletion).
+// - visitor_not_found: unknown visitor ID, or already deleted.
+// - too_many_requests: the per-second request limit was exceeded.
+// - state_not_ready: the event cannot be updated yet; retry shortly.
+// - failed: internal server error.
+// - event_not_found: unknown event ID; it never existed, expired or was deleted.
+// - missing_module: the request lacks a required module.
+// - payload_too_large: the request body is too large.
+// - service_unavailable: the service could not handle the request.
+// - ruleset_not_found: unknown ruleset ID, or the ruleset was deleted.
+type ErrorCode = gen.ErrorCode
 
 // Values of ErrorCode.
 const (
-	ErrorCodeEventNotFound         = gen.ErrorCodeEventNotFound
-	ErrorCodeFailed                = gen.ErrorCodeFailed
-	ErrorCodeFeatureNotEnabled     = gen.ErrorCodeFeatureNotEnabled
-	ErrorCodeMissingModule         = gen.ErrorCodeMissingModule
-	ErrorCodePayloadTooLarge       = gen.ErrorCodePayloadTooLarge
-	ErrorCodePublicAPIKeyNotFound  = gen.ErrorCodePublicAPIKeyNotFound
-	ErrorCodePublicAPIKeyRequired  = gen.ErrorCodePublicAPIKeyRequired
-	ErrorCodeRequestCannotBeParsed = gen.ErrorCodeRequestCannotBeParsed
-	ErrorCodeRequestReadTimeout    = gen.ErrorCodeRequestReadTimeout
-	ErrorCodeRulesetNotFound       = gen.ErrorCodeRulesetNotFound
-	ErrorCodeSecretAPIKeyNotFound  = gen.ErrorCodeSecretAPIKeyNotFound
-	ErrorCodeSecretAPIKeyRequired  = gen.ErrorCodeSecretAPIKeyRequired
-	ErrorCodeServiceUnavailable    = gen.ErrorCodeServiceUnavailable
-	ErrorCodeStateNotReady         = gen.ErrorCodeStateNotReady
-	ErrorCodeSubscriptionNotActive = gen.ErrorCodeSubscriptionNotActive
-	ErrorCodeTooManyRequests       = gen.ErrorCodeTooManyRequests
-	ErrorCodeVisitorNotFound       = gen.ErrorCodeVisitorNotFound
-	ErrorCodeWrongRegion           = gen.ErrorCodeWrongRegion
+	ErrorCodeEventNotFound         ErrorCode = gen.ErrorCodeEventNotFound
+	ErrorCodeFailed                ErrorCode = gen.ErrorCodeFailed
+	ErrorCodeFeatureNotEnabled     ErrorCode = gen.ErrorCodeFeatureNotEnabled
+	ErrorCodeMissingModule         ErrorCode = gen.ErrorCodeMissingModule
+	ErrorCodePayloadTooLarge       ErrorCode = gen.ErrorCodePayloadTooLarge
+	ErrorCodePublicAPIKeyNotFound  ErrorCode = gen.ErrorCodePublicAPIKeyNotFound
+	ErrorCodePublicAPIKeyRequired  ErrorCode = gen.ErrorCodePublicAPIKeyRequired
+	ErrorCodeRequestCannotBeParsed ErrorCode = gen.ErrorCodeRequestCannotBeParsed
+	ErrorCodeRequestReadTimeout    ErrorCode = gen.ErrorCodeRequestReadTimeout
+	ErrorCodeRulesetNotFound       ErrorCode = gen.ErrorCodeRulesetNotFound
+	ErrorCodeSecretAPIKeyNotFound  ErrorCode = gen.ErrorCodeSecretAPIKeyNotFound
+	ErrorCodeSecretAPIKeyRequired  ErrorCode = gen.ErrorCodeSecretAPIKeyRequired
+	ErrorCodeServiceUnavailable    ErrorCode = gen.ErrorCodeServiceUnavailable
+	ErrorCodeStateNotReady         ErrorCode = gen.ErrorCodeStateNotReady
+	ErrorCodeSubscriptionNotActive ErrorCode = gen.ErrorCodeSubscriptionNotActive
+	ErrorCodeTooManyRequests       ErrorCode = gen.ErrorCodeTooManyRequests
+	ErrorCodeVisitorNotFound       ErrorCode = gen.ErrorCodeVisitorNotFound
+	ErrorCodeWrongRegion           ErrorCode = gen.ErrorCodeWrongRegion
 )
+
+// ErrorResponse is [gen.ErrorResponse]; its fields are documented there.
+// JSON body of every error status the API answers with; it holds one error object.
+type ErrorResponse = gen.ErrorResponse
+
+// Event is [gen.Event]; its fields are documented there.
+// One identification or Automation Intelligence (edge) event with its Smart Signals. Only `event_id` and `timestamp` are always set: `identification` is absent for edge events, signals unsupported on a platform are omitted, and older events may lack newer fields.
+type Event = gen.Event
+
+// EventFeedback is [gen.EventFeedback]; its fields are documented there.
+// Feedback about one event, sent with submitEventFeedback. Set at least one property; each kind of feedback given is applied on its own. More kinds may be added later.
+type EventFeedback = gen.EventFeedback
+
+// EventRuleAction is [gen.EventRuleAction]; its fields are documented there.
+// Action chosen by the ruleset for this event, either allow or block depending on `type`. Returned by GET only when the `ruleset_id` query parameter is sent; unknown `type` values may appear.
+type EventRuleAction = gen.EventRuleAction
+
+// EventRuleActionAllow is [gen.EventRuleActionAllow]; its fields are documented there.
+// Rule outcome telling the client to forward the request to its origin, optionally with modified headers.
+type EventRuleActionAllow = gen.EventRuleActionAllow
+
+// EventRuleActionBlock is [gen.EventRuleActionBlock]; its fields are documented there.
+// Rule outcome telling the client to reject the request with the status, headers and body given here.
+type EventRuleActionBlock = gen.EventRuleActionBlock
+
+// EventSearch is [gen.EventSearch]; its fields are documented there.
+// One page of events that match the search filters.
+type EventSearch = gen.EventSearch
+
+// EventSource is [gen.EventSource].
+// Where the event came from: device for the JavaScript agent or a mobile SDK, edge for the Automation Intelligence endpoint.
+type EventSource = gen.EventSource
 
 // Values of EventSource.
 const (
-	EventSourceDevice = gen.EventSourceDevice
-	EventSourceEdge   = gen.EventSourceEdge
+	EventSourceDevice EventSource = gen.EventSourceDevice
+	EventSourceEdge   EventSource = gen.EventSourceEdge
 )
+
+// EventUpdate is [gen.EventUpdate]; its fields are documented there.
+// Changes to one event, sent with updateEvent. Only the properties present are changed; give at least one.
+type EventUpdate = gen.EventUpdate
+
+// FontPreferences is [gen.FontPreferences]; its fields are documented there.
+// Rendered widths, in CSS pixels, of the standard font families used as a baseline.
+type FontPreferences = gen.FontPreferences
+
+// Geolocation is [gen.Geolocation]; its fields are documented there.
+// Approximate location of an IP address: coordinates with an accuracy radius, postal code, city, subdivisions, country, continent and time zone. Any property may be missing.
+type Geolocation = gen.Geolocation
+
+// GeolocationSubdivision is [gen.GeolocationSubdivision]; its fields are documented there.
+// A region of the country that contains the location, such as a state or province, by ISO code and name.
+type GeolocationSubdivision = gen.GeolocationSubdivision
+
+// IPBlocklist is [gen.IPBlocklist]; its fields are documented there.
+// Whether the IP address is on lists of spam senders, attack sources or Tor nodes.
+type IPBlocklist = gen.IPBlocklist
+
+// IPInfo is [gen.IPInfo]; its fields are documented there.
+// Intelligence about the client's IP addresses, split by family; v4 and v6 are each present only when such an address was seen.
+type IPInfo = gen.IPInfo
+
+// IPInfoV4 is [gen.IPInfoV4]; its fields are documented there.
+// What is known about the client's IPv4 address: its location, the network (autonomous system) it belongs to, and whether a data center hosts it.
+type IPInfoV4 = gen.IPInfoV4
+
+// IPInfoV6 is [gen.IPInfoV6]; its fields are documented there.
+// What is known about the client's IPv6 address: its location, the network (autonomous system) it belongs to, and whether a data center hosts it.
+type IPInfoV6 = gen.IPInfoV6
+
+// Identification is [gen.Identification]; its fields are documented there.
+// Device identification result of a device event: the visitor ID, how sure the match is, and whether and when this visitor was seen before. Edge events have none.
+type Identification = gen.Identification
+
+// IdentificationConfidence is [gen.IdentificationConfidence]; its fields are documented there.
+// How reliable the visitor ID match is. Not supported for High Recall ID, where the score is 0.
+type IdentificationConfidence = gen.IdentificationConfidence
+
+// IncrementalIdentificationStatus is [gen.IncrementalIdentificationStatus].
+// Stage of an incremental identification; absent for ordinary requests. partially_completed marks a minimal request whose Smart Signals were not computed and must be ignored; completed marks the full request, whose Smart Signals are valid.
+type IncrementalIdentificationStatus = gen.IncrementalIdentificationStatus
 
 // Values of IncrementalIdentificationStatus.
 const (
-	IncrementalIdentificationStatusCompleted          = gen.IncrementalIdentificationStatusCompleted
-	IncrementalIdentificationStatusPartiallyCompleted = gen.IncrementalIdentificationStatusPartiallyCompleted
+	IncrementalIdentificationStatusCompleted          IncrementalIdentificationStatus = gen.IncrementalIdentificationStatusCompleted
+	IncrementalIdentificationStatusPartiallyCompleted IncrementalIdentificationStatus = gen.IncrementalIdentificationStatusPartiallyCompleted
 )
+
+// Integration is [gen.Integration]; its fields are documented there.
+// A wrapper, plugin or proxy integration that reported itself with the request, with its version and any integration nested in it.
+type Integration = gen.Integration
+
+// Subintegration is [gen.Subintegration]; its fields are documented there.
+// An integration running inside the parent one, such as a framework plugin within a proxy integration.
+type Subintegration = gen.Subintegration
+
+// Label is [gen.Label]; its fields are documented there.
+// One use-case prediction: the label it is about, the model's true or false verdict and its score from 0 to 1.
+type Label = gen.Label
+
+// PluginMimeType is [gen.PluginMimeType]; its fields are documented there.
+// A MIME type that a plugin handles, with its file name suffixes.
+type PluginMimeType = gen.PluginMimeType
+
+// Plugin is [gen.Plugin]; its fields are documented there.
+// One browser plugin, with its name, its description and the MIME types it handles.
+type Plugin = gen.Plugin
+
+// Proximity is [gen.Proximity]; its fields are documented there.
+// Coarse location of the device, expressed as a cell of a fixed global grid rather than coordinates.
+type Proximity = gen.Proximity
+
+// ProximityPrecisionRadius is [gen.ProximityPrecisionRadius].
+// Radius of the cell in meters; one of a fixed set of precision levels.
+type ProximityPrecisionRadius = gen.ProximityPrecisionRadius
 
 // Values of ProximityPrecisionRadius.
 const (
-	ProximityPrecisionRadiusN10    = gen.ProximityPrecisionRadiusN10
-	ProximityPrecisionRadiusN1200  = gen.ProximityPrecisionRadiusN1200
-	ProximityPrecisionRadiusN175   = gen.ProximityPrecisionRadiusN175
-	ProximityPrecisionRadiusN22500 = gen.ProximityPrecisionRadiusN22500
-	ProximityPrecisionRadiusN25    = gen.ProximityPrecisionRadiusN25
-	ProximityPrecisionRadiusN3300  = gen.ProximityPrecisionRadiusN3300
-	ProximityPrecisionRadiusN450   = gen.ProximityPrecisionRadiusN450
-	ProximityPrecisionRadiusN65    = gen.ProximityPrecisionRadiusN65
-	ProximityPrecisionRadiusN8500  = gen.ProximityPrecisionRadiusN8500
+	ProximityPrecisionRadiusN10    ProximityPrecisionRadius = gen.ProximityPrecisionRadiusN10
+	ProximityPrecisionRadiusN1200  ProximityPrecisionRadius = gen.ProximityPrecisionRadiusN1200
+	ProximityPrecisionRadiusN175   ProximityPrecisionRadius = gen.ProximityPrecisionRadiusN175
+	ProximityPrecisionRadiusN22500 ProximityPrecisionRadius = gen.ProximityPrecisionRadiusN22500
+	ProximityPrecisionRadiusN25    ProximityPrecisionRadius = gen.ProximityPrecisionRadiusN25
+	ProximityPrecisionRadiusN3300  ProximityPrecisionRadius = gen.ProximityPrecisionRadiusN3300
+	ProximityPrecisionRadiusN450   ProximityPrecisionRadius = gen.ProximityPrecisionRadiusN450
+	ProximityPrecisionRadiusN65    ProximityPrecisionRadius = gen.ProximityPrecisionRadiusN65
+	ProximityPrecisionRadiusN8500  ProximityPrecisionRadius = gen.ProximityPrecisionRadiusN8500
 )
+
+// ProxyConfidence is [gen.ProxyConfidence].
+// Confidence of the proxy result. It is high when no proxy was found; otherwise low, medium or high.
+type ProxyConfidence = gen.ProxyConfidence
 
 // Values of ProxyConfidence.
 const (
-	ProxyConfidenceHigh   = gen.ProxyConfidenceHigh
-	ProxyConfidenceLow    = gen.ProxyConfidenceLow
-	ProxyConfidenceMedium = gen.ProxyConfidenceMedium
+	ProxyConfidenceHigh   ProxyConfidence = gen.ProxyConfidenceHigh
+	ProxyConfidenceLow    ProxyConfidence = gen.ProxyConfidenceLow
+	ProxyConfidenceMedium ProxyConfidence = gen.ProxyConfidenceMedium
 )
+
+// ProxyDetails is [gen.ProxyDetails]; its fields are documented there.
+// More about a detected proxy; present only when proxy is true.
+type ProxyDetails = gen.ProxyDetails
+
+// ProxyDetailsProxyType is [gen.ProxyDetailsProxyType].
+// Kind of proxy: residential (traffic relayed through home or mobile carrier IPs), data_center, or unknown (flagged by the ML model with no known type).
+type ProxyDetailsProxyType = gen.ProxyDetailsProxyType
 
 // Values of ProxyDetailsProxyType.
 const (
-	ProxyDetailsProxyTypeDataCenter  = gen.ProxyDetailsProxyTypeDataCenter
-	ProxyDetailsProxyTypeResidential = gen.ProxyDetailsProxyTypeResidential
-	ProxyDetailsProxyTypeUnknown     = gen.ProxyDetailsProxyTypeUnknown
+	ProxyDetailsProxyTypeDataCenter  ProxyDetailsProxyType = gen.ProxyDetailsProxyTypeDataCenter
+	ProxyDetailsProxyTypeResidential ProxyDetailsProxyType = gen.ProxyDetailsProxyTypeResidential
+	ProxyDetailsProxyTypeUnknown     ProxyDetailsProxyType = gen.ProxyDetailsProxyTypeUnknown
 )
+
+// RareDevicePercentileBucket is [gen.RareDevicePercentileBucket].
+// Percentile range describing how uncommon the device configuration is; `not_seen` for a configuration never observed. Beta, enabled per customer.
+type RareDevicePercentileBucket = gen.RareDevicePercentileBucket
 
 // Values of RareDevicePercentileBucket.
 const (
-	RareDevicePercentileBucketLessThanP95 = gen.RareDevicePercentileBucketLessThanP95
-	RareDevicePercentileBucketNotSeen     = gen.RareDevicePercentileBucketNotSeen
-	RareDevicePercentileBucketP95ToP99    = gen.RareDevicePercentileBucketP95ToP99
-	RareDevicePercentileBucketP995ToP999  = gen.RareDevicePercentileBucketP995ToP999
-	RareDevicePercentileBucketP999Plus    = gen.RareDevicePercentileBucketP999Plus
-	RareDevicePercentileBucketP99ToP995   = gen.RareDevicePercentileBucketP99ToP995
+	RareDevicePercentileBucketLessThanP95 RareDevicePercentileBucket = gen.RareDevicePercentileBucketLessThanP95
+	RareDevicePercentileBucketNotSeen     RareDevicePercentileBucket = gen.RareDevicePercentileBucketNotSeen
+	RareDevicePercentileBucketP95ToP99    RareDevicePercentileBucket = gen.RareDevicePercentileBucketP95ToP99
+	RareDevicePercentileBucketP995ToP999  RareDevicePercentileBucket = gen.RareDevicePercentileBucketP995ToP999
+	RareDevicePercentileBucketP999Plus    RareDevicePercentileBucket = gen.RareDevicePercentileBucketP999Plus
+	RareDevicePercentileBucketP99ToP995   RareDevicePercentileBucket = gen.RareDevicePercentileBucketP99ToP995
 )
+
+// RawDeviceAttributes is [gen.RawDeviceAttributes]; its fields are documented there.
+// Selected raw signals collected from the browser or device. Each attribute is present only when collected on that platform.
+type RawDeviceAttributes = gen.RawDeviceAttributes
+
+// RequestHeaderModifications is [gen.RequestHeaderModifications]; its fields are documented there.
+// Header changes to make before forwarding the request; apply removals first, then sets, then appends.
+type RequestHeaderModifications = gen.RequestHeaderModifications
+
+// RuleActionHeaderField is [gen.RuleActionHeaderField]; its fields are documented there.
+// One HTTP header, name and value, that a rule action tells you to set, add or send.
+type RuleActionHeaderField = gen.RuleActionHeaderField
+
+// RuleActionType is [gen.RuleActionType].
+// Kind of action a matched rule prescribes: let the request through or block it.
+type RuleActionType = gen.RuleActionType
 
 // Values of RuleActionType.
 const (
-	RuleActionTypeAllow = gen.RuleActionTypeAllow
-	RuleActionTypeBlock = gen.RuleActionTypeBlock
+	RuleActionTypeAllow RuleActionType = gen.RuleActionTypeAllow
+	RuleActionTypeBlock RuleActionType = gen.RuleActionTypeBlock
 )
+
+// SDK is [gen.SDK]; its fields are documented there.
+// Client SDK that produced the identification request, with any integrations it reported.
+type SDK = gen.SDK
+
+// SDKPlatform is [gen.SDKPlatform].
+// Platform the client SDK runs on; new values may be added, so treat unknown ones gracefully.
+type SDKPlatform = gen.SDKPlatform
 
 // Values of SDKPlatform.
 const (
-	SDKPlatformAndroid = gen.SDKPlatformAndroid
-	SDKPlatformIOS     = gen.SDKPlatformIOS
-	SDKPlatformJS      = gen.SDKPlatformJS
-	SDKPlatformUnknown = gen.SDKPlatformUnknown
+	SDKPlatformAndroid SDKPlatform = gen.SDKPlatformAndroid
+	SDKPlatformIOS     SDKPlatform = gen.SDKPlatformIOS
+	SDKPlatformJS      SDKPlatform = gen.SDKPlatformJS
+	SDKPlatformUnknown SDKPlatform = gen.SDKPlatformUnknown
 )
+
+// SupplementaryIDHighRecall is [gen.SupplementaryIDHighRecall]; its fields are documented there.
+// Supplementary browser ID that favours coverage over precision: it matches returning browsers more loosely than `visitor_id`, so fewer browsers look new.
+type SupplementaryIDHighRecall = gen.SupplementaryIDHighRecall
+
+// Tags is [gen.Tags].
+// Free-form JSON object of your own metadata, attached by the client agent or with updateEvent.
+type Tags = gen.Tags
+
+// TamperingConfidence is [gen.TamperingConfidence].
+// How sure the tampering verdict is (`low`, `medium` or `high`), based on how many detection methods agree.
+type TamperingConfidence = gen.TamperingConfidence
 
 // Values of TamperingConfidence.
 const (
-	TamperingConfidenceHigh   = gen.TamperingConfidenceHigh
-	TamperingConfidenceLow    = gen.TamperingConfidenceLow
-	TamperingConfidenceMedium = gen.TamperingConfidenceMedium
+	TamperingConfidenceHigh   TamperingConfidence = gen.TamperingConfidenceHigh
+	TamperingConfidenceLow    TamperingConfidence = gen.TamperingConfidenceLow
+	TamperingConfidenceMedium TamperingConfidence = gen.TamperingConfidenceMedium
 )
+
+// TamperingDetails is [gen.TamperingDetails]; its fields are documented there.
+// Evidence behind the tampering signal: how unusual the browser signature is, and whether an anti-detect browser was found.
+type TamperingDetails = gen.TamperingDetails
+
+// TouchSupport is [gen.TouchSupport]; its fields are documented there.
+// Touch capabilities reported by the browser.
+type TouchSupport = gen.TouchSupport
+
+// TriggeringRule is [gen.TriggeringRule]; its fields are documented there.
+// One rule that caused this delivery, with its ID, name and description.
+type TriggeringRule = gen.TriggeringRule
+
+// Velocity is [gen.Velocity]; its fields are documented there.
+// Activity counters for the visitor ID, IP address and linked ID over 5-minute, 1-hour and 24-hour windows. Metrics whose input is missing (for example no linked ID) are omitted.
+type Velocity = gen.Velocity
+
+// VelocityData is [gen.VelocityData]; its fields are documented there.
+// Counts of one velocity metric over three trailing windows ending at the event time. Omitted when it could not be computed.
+type VelocityData = gen.VelocityData
+
+// VPNConfidence is [gen.VPNConfidence].
+// Confidence of the VPN result, derived from the combined VPN detection methods.
+type VPNConfidence = gen.VPNConfidence
 
 // Values of VPNConfidence.
 const (
-	VPNConfidenceHigh   = gen.VPNConfidenceHigh
-	VPNConfidenceLow    = gen.VPNConfidenceLow
-	VPNConfidenceMedium = gen.VPNConfidenceMedium
+	VPNConfidenceHigh   VPNConfidence = gen.VPNConfidenceHigh
+	VPNConfidenceLow    VPNConfidence = gen.VPNConfidenceLow
+	VPNConfidenceMedium VPNConfidence = gen.VPNConfidenceMedium
 )
+
+// VPNMethods is [gen.VPNMethods]; its fields are documented there.
+// Outcome of each VPN detection method on its own; the vpn signal combines them.
+type VPNMethods = gen.VPNMethods
+
+// WebGLBasics is [gen.WebGLBasics]; its fields are documented there.
+// Version, vendor and renderer strings exposed by the WebGL context.
+type WebGLBasics = gen.WebGLBasics
+
+// WebGLExtensions is [gen.WebGLExtensions]; its fields are documented there.
+// Hashes summarising WebGL context attributes, parameters and supported extensions.
+type WebGLExtensions = gen.WebGLExtensions

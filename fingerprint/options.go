@@ -143,7 +143,7 @@ func WithMaxRetries(n int) Option {
 // when the API answers 409 state_not_ready (ErrStateNotReady), which it does while an
 // event made moments ago propagates. The window is counted from the first attempt: retries wait about 250 ms,
 // 500 ms, then 1 s each (jittered), and the last one is shortened to start before the
-// window closes, so an event that becomes updatable MinRetryDelay plus one attempt's
+// window closes, so an event that becomes updatable 200 ms (the shortest wait between retries) plus one attempt's
 // duration before the window ends is updated. The default, DefaultStateNotReadyWait
 // (5 s), covers the few seconds the API takes. These retries are not counted by
 // WithMaxRetries, which keeps its meaning for every other failure; the context still

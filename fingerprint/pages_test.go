@@ -100,7 +100,7 @@ func TestSearchEventsPagesCap(t *testing.T) {
 
 // BenchmarkKeySet reports the memory the iterator's seen-set takes per page, for keys as
 // long as the API's (about 150 characters): the bytes/page metric is what README and
-// MaxIterPages quote.
+// maxIterPages quote.
 func BenchmarkKeySet(b *testing.B) {
 	const pages = 1 << 16
 	keys := make([]string, pages)

@@ -1,7 +1,7 @@
 package fingerprint_test
 
 // Reliability suite, retry floor (issue 9 §8): no Retry-After value and no jitter makes
-// the client retry sooner than MinRetryDelay.
+// the client retry sooner than minRetryDelay.
 
 import (
 	"net/http"
@@ -16,7 +16,7 @@ import (
 // TestReliabilityRetryFloor: a server that answers every request with 429 (or 503) and a
 // Retry-After of 0, a negative number or a past date, against WithMaxRetries(1000). The
 // sleep is injected (recorded, not slept), so the 1,001 attempts run at once; every
-// recorded wait must be at least MinRetryDelay. On the old code they were all 0: 1,001
+// recorded wait must be at least minRetryDelay. On the old code they were all 0: 1,001
 // attempts in 41 ms.
 func TestReliabilityRetryFloor(t *testing.T) {
 	const retries = 1000
@@ -49,7 +49,7 @@ func TestReliabilityRetryFloor(t *testing.T) {
 			}
 			for i, d := range sleeps {
 				if d < fingerprint.MinRetryDelay {
-					t.Fatalf("wait %d was %v, below MinRetryDelay %v", i, d, fingerprint.MinRetryDelay)
+					t.Fatalf("wait %d was %v, below minRetryDelay %v", i, d, fingerprint.MinRetryDelay)
 				}
 			}
 		})
@@ -64,14 +64,14 @@ func TestReliabilityRetryFloor(t *testing.T) {
 		}
 		for i, d := range sleeps {
 			if d != fingerprint.MinRetryDelay {
-				t.Fatalf("wait %d was %v, want MinRetryDelay %v", i, d, fingerprint.MinRetryDelay)
+				t.Fatalf("wait %d was %v, want minRetryDelay %v", i, d, fingerprint.MinRetryDelay)
 			}
 		}
 	})
 }
 
 // TestReliabilityRetryFloorReal checks the floor with real sleeps and a real server: the
-// attempts the server saw are at least MinRetryDelay apart (a lower bound only, which a
+// attempts the server saw are at least minRetryDelay apart (a lower bound only, which a
 // loaded machine cannot break).
 func TestReliabilityRetryFloorReal(t *testing.T) {
 	r := newRig(t, nil, fingerprint.WithMaxRetries(3))

@@ -31,7 +31,7 @@ import (
 const (
 	// backoffScale shrinks the client's exponential backoff (500 ms, 1 s, 2 s, ...) to
 	// 250 ms, 500 ms, 1 s, ... without jitter, so the suite is fast and the waits exact;
-	// the first wait stays above MinRetryDelay, so the growth is still visible.
+	// the first wait stays above minRetryDelay, so the growth is still visible.
 	backoffScale = 2
 	// lateness bounds how long after its deadline a call may return. Generous, since a
 	// loaded 2-core machine running -race can delay the wake-up by a lot; still ten times

@@ -14,7 +14,7 @@ import (
 
 // Backoff bounds. Retry n (from 0) waits a random duration in [0, min(maxBackoff,
 // baseBackoff*2^n)] ("full jitter"), unless the server asked for a delay with Retry-After;
-// either way at least MinRetryDelay.
+// either way at least minRetryDelay.
 const (
 	baseBackoff = 500 * time.Millisecond
 	maxBackoff  = 8 * time.Second
@@ -23,14 +23,14 @@ const (
 	maxRetryAfter = 60 * time.Second
 )
 
-// MinRetryDelay is the shortest wait before any retry, whatever the server says: a
+// minRetryDelay is the shortest wait before any retry, whatever the server says: a
 // Retry-After of 0, a negative number or a date in the past waits this long, and so does
 // a backoff whose random jitter came out shorter. 200 ms is one request per slot of the
 // API's default rate limit (5 requests per second per key), so a server or proxy that
 // answers "Retry-After: 0" cannot turn one call, even with WithMaxRetries(1000), into a
 // flood of more than 5 attempts a second; it is still short enough that a retry after a
 // brief overload comes quickly.
-const MinRetryDelay = 200 * time.Millisecond
+const minRetryDelay = 200 * time.Millisecond
 
 // retryKind says which failures an operation may retry.
 type retryKind int
@@ -94,7 +94,7 @@ func (c *Client) retryDelay(kind retryKind, f attemptFailure, retry int) retryDe
 			if e.RetryAfter > maxRetryAfter {
 				return retryDecision{}
 			}
-			return retryDecision{ok: true, delay: max(e.RetryAfter, MinRetryDelay), reason: reason, fromHeader: true}
+			return retryDecision{ok: true, delay: max(e.RetryAfter, minRetryDelay), reason: reason, fromHeader: true}
 		}
 	}
 	return retryDecision{ok: true, delay: c.backoff(retry), reason: reason}
@@ -112,7 +112,7 @@ const (
 // while a fresh event propagates, which takes a few seconds, so the update is retried
 // as long as the next attempt can start within c.notReady of the first one (first).
 // The last wait is shortened to end with the window, so an attempt always ends later
-// than c.notReady-MinRetryDelay after the first: with DefaultStateNotReadyWait (5 s)
+// than c.notReady-minRetryDelay after the first: with DefaultStateNotReadyWait (5 s)
 // and attempts quicker than 1.8 s, an event updatable 3 s after the first attempt is
 // updated.
 func (c *Client) notReadyRetry(first time.Time, n int) retryDecision {
@@ -123,22 +123,22 @@ func (c *Client) notReadyRetry(first time.Time, n int) retryDecision {
 	if n < 3 {
 		step = min(notReadyFirst<<n, notReadyMax)
 	}
-	delay := max(step/2+c.jitter(step/2), MinRetryDelay)
+	delay := max(step/2+c.jitter(step/2), minRetryDelay)
 	left := c.notReady - c.now().Sub(first)
-	if left < MinRetryDelay {
+	if left < minRetryDelay {
 		return retryDecision{}
 	}
 	return retryDecision{ok: true, delay: min(delay, left), reason: RetryReasonStateNotReady}
 }
 
 // backoff returns the jittered exponential delay before retry n (0-based), never less
-// than MinRetryDelay.
+// than minRetryDelay.
 func (c *Client) backoff(n int) time.Duration {
 	d := maxBackoff
 	if n < 5 {
 		d = min(maxBackoff, baseBackoff<<n)
 	}
-	return max(c.jitter(d), MinRetryDelay)
+	return max(c.jitter(d), minRetryDelay)
 }
 
 // fullJitter returns a random duration in [0, d].

@@ -10,27 +10,28 @@ import (
 	"github.com/fpgo/fingerprint-go/gen"
 )
 
-// Enum types of the search filters that exist only as query parameters. The other
-// enum filters use the type of the event field they filter (SDKPlatform, EventSource, ...).
-type (
-	// SearchEventsParamsBot is the type of SearchEventsParams.Bot.
-	SearchEventsParamsBot = gen.SearchEventsParamsBot
-	// SearchEventsParamsBotInfo is the type of SearchEventsParams.BotInfo.
-	SearchEventsParamsBotInfo = gen.SearchEventsParamsBotInfo
-)
+// Enum types of the search filters that exist only as query parameters follow, each
+// with its values, typed so that documentation lists them under it. The other enum
+// filters use the type of the event field they filter (SDKPlatform, EventSource, ...).
+
+// SearchEventsParamsBot is the type of SearchEventsParams.Bot ([gen.SearchEventsParamsBot]).
+type SearchEventsParamsBot = gen.SearchEventsParamsBot
 
 // Values of SearchEventsParamsBot.
 const (
-	SearchEventsParamsBotAll  = gen.SearchEventsParamsBotAll
-	SearchEventsParamsBotBad  = gen.SearchEventsParamsBotBad
-	SearchEventsParamsBotGood = gen.SearchEventsParamsBotGood
-	SearchEventsParamsBotNone = gen.SearchEventsParamsBotNone
+	SearchEventsParamsBotAll  SearchEventsParamsBot = gen.SearchEventsParamsBotAll
+	SearchEventsParamsBotBad  SearchEventsParamsBot = gen.SearchEventsParamsBotBad
+	SearchEventsParamsBotGood SearchEventsParamsBot = gen.SearchEventsParamsBotGood
+	SearchEventsParamsBotNone SearchEventsParamsBot = gen.SearchEventsParamsBotNone
 )
+
+// SearchEventsParamsBotInfo is the type of SearchEventsParams.BotInfo ([gen.SearchEventsParamsBotInfo]).
+type SearchEventsParamsBotInfo = gen.SearchEventsParamsBotInfo
 
 // Values of SearchEventsParamsBotInfo.
 const (
-	SearchEventsParamsBotInfoAll  = gen.SearchEventsParamsBotInfoAll
-	SearchEventsParamsBotInfoNone = gen.SearchEventsParamsBotInfoNone
+	SearchEventsParamsBotInfoAll  SearchEventsParamsBotInfo = gen.SearchEventsParamsBotInfoAll
+	SearchEventsParamsBotInfoNone SearchEventsParamsBotInfo = gen.SearchEventsParamsBotInfoNone
 )
 
 // SearchEventsParams holds the filters and paging options of SearchEvents. Every field is

@@ -161,7 +161,7 @@ func TestSearchRequestShape(t *testing.T) {
 		Suspect:         Ptr(false),
 		VPN:             Ptr(true),
 		MinSuspectScore: Ptr(0.0000001),
-		Source:          []SearchEventsParamsSource{SearchEventsParamsSourceEdge},
+		Source:          []EventSource{EventSourceEdge},
 		TotalHits:       1000,
 		LinkedID:        "order+1",
 	}
@@ -241,7 +241,7 @@ func TestSearchParamsValidation(t *testing.T) {
 		{"start only", SearchEventsParams{Start: now.Add(time.Hour)}, ""},
 		{"NaN score", SearchEventsParams{MinSuspectScore: Ptr(math.NaN())}, "MinSuspectScore"},
 		{"Inf score", SearchEventsParams{MinSuspectScore: Ptr(math.Inf(1))}, "MinSuspectScore"},
-		{"two sources", SearchEventsParams{Source: []SearchEventsParamsSource{"edge", "device"}}, "Source"},
+		{"two sources", SearchEventsParams{Source: []EventSource{"edge", "device"}}, "Source"},
 		{"blank visitor", SearchEventsParams{VisitorID: "  "}, "visitor_id"},
 		{"blank environment item", SearchEventsParams{Environment: []string{"a", ""}}, "environment"},
 		{"blank pagination key", SearchEventsParams{PaginationKey: "\t"}, "pagination_key"},

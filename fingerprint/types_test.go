@@ -9,7 +9,6 @@ import (
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
-	"github.com/fpgo/fingerprint-go/gen"
 )
 
 // TestOneTagsType checks that one Tags value can be passed to EventUpdate and EdgeRequest
@@ -82,7 +81,7 @@ func TestOneTagsType(t *testing.T) {
 
 // TestSearchFilterTypesAreEventTypes checks that the search filters take the enum types of
 // the event fields they filter, so a value read from an event filters a search directly,
-// and that the former names still compile and send the same query.
+// and that the named constants send the same query.
 func TestSearchFilterTypesAreEventTypes(t *testing.T) {
 	t.Parallel()
 	ev := fingerprinttest.FullEvent()
@@ -103,12 +102,12 @@ func TestSearchFilterTypesAreEventTypes(t *testing.T) {
 	if _, err := client.SearchEvents(ctx, &params); err != nil {
 		t.Fatal(err)
 	}
-	old := fingerprint.SearchEventsParams{
-		SDKPlatform:                     fingerprint.SearchEventsParamsSDKPlatformJS,
-		IncrementalIdentificationStatus: fingerprint.SearchEventsParamsIncrementalIdentificationStatusCompleted,
-		Source:                          []fingerprint.SearchEventsParamsSource{fingerprint.SearchEventsParamsSourceEdge},
+	named := fingerprint.SearchEventsParams{
+		SDKPlatform:                     fingerprint.SDKPlatformJS,
+		IncrementalIdentificationStatus: fingerprint.IncrementalIdentificationStatusCompleted,
+		Source:                          []fingerprint.EventSource{fingerprint.EventSourceEdge},
 	}
-	if _, err := client.SearchEvents(ctx, &old); err != nil {
+	if _, err := client.SearchEvents(ctx, &named); err != nil {
 		t.Fatal(err)
 	}
 	reqs := srv.Requests()
@@ -122,7 +121,4 @@ func TestSearchFilterTypesAreEventTypes(t *testing.T) {
 			t.Errorf("request %d query = %v, want %v", i, r.Query, want)
 		}
 	}
-	//lint:ignore SA1019 the former names must keep compiling
-	//nolint:staticcheck // SA1019: the former names must keep compiling
-	var _ gen.SearchEventsParamsSDKPlatform = gen.SDKPlatformIOS
 }

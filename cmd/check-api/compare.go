@@ -69,8 +69,6 @@ func compareFacts(pkg string, base, cur []fact) []change {
 			// reported below, with the count of its members
 		case member(c) && hasKey(addedTypes, c.owner):
 			addedTypes[c.owner]++
-		case c.kind == kindMethod && c.iface && growsWithAPI[pkg+"."+c.owner]:
-			out = append(out, change{what: c.display(pkg), how: "added to an interface that grows with the API by design (implementations embed it): " + c.shown()})
 		case c.kind == kindMethod && c.iface && implementable(baseBy, c.owner):
 			out = append(out, change{what: c.display(pkg), how: "added to an interface users may implement, which breaks their implementations: " + c.shown(), breaking: true})
 		case c.kind == kindSealed:
@@ -89,16 +87,6 @@ func compareFacts(pkg string, base, cur []fact) []change {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out
-}
-
-// growsWithAPI lists the interfaces whose method set follows the API description:
-// oapi-codegen gives these two one method per operation, so any new operation adds to
-// them. That is their documented contract (gen/doc.go): code implementing them, such as a
-// test double, embeds the interface, and so keeps compiling. Any other interface keeps
-// the strict rule above.
-var growsWithAPI = map[string]bool{
-	"gen.ClientInterface":              true,
-	"gen.ClientWithResponsesInterface": true,
 }
 
 func byKey(facts []fact) map[string]fact {

@@ -44,7 +44,8 @@
 // fault) injects failures (429 with Retry-After, 5xx with HTML bodies, 409
 // state_not_ready, truncated bodies, connection resets), SetLatency and WithLatency
 // slow responses, and Requests returns a log of what the server saw (never the API
-// key; a ring of the last RequestLogSize requests, each cut to the MaxLogged* bounds).
+// key; a ring of the last 1,000 requests, each entry cut to 8 KiB of headers, of query and
+// of path, 64 header and query values of at most 1 KiB each, and 16 KiB of body).
 //
 // # Limits, opt-in
 //

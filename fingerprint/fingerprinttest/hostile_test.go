@@ -40,12 +40,12 @@ func TestRequestLogIsBounded(t *testing.T) {
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("e1", 1)))
 	big := strings.Repeat("h", 64<<10)
 	const extra = 25
-	for i := range RequestLogSize + extra {
+	for i := range requestLogSize + extra {
 		req, err := http.NewRequestWithContext(t.Context(), "GET", fmt.Sprintf("%s/events?n=%d&q=%s", srv.URL(), i, big[:10<<10]), nil)
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer wrong-key")
 		req.Header.Set("X-Big", big)
-		for j := range 3 * MaxLoggedValues {
+		for j := range 3 * maxLoggedValues {
 			req.Header.Set(fmt.Sprintf("X-Many-%d", j), "v")
 		}
 		res, err := http.DefaultClient.Do(req)
@@ -55,23 +55,23 @@ func TestRequestLogIsBounded(t *testing.T) {
 		require.Equal(t, http.StatusForbidden, res.StatusCode)
 	}
 	log := srv.Requests()
-	require.Len(t, log, RequestLogSize, "the ring keeps the most recent entries")
+	require.Len(t, log, requestLogSize, "the ring keeps the most recent entries")
 	require.Equal(t, fmt.Sprint(extra), log[0].Query.Get("n"), "the oldest entries were dropped first")
-	require.Equal(t, fmt.Sprint(RequestLogSize+extra-1), log[len(log)-1].Query.Get("n"))
+	require.Equal(t, fmt.Sprint(requestLogSize+extra-1), log[len(log)-1].Query.Get("n"))
 	for _, e := range log {
 		require.True(t, e.Truncated)
-		require.LessOrEqual(t, fieldBytes(e.Header), MaxLoggedHeaderBytes)
-		require.LessOrEqual(t, fieldBytes(e.Query), MaxLoggedHeaderBytes)
-		require.LessOrEqual(t, fieldCount(e.Header), MaxLoggedValues)
+		require.LessOrEqual(t, fieldBytes(e.Header), maxLoggedHeaderBytes)
+		require.LessOrEqual(t, fieldBytes(e.Query), maxLoggedHeaderBytes)
+		require.LessOrEqual(t, fieldCount(e.Header), maxLoggedValues)
 	}
 
 	// Bodies are capped too; short ones are kept whole.
 	srv.ResetRequests()
-	long := `{"tags":{"pad":"` + strings.Repeat("x", 2*MaxLoggedBodyBytes) + `"}}`
+	long := `{"tags":{"pad":"` + strings.Repeat("x", 2*maxLoggedBodyBytes) + `"}}`
 	require.Equal(t, http.StatusOK, call(t, srv, "PATCH", "/events/e1", long).status)
 	require.Equal(t, http.StatusOK, call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`).status)
 	log = srv.Requests()
-	require.Len(t, log[0].Body, MaxLoggedBodyBytes)
+	require.Len(t, log[0].Body, maxLoggedBodyBytes)
 	require.True(t, log[0].Truncated)
 	require.Equal(t, `{"suspect":true}`, string(log[1].Body))
 	require.False(t, log[1].Truncated)

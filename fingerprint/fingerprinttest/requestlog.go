@@ -12,26 +12,26 @@ import (
 // Bounds of the request log. The log is a ring of the most recent requests, and each
 // entry keeps at most these many bytes, so a client sending huge headers, queries or
 // bodies (authenticated or not) cannot make the server's memory grow: the whole log
-// stays under about RequestLogSize * (3*MaxLoggedHeaderBytes + MaxLoggedBodyBytes),
-// some 40 MiB, plus map overhead bounded by MaxLoggedValues.
+// stays under about requestLogSize * (3*maxLoggedHeaderBytes + maxLoggedBodyBytes),
+// some 40 MiB, plus map overhead bounded by maxLoggedValues.
 const (
-	// RequestLogSize is how many requests Requests returns at most: the oldest entry
+	// requestLogSize is how many requests Requests returns at most: the oldest entry
 	// is dropped when a new one arrives.
-	RequestLogSize = 1000
-	// MaxLoggedHeaderBytes caps, separately, the names and values of an entry's
+	requestLogSize = 1000
+	// maxLoggedHeaderBytes caps, separately, the names and values of an entry's
 	// headers together, of its query parameters together, and its path. Names are
 	// taken in sorted order; what does not fit is cut (values) or dropped (further
 	// values), and Truncated is set.
-	MaxLoggedHeaderBytes = 8 << 10
-	// MaxLoggedValueBytes caps each header value and query value, so that one huge
+	maxLoggedHeaderBytes = 8 << 10
+	// maxLoggedValueBytes caps each header value and query value, so that one huge
 	// value cannot crowd out the others.
-	MaxLoggedValueBytes = 1 << 10
-	// MaxLoggedValues caps how many header values, and how many query values, an entry
+	maxLoggedValueBytes = 1 << 10
+	// maxLoggedValues caps how many header values, and how many query values, an entry
 	// keeps.
-	MaxLoggedValues = 64
-	// MaxLoggedBodyBytes caps the request body kept in an entry (the server itself
+	maxLoggedValues = 64
+	// maxLoggedBodyBytes caps the request body kept in an entry (the server itself
 	// reads up to WithMaxBodyBytes). EdgeRequests keeps whole /edge bodies.
-	MaxLoggedBodyBytes = 16 << 10
+	maxLoggedBodyBytes = 16 << 10
 )
 
 // Request is one entry of the request log. It never holds the Authorization header.
@@ -49,8 +49,8 @@ type Request struct {
 	// "delete quota" (WithDeleteQuota) or "feedback quota" (WithFeedbackQuota). Empty
 	// for normal responses.
 	Fault string
-	// Truncated reports that the path, headers, query or body was cut to the
-	// MaxLogged* bounds.
+	// Truncated reports that the path, headers, query or body was cut to the bounds
+	// of the request log (see Server.Requests).
 	Truncated bool
 }
 
@@ -64,8 +64,8 @@ const (
 func newRequestEntry(r *http.Request, query url.Values) *Request {
 	e := &Request{Time: time.Now(), Method: r.Method}
 	e.Path = r.URL.EscapedPath()
-	if len(e.Path) > MaxLoggedHeaderBytes {
-		e.Path, e.Truncated = e.Path[:MaxLoggedHeaderBytes], true
+	if len(e.Path) > maxLoggedHeaderBytes {
+		e.Path, e.Truncated = e.Path[:maxLoggedHeaderBytes], true
 	}
 	var cut bool
 	e.Query, cut = capFields(query, "")
@@ -77,23 +77,23 @@ func newRequestEntry(r *http.Request, query url.Values) *Request {
 	return e
 }
 
-// capFields copies m (without the key skip) within MaxLoggedHeaderBytes and
-// MaxLoggedValues, reporting whether anything was left out.
+// capFields copies m (without the key skip) within maxLoggedHeaderBytes and
+// maxLoggedValues, reporting whether anything was left out.
 func capFields(m map[string][]string, skip string) (map[string][]string, bool) {
 	keys := slices.Sorted(maps.Keys(m))
-	out := make(map[string][]string, min(len(m), MaxLoggedValues))
-	budget, count, cut := MaxLoggedHeaderBytes, 0, false
+	out := make(map[string][]string, min(len(m), maxLoggedValues))
+	budget, count, cut := maxLoggedHeaderBytes, 0, false
 	for _, k := range keys {
 		if k == skip {
 			continue
 		}
 		for _, v := range m[k] {
-			if count == MaxLoggedValues || budget < len(k) {
+			if count == maxLoggedValues || budget < len(k) {
 				cut = true
 				break
 			}
 			budget -= len(k)
-			if n := min(budget, MaxLoggedValueBytes); len(v) > n {
+			if n := min(budget, maxLoggedValueBytes); len(v) > n {
 				v, cut = v[:n], true
 			}
 			budget -= len(v)
@@ -105,30 +105,30 @@ func capFields(m map[string][]string, skip string) (map[string][]string, bool) {
 	return out, cut
 }
 
-// setBody keeps at most MaxLoggedBodyBytes of b, in a copy of its own.
+// setBody keeps at most maxLoggedBodyBytes of b, in a copy of its own.
 func (e *Request) setBody(b []byte) {
 	if b == nil {
 		return
 	}
-	if len(b) > MaxLoggedBodyBytes {
-		b, e.Truncated = b[:MaxLoggedBodyBytes], true
+	if len(b) > maxLoggedBodyBytes {
+		b, e.Truncated = b[:maxLoggedBodyBytes], true
 	}
 	e.Body = bytes.Clone(b)
 }
 
-// requestLog is a ring of the most recent RequestLogSize entries.
+// requestLog is a ring of the most recent requestLogSize entries.
 type requestLog struct {
 	entries []Request // in arrival order once the ring has wrapped: entries[next:], entries[:next]
 	next    int
 }
 
 func (l *requestLog) add(e Request) {
-	if len(l.entries) < RequestLogSize {
+	if len(l.entries) < requestLogSize {
 		l.entries = append(l.entries, e)
 		return
 	}
 	l.entries[l.next] = e
-	l.next = (l.next + 1) % RequestLogSize
+	l.next = (l.next + 1) % requestLogSize
 }
 
 func (l *requestLog) all() []Request {
@@ -144,9 +144,10 @@ func (s *Server) record(e *Request, status int) {
 	s.log.add(*e)
 }
 
-// Requests returns the most recent requests served (at most RequestLogSize), oldest
-// first, in the order their responses started. Each entry is cut to the MaxLogged*
-// bounds.
+// Requests returns the most recent requests served (at most 1,000), oldest
+// first, in the order their responses started. Each entry keeps at most 8 KiB of
+// headers, of query and of path, 64 header and query values of at most 1 KiB each, and
+// 16 KiB of body; Request.Truncated says when something was cut.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()

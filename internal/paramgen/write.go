@@ -50,25 +50,22 @@ func writeEnums(w *bytes.Buffer, params []param, enums []enumType, uses map[stri
 	for _, p := range params {
 		users[strings.TrimPrefix(p.goType, "[]")] = p.field
 	}
-	w.WriteString("// Enum types of the search filters that exist only as query parameters. The other\n")
-	w.WriteString("// enum filters use the type of the event field they filter (SDKPlatform, EventSource, ...).\n")
-	w.WriteString("type (\n")
+	w.WriteString("// Enum types of the search filters that exist only as query parameters follow, each\n")
+	w.WriteString("// with its values, typed so that documentation lists them under it. The other enum\n")
+	w.WriteString("// filters use the type of the event field they filter (SDKPlatform, EventSource, ...).\n\n")
 	for _, e := range enums {
 		if f, ok := users[e.name]; ok {
-			fmt.Fprintf(w, "// %s is the type of SearchEventsParams.%s.\n", e.name, f)
+			fmt.Fprintf(w, "// %s is the type of SearchEventsParams.%s ([gen.%s]).\n", e.name, f, e.name)
 		} else {
-			fmt.Fprintf(w, "// %s aliases [gen.%s].\n", e.name, e.name)
+			fmt.Fprintf(w, "// %s is [gen.%s].\n", e.name, e.name)
 		}
-		fmt.Fprintf(w, "%s = gen.%s\n", e.name, e.name)
-	}
-	w.WriteString(")\n\n")
-	for _, e := range enums {
+		fmt.Fprintf(w, "type %s = gen.%s\n\n", e.name, e.name)
 		if len(e.values) == 0 {
 			continue
 		}
 		fmt.Fprintf(w, "// Values of %s.\nconst (\n", e.name)
 		for _, v := range e.values {
-			fmt.Fprintf(w, "%s = gen.%s\n", v, v)
+			fmt.Fprintf(w, "%s %s = gen.%s\n", v, e.name, v)
 		}
 		w.WriteString(")\n\n")
 	}
