@@ -21,7 +21,7 @@ UPSTREAM ?= $(wildcard ../shared/reference/fingerprint-server-api-v4.yaml)
 
 .DEFAULT_GOAL := help
 
-.PHONY: help all generate check-generated check-api update-api release-check test lint fmt-check vet golangci govulncheck tidy-check fuzz bench bench-smoke conformance ci
+.PHONY: help dist all generate check-generated check-api update-api release-check test lint fmt-check vet golangci govulncheck tidy-check fuzz bench bench-smoke conformance ci
 
 ## help: list the targets (the default goal)
 help:
@@ -129,3 +129,24 @@ conformance:
 
 ## ci: everything CI runs
 ci: check-generated check-api lint tidy-check test fuzz bench-smoke
+
+## dist: cross-compile fpctl and fingerprint-fake for linux, darwin and windows on amd64 and
+## arm64 into dist/, with SHA256SUMS. Reproducible: the same commit, VERSION and Go release
+## give the same bytes (-trimpath, no build ID, no VCS stamp, no cgo). VERSION is the tag on
+## HEAD (git describe), stamped into `fpctl --version`.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+DIST_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+DIST_LDFLAGS := -s -w -buildid= -X github.com/fpgo/fingerprint-go/cmd/fpctl/internal/cli.version=$(VERSION)
+dist:
+	@rm -rf dist && mkdir -p dist
+	@set -e; for p in $(DIST_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		for cmd in fpctl fingerprint-fake; do \
+			echo "dist/$${cmd}_$(VERSION)_$${os}_$${arch}$$ext"; \
+			CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false \
+				-ldflags "$(DIST_LDFLAGS)" -o "dist/$${cmd}_$(VERSION)_$${os}_$${arch}$$ext" ./cmd/$$cmd; \
+		done; \
+	done
+	@cd dist && if command -v sha256sum >/dev/null; then sha256sum fpctl_* fingerprint-fake_* > SHA256SUMS; \
+		else shasum -a 256 fpctl_* fingerprint-fake_* > SHA256SUMS; fi
+	@cat dist/SHA256SUMS
