@@ -43,7 +43,10 @@ type APIError struct {
 	// RetryAfter is the delay requested by the Retry-After header (seconds or HTTP date);
 	// zero when absent or invalid.
 	RetryAfter time.Duration
-	// Header holds the response headers.
+	// Header holds a copy of the response headers, at most 16 KiB (name, value and line
+	// ends counted) and 100 lines: Content-Type, Retry-After, Location and the other
+	// headers that explain an error first, then the rest by name. A server answering with
+	// megabytes of headers cannot make an error hold them.
 	Header http.Header
 	// Body is the raw response body, at most 64 KiB.
 	Body []byte

@@ -3,6 +3,7 @@ package fingerprint
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -143,22 +144,67 @@ func hex4(b []byte) (v uint16, n int, more bool) {
 	return v, 4, false
 }
 
-// redactHeader returns a copy of h with the key removed from every value; a header
-// whose name contains the key is dropped.
+// maxErrorHeaderBytes and maxErrorHeaderLines bound the copy of the response headers
+// an *APIError keeps (as maxErrorBody bounds its body): a 500 with 9 MiB of tiny headers
+// made every error hold 66 MiB.
+const (
+	maxErrorHeaderBytes = 16 << 10
+	maxErrorHeaderLines = 100
+)
+
+// explainingHeaders are kept first in an error's copy of the headers.
+var explainingHeaders = []string{
+	"Content-Type", "Retry-After", "Location", "Www-Authenticate", "Date", "Server", "Via",
+	"X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Amz-Cf-Id", "Cf-Ray", "X-Cache",
+	"Ratelimit-Limit", "Ratelimit-Remaining", "Ratelimit-Reset", "Content-Length", "Content-Encoding",
+}
+
+// redactHeader returns a bounded copy of h with the key removed from every value: the
+// explaining headers first, then the others in name order (of at most 400 of them when
+// there are more), while they fit in
+// maxErrorHeaderBytes and maxErrorHeaderLines. A header whose name contains the key is
+// dropped. Values are copied, so the error pins nothing of the response.
 func redactHeader(h http.Header, key *secret.Value) http.Header {
 	if h == nil {
 		return nil
 	}
-	out := make(http.Header, len(h))
-	for name, values := range h {
+	names := make([]string, 0, min(len(h), 4*maxErrorHeaderLines))
+	seen := make(map[string]bool, len(explainingHeaders))
+	for _, n := range explainingHeaders {
+		if _, ok := h[n]; ok {
+			names = append(names, n)
+			seen[n] = true
+		}
+	}
+	first := len(names)
+	for n := range h {
+		if len(names)-first == 4*maxErrorHeaderLines {
+			break // megabytes of headers: any of them will do, sorting them all would not
+		}
+		if !seen[n] {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names[first:])
+	out := make(http.Header, min(len(names), maxErrorHeaderLines))
+	size, lines := 0, 0
+	for _, name := range names {
 		if redactString(name, key) != name {
 			continue
 		}
-		vs := make([]string, len(values))
-		for i, v := range values {
-			vs[i] = redactString(v, key)
+		kept := strings.Clone(name)
+		for _, v := range h[name] {
+			n := len(name) + len(v) + len(": \r\n")
+			if lines == maxErrorHeaderLines {
+				return out
+			}
+			if size+n > maxErrorHeaderBytes {
+				continue // a shorter line may still fit
+			}
+			size += n
+			lines++
+			out[kept] = append(out[kept], strings.Clone(redactString(v, key)))
 		}
-		out[name] = vs
 	}
 	return out
 }

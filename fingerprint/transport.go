@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 )
 
 // userAgent is sent with every request, e.g. "fingerprint-go/0.1.0 (go1.26.8; linux/amd64)".
@@ -12,10 +13,33 @@ var userAgent = sdkName + "/" + Version + " (" + runtime.Version() + "; " + runt
 // integrationInfo is the value of the ii query parameter that identifies this SDK.
 const integrationInfo = sdkName + "/" + Version
 
+// MaxResponseHeaderBytes bounds the response headers the SDK's own transport reads
+// (http.Transport.MaxResponseHeaderBytes), used when you do not bring an http.Client
+// with a Transport of your own (WithHTTPClient). The API's headers take well under 2 KiB;
+// net/http's default of 10 MiB let a server answer with 9 MiB of tiny headers that cost
+// 174 MiB per call. A response over the limit fails the call with net/http's
+// "server response headers exceeded" error.
+const MaxResponseHeaderBytes = 64 << 10
+
+// defaultTransport is the transport of clients without one of their own: a copy of
+// http.DefaultTransport (proxy settings, timeouts and HTTP/2 included) with
+// MaxResponseHeaderBytes, shared by all of them so they share one connection pool. If
+// http.DefaultTransport was replaced by something other than an *http.Transport, that
+// replacement is used as it is.
+var defaultTransport = sync.OnceValue(func() http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t = t.Clone()
+	t.MaxResponseHeaderBytes = MaxResponseHeaderBytes
+	return t
+})
+
 // sdkTransport adds the ii query parameter and the User-Agent header to every request,
 // including redirects, whatever http.Client the caller brings.
 type sdkTransport struct {
-	base http.RoundTripper // nil means http.DefaultTransport
+	base http.RoundTripper // nil means defaultTransport()
 }
 
 // RoundTrip implements http.RoundTripper without modifying req (it works on a clone).
@@ -32,7 +56,7 @@ func (t *sdkTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	base := t.base
 	if base == nil {
-		base = http.DefaultTransport
+		base = defaultTransport()
 	}
 	return base.RoundTrip(r)
 }
