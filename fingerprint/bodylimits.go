@@ -1,11 +1,7 @@
 package fingerprint
 
-import (
-	"net/http"
-	"strconv"
-)
 
-// Byte caps of 2xx response bodies, per operation. Each is sized from the largest
+// Byte caps of 2xx response bodies, per operation (operation.maxBody, client.go). Each is sized from the largest
 // legitimate response with a margin, so a hostile or broken server (or a gzip bomb, which
 // net/http decompresses transparently) cannot make the client read and decode more.
 // A larger body is a *DecodeError, never truncated data.
@@ -39,49 +35,9 @@ const defaultSearchLimit = 10
 // maxSearchLimit is the largest page size the API accepts.
 const maxSearchLimit = 100
 
-// maxSuccessBody returns the byte cap of a 2xx body of op. For a search it depends on the
-// page size sent in the request's limit parameter.
-func (op operation) maxSuccessBody(req *http.Request) int64 {
-	switch op {
-	case opGetEvent:
-		return maxEventResponseBytes
-	case opSearchEvents:
-		return searchBodyLimit(searchLimitOf(req))
-	case opAnalyze:
-		return maxEdgeResponseBytes
-	}
-	// UpdateEvent, DeleteVisitorData and SubmitEventFeedback answer with an empty body
-	// that is never decoded.
-	return maxErrorBody
-}
-
-// ignoresBody reports whether op's 2xx body is never decoded: reading stops at the cap
-// without failing, since the write has already happened.
-func (op operation) ignoresBody() bool {
-	return op == opUpdateEvent || op == opDeleteVisitor || op == opSubmitFeedback
-}
-
 // searchBodyLimit is the byte cap of a page of at most limit events.
 func searchBodyLimit(limit int) int64 {
 	return max(int64(limit)*maxSearchBytesPerEvent, maxEventResponseBytes) + searchEnvelopeBytes
-}
-
-// searchLimitOf returns the page size req asks for: its limit parameter, or the API
-// default when absent. An unreadable value counts as the API maximum (validation keeps
-// it from happening).
-func searchLimitOf(req *http.Request) int {
-	if req == nil || req.URL == nil {
-		return maxSearchLimit
-	}
-	v := req.URL.Query().Get("limit")
-	if v == "" {
-		return defaultSearchLimit
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > maxSearchLimit {
-		return maxSearchLimit
-	}
-	return n
 }
 
 // pageLimit is the number of events a search with p may return.

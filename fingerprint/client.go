@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/fpgo/fingerprint-go/gen"
+	"github.com/fpgo/fingerprint-go/internal/ctxsleep"
 	"github.com/fpgo/fingerprint-go/internal/secret"
 )
 
@@ -78,7 +79,7 @@ func NewClient(secretAPIKey string, opts ...Option) (*Client, error) {
 		limiter:    cfg.limiter,
 		serverAddr: host,
 		serverPort: port,
-		sleep:      sleepContext,
+		sleep:      ctxsleep.Sleep,
 		jitter:     fullJitter,
 		now:        time.Now,
 	}, nil
@@ -111,23 +112,34 @@ func (c *Client) usable() error {
 	return nil
 }
 
-// operation identifies an API operation for errors, logs, the Observer and the retry policy.
+// operation identifies an API operation for errors, logs, the Observer and the retry
+// policy, and carries the byte cap of its 2xx bodies (bodylimits.go).
 type operation struct {
 	name   string // the Client method, for the Observer
 	method string
 	path   string // path template, e.g. "/events/{event_id}"
 	retry  retryKind
+	// maxBody caps a 2xx body. A larger one is a *DecodeError, unless bodyUnused: the
+	// operation never decodes its 2xx body (the write has happened), so reading just
+	// stops at the cap.
+	maxBody    int64
+	bodyUnused bool
 }
 
 var (
-	opGetEvent      = operation{OperationGetEvent, http.MethodGet, "/events/{event_id}", retryIdempotent}
-	opSearchEvents  = operation{OperationSearchEvents, http.MethodGet, "/events", retryIdempotent}
-	opUpdateEvent   = operation{OperationUpdateEvent, http.MethodPatch, "/events/{event_id}", retryUpdate}
-	opDeleteVisitor = operation{OperationDeleteVisitorData, http.MethodDelete, "/visitors/{visitor_id}", retryIdempotent}
-	opAnalyze       = operation{OperationAnalyzeRequest, http.MethodPost, "/edge", retryCreate}
+	opGetEvent      = operation{OperationGetEvent, http.MethodGet, "/events/{event_id}", retryIdempotent, maxEventResponseBytes, false}
+	opUpdateEvent   = operation{OperationUpdateEvent, http.MethodPatch, "/events/{event_id}", retryUpdate, maxErrorBody, true}
+	opDeleteVisitor = operation{OperationDeleteVisitorData, http.MethodDelete, "/visitors/{visitor_id}", retryIdempotent, maxErrorBody, true}
+	opAnalyze       = operation{OperationAnalyzeRequest, http.MethodPost, "/edge", retryCreate, maxEdgeResponseBytes, false}
 	// Feedback is retried like an update: the latest submission for an event wins.
-	opSubmitFeedback = operation{OperationSubmitEventFeedback, http.MethodPost, "/events/{event_id}/feedback", retryUpdate}
+	opSubmitFeedback = operation{OperationSubmitEventFeedback, http.MethodPost, "/events/{event_id}/feedback", retryUpdate, maxErrorBody, true}
 )
+
+// opSearchEvents is the search operation for pages of at most limit events: its cap
+// grows with the page size the call asks for.
+func opSearchEvents(limit int) operation {
+	return operation{OperationSearchEvents, http.MethodGet, "/events", retryIdempotent, searchBodyLimit(limit), false}
+}
 
 // response is a fully read 2xx response.
 type response struct {
@@ -140,10 +152,8 @@ type response struct {
 // do sends req with retries and hands the 2xx response to decode (nil when the body is
 // not used). It returns nil, decode's error (a *DecodeError), an *APIError, a transport
 // error or a context error. req must be replayable (GetBody set when it has a body).
+// The caller has checked c.usable() once, at the start of the public method.
 func (c *Client) do(ctx context.Context, op operation, req *http.Request, decode func(*response) error) error {
-	if err := c.usable(); err != nil {
-		return err
-	}
 	ctx, obs := c.startCall(ctx, op)
 	err := c.send(ctx, op, req, obs, decode)
 	if obs != nil {
@@ -289,7 +299,7 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	limit := int64(maxErrorBody)
 	if ok {
-		limit = op.maxSuccessBody(req) // bodylimits.go
+		limit = op.maxBody
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	c.logAttempt(ctx, op, r, attempt, resp.StatusCode, c.now().Sub(start), err)
@@ -298,7 +308,7 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 		return nil, &attemptFailure{status: resp.StatusCode, transport: fmt.Errorf("reading response body: %w", err), wroteHeader: true}
 	}
 	if int64(len(body)) > limit && ok {
-		if !op.ignoresBody() {
+		if !op.bodyUnused {
 			return nil, &attemptFailure{status: resp.StatusCode, final: newDecodeError(op, resp.StatusCode, body[:limit], true, c.key,
 				fmt.Errorf("body larger than %d bytes", limit))}
 		}

@@ -18,9 +18,9 @@ func decodeSearchPage(res *response, limit int) (*EventSearch, error) {
 		if n <= limit {
 			err = fmt.Errorf("the events hold more than %d JSON values (%d per event asked for)", maxValues, maxSearchValuesPerEvent)
 		}
-		return nil, newDecodeError(opSearchEvents, res.status, res.body, false, res.key, err)
+		return nil, newDecodeError(opSearchEvents(limit), res.status, res.body, false, res.key, err)
 	}
-	return decodeJSON[EventSearch](opSearchEvents, res)
+	return decodeJSON[EventSearch](opSearchEvents(limit), res)
 }
 
 // maxSearchValuesPerEvent is the budget of JSON values (counted as the commas between

@@ -75,7 +75,7 @@ func (c *Client) searchPage(ctx context.Context, rawQuery string, limit int) (*E
 	// decimal floats and %20 for spaces.
 	req.URL.RawQuery = rawQuery
 	var page *EventSearch
-	err = c.do(ctx, opSearchEvents, req, func(res *response) (err error) {
+	err = c.do(ctx, opSearchEvents(limit), req, func(res *response) (err error) {
 		page, err = decodeSearchPage(res, limit) // never more events than asked for
 		return err
 	})

@@ -19,7 +19,6 @@ const (
 )
 
 var (
-	SleepContext       = sleepContext
 	DecodeSearchPage   = decodeSearchPage
 	CountEvents        = countEvents
 	SearchValueLimit   = searchValueLimit

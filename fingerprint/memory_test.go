@@ -224,10 +224,9 @@ func TestIgnoredBodiesAreNotReadPastTheCap(t *testing.T) {
 	if err := h.client.SubmitEventFeedback(t.Context(), "e1", EventFeedback{ResetIdentificationConfidenceScore: Ptr(true)}); err != nil {
 		t.Errorf("SubmitEventFeedback: %v", err)
 	}
-	if got := opSubmitFeedback.maxSuccessBody(nil); got != maxErrorBody {
-		t.Errorf("feedback cap %d", got)
-	}
-	if got := opUpdateEvent.maxSuccessBody(nil); got != maxErrorBody {
-		t.Errorf("update cap %d", got)
+	for _, op := range []operation{opSubmitFeedback, opUpdateEvent, opDeleteVisitor} {
+		if op.maxBody != maxErrorBody || !op.bodyUnused {
+			t.Errorf("%s: cap %d, bodyUnused %v", op.name, op.maxBody, op.bodyUnused)
+		}
 	}
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
+	"github.com/fpgo/fingerprint-go/internal/ctxsleep"
 )
 
 const (
@@ -90,7 +91,7 @@ func newRig(t *testing.T, handler http.Handler, opts ...fingerprint.Option) *rig
 		r.mu.Lock()
 		r.waits = append(r.waits, d)
 		r.mu.Unlock()
-		return fingerprint.SleepContext(ctx, d)
+		return ctxsleep.Sleep(ctx, d)
 	}, func(d time.Duration) time.Duration { return d / backoffScale })
 	r.client = c
 	r.goroutines = runtime.NumGoroutine()

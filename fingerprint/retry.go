@@ -1,7 +1,6 @@
 package fingerprint
 
 import (
-	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -147,21 +146,6 @@ func fullJitter(d time.Duration) time.Duration {
 		return 0
 	}
 	return rand.N(d + 1) //nolint:gosec // G404: backoff jitter spreads retries; nothing depends on it being unpredictable
-}
-
-// sleepContext waits for d or until ctx is done, whichever comes first.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // parseRetryAfter reads a Retry-After value: delay seconds (RFC 9110; a decimal fraction

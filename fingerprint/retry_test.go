@@ -281,19 +281,6 @@ func TestCancelDuringBackoffKeepsBothErrors(t *testing.T) {
 	}
 }
 
-func TestSleepContext(t *testing.T) {
-	t.Parallel()
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	start := time.Now()
-	if err := sleepContext(ctx, time.Hour); !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
-		t.Errorf("sleepContext ignored cancellation: %v", err)
-	}
-	if err := sleepContext(t.Context(), time.Millisecond); err != nil {
-		t.Errorf("sleepContext = %v", err)
-	}
-}
-
 // hijackClose returns a handler that reads the request and drops the connection without
 // answering for the first n requests, then answers ok.
 func hijackClose(n int32, ok func(http.ResponseWriter)) (http.HandlerFunc, *atomic.Int32) {

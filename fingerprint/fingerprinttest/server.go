@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fpgo/fingerprint-go/gen"
+	"github.com/fpgo/fingerprint-go/internal/ctxsleep"
 )
 
 // BasePath is the path under which the server serves the API, as the real hosts do
@@ -181,7 +182,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A fault belongs to an API call: a request with a wrong or no key never takes the
 	// failure a test queued for its own call.
 	fault, latency := s.nextFault(op, s.authenticate(r2) == nil)
-	if !sleep(r.Context(), latency+fault.delay()) {
+	if d := latency + fault.delay(); d > 0 && ctxsleep.Sleep(r.Context(), d) != nil {
 		return // the client went away
 	}
 	if fault != nil {
@@ -246,20 +247,6 @@ func emptyPathParam(r *http.Request) *apiError {
 		return errEventID
 	}
 	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // statusWriter reports the status code once, just before the response starts.

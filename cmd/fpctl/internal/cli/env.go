@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/internal/ctxsleep"
 	"golang.org/x/term"
 )
 
@@ -37,7 +38,7 @@ func OSEnv() *Env {
 		Stderr:     os.Stderr,
 		Getenv:     os.Getenv,
 		Now:        time.Now,
-		Sleep:      sleepContext,
+		Sleep:      ctxsleep.Sleep,
 		IsTerminal: isTerminal,
 		TermWidth:  terminalWidth,
 	}
@@ -46,20 +47,6 @@ func OSEnv() *Env {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // withDefaults fills unset fields of e from the process, so tests set only what they need.
