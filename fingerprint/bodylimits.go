@@ -1,7 +1,7 @@
 package fingerprint
 
-// Byte caps of 2xx response bodies, per operation (operation.maxBody, client.go). Each is sized from the largest
-// legitimate response with a margin, so a hostile or broken server (or a gzip bomb, which
+// Byte caps of 2xx response bodies, per operation (operation.maxBody, client.go). Each is
+// sized from the largest legitimate response with a margin, so a hostile or broken server (or a gzip bomb, which
 // net/http decompresses transparently) cannot make the client read and decode more.
 // A larger body is a *DecodeError, never truncated data.
 //
