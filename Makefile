@@ -21,7 +21,7 @@ UPSTREAM ?= $(wildcard ../shared/reference/fingerprint-server-api-v4.yaml)
 
 .DEFAULT_GOAL := help
 
-.PHONY: help dist all generate check-generated check-api update-api release-check test lint fmt-check vet golangci govulncheck tidy-check fuzz bench bench-smoke conformance ci
+.PHONY: help dist all generate check-generated check-api update-api release-check test lint fmt-check vet golangci govulncheck tidy-check fuzz bench bench-smoke conformance test-otel ci
 
 ## help: list the targets (the default goal)
 help:
@@ -127,8 +127,17 @@ bench-smoke:
 conformance:
 	$(GO) test -count=1 -v -run '^TestNodeSDKConformance$$' ./conformance/node
 
+## test-otel: the OpenTelemetry adapter, a module of its own (otel/, which the root's ./...
+## does not reach): build, vet, tests under -race, tidy go.mod/go.sum and golangci-lint
+## (staticcheck included). Its go.mod replaces the root module with ../, so it tests this checkout.
+test-otel:
+	cd otel && $(GO) build ./... && $(GO) vet ./...
+	cd otel && $(GO) test -race ./...
+	cd otel && $(GO) mod tidy -diff
+	cd otel && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
+
 ## ci: everything CI runs
-ci: check-generated check-api lint tidy-check test fuzz bench-smoke
+ci: check-generated check-api lint tidy-check test test-otel fuzz bench-smoke
 
 ## dist: cross-compile fpctl and fingerprint-fake for linux, darwin and windows on amd64 and
 ## arm64 into dist/, with SHA256SUMS. Reproducible: the same commit, VERSION and Go release

@@ -34,8 +34,10 @@ type Client struct {
 	logger     *slog.Logger
 	observer   Observer    // nil: nothing observed (observer.go)
 	limiter    RateLimiter // nil: no client-side rate limit (ratelimit.go)
-	serverAddr string      // host and port of the base URL, for the Observer
-	serverPort int
+	// Quota pacing of deletes and feedback (quota.go); nil without WithQuotaPacing.
+	deletePacer, feedbackPacer *quotaPacer
+	serverAddr                 string // host and port of the base URL, for the Observer
+	serverPort                 int
 
 	// Replaced by tests so that retries neither sleep nor depend on randomness or the clock.
 	sleep  func(ctx context.Context, d time.Duration) error
@@ -67,7 +69,7 @@ func NewClient(secretAPIKey string, opts ...Option) (*Client, error) {
 		base = cfg.baseURL
 	}
 	host, port := serverHostPort(base)
-	return &Client{
+	c := &Client{
 		key:        secret.New(secretAPIKey),
 		server:     base + "/",
 		httpClient: newHTTPClient(cfg.httpClient),
@@ -82,7 +84,12 @@ func NewClient(secretAPIKey string, opts ...Option) (*Client, error) {
 		sleep:      ctxsleep.Sleep,
 		jitter:     fullJitter,
 		now:        time.Now,
-	}, nil
+	}
+	if q := cfg.quotas; q != nil {
+		c.deletePacer = newQuotaPacer(q.DeletesPerHour, q.DeletesPerDay)
+		c.feedbackPacer = newQuotaPacer(q.FeedbackPerHour, q.FeedbackPerDay)
+	}
+	return c, nil
 }
 
 // checkSecretKey rejects keys that cannot be a valid header value. The key itself never
@@ -171,6 +178,9 @@ func (c *Client) send(ctx context.Context, op operation, req *http.Request, obs 
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return contextError(err, last)
+		}
+		if err := c.waitQuota(ctx, op, last); err != nil {
+			return err
 		}
 		if err := c.waitLimiter(ctx, op, last); err != nil {
 			return err

@@ -141,3 +141,31 @@ func ExampleParseRegion() {
 	// eu <nil>
 	// fingerprint: unknown region "europe": use "us", "eu" or "asia" (or leave it empty for "us")
 }
+
+// Deletes paced to a quota of 2 per hour: the third has to wait an hour, longer than
+// the context allows, so it fails at once without being sent.
+func ExampleWithQuotaPacing() {
+	srv, err := fingerprinttest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	client, err := fingerprint.NewClient(srv.APIKey(), fingerprint.WithBaseURL(srv.URL()),
+		fingerprint.WithQuotaPacing(fingerprint.QuotaPacing{DeletesPerHour: 2}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, visitor := range []string{"v1", "v2", "v3"} {
+		err := client.DeleteVisitorData(ctx, visitor)
+		fmt.Println(visitor, errors.Is(err, fingerprint.ErrNotFound), errors.Is(err, fingerprint.ErrRateLimited))
+	}
+	fmt.Println(len(srv.Requests()), "requests sent")
+	// Output:
+	// v1 true false
+	// v2 true false
+	// v3 false true
+	// 2 requests sent
+}

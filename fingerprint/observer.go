@@ -3,6 +3,7 @@ package fingerprint
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/url"
 	"strconv"
@@ -208,7 +209,7 @@ func errorType(err error) string {
 		return "canceled"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return "timeout"
-	case errors.As(err, &netErr), errors.As(err, &urlErr):
+	case errors.As(err, &netErr), errors.As(err, &urlErr), errors.Is(err, io.ErrUnexpectedEOF):
 		return "network"
 	}
 	return "_OTHER"

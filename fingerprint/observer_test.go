@@ -165,6 +165,10 @@ func TestObserverOutcomes(t *testing.T) {
 		{"connection reset, retries exhausted", &fingerprinttest.Fault{Reset: true}, func(c *fingerprint.Client, ctx context.Context) error {
 			return c.DeleteVisitorData(ctx, "v1")
 		}, []fingerprint.Option{fingerprint.WithMaxRetries(1)}, 1, 2, "network", 0},
+		{"body cut short", &fingerprinttest.Fault{Truncate: true}, func(c *fingerprint.Client, ctx context.Context) error {
+			_, err := c.SearchEvents(ctx, nil)
+			return err
+		}, []fingerprint.Option{fingerprint.WithMaxRetries(0)}, 1, 1, "network", 200},
 		{"cancelled before the first attempt", nil, func(c *fingerprint.Client, ctx context.Context) error {
 			ctx, cancel := context.WithCancel(ctx)
 			cancel()

@@ -41,6 +41,7 @@ type config struct {
 	logger     *slog.Logger
 	observer   Observer
 	limiter    RateLimiter
+	quotas     *QuotaPacing // nil: no quota pacing
 }
 
 // WithRegion selects the region of your Fingerprint application (RegionUS by default).

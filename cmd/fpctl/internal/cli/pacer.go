@@ -7,11 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/fpgo/fingerprint-go/fingerprint"
+	"github.com/fpgo/fingerprint-go/internal/pacing"
 )
 
 // defaultRates is the documented quota of DELETE /visitors/{visitor_id}.
-const defaultRates = "30/h,500/d"
+var defaultRates = fmt.Sprintf("%d/h,%d/d", fingerprint.DeleteQuotaPerHour, fingerprint.DeleteQuotaPerDay)
 
 // quota is "n requests per period".
 type quota struct {
@@ -48,69 +49,38 @@ func parseRates(specs []string) ([]quota, error) {
 	return out, nil
 }
 
-// pacer decides when the next request may start so that every quota holds. The quota
-// with the shortest period sets the pace: a golang.org/x/time/rate limiter with a burst
-// of one spaces requests evenly (30/h: one every 2 minutes). Each longer period is a
-// sliding window over the last n request times (500/d: the 501st waits until 24 h after
-// the 1st), so a short run is not slowed to the daily average.
+// pacer decides when the next request may start so that every quota holds. It is the
+// SDK's own pacing (internal/pacing, behind fingerprint.WithQuotaPacing): each quota is
+// a sliding window over the last n request times (30/h: no more than 30 in any hour,
+// the 31st waits until an hour after the 1st; 500/d likewise over 24 hours). The CLI
+// drives it itself, to show the waits on its progress line and to seed it from the
+// journal.
 type pacer struct {
-	quotas  []quota
-	limiter *rate.Limiter
-	windows []*window
-}
-
-type window struct {
-	quota
-	times []time.Time // the last n request times, oldest first
+	quotas []quota
+	sched  *pacing.Schedule
 }
 
 func newPacer(quotas []quota) *pacer {
-	p := &pacer{quotas: quotas}
-	first := quotas[0]
-	p.limiter = rate.NewLimiter(rate.Every(first.per/time.Duration(first.n)), 1)
-	for _, q := range quotas[1:] {
-		p.windows = append(p.windows, &window{quota: q})
+	windows := make([]pacing.Window, len(quotas))
+	for i, q := range quotas {
+		windows[i] = pacing.Window{N: q.n, Per: q.per}
 	}
-	return p
+	return &pacer{quotas: quotas, sched: pacing.New(windows...)}
 }
 
-// seed accounts for the requests an earlier run made at times (from the journal, in
-// chronological order), so a restarted run does not exceed the quota. With a burst of
-// one, only the latest request matters to the limiter; the windows count them all.
+// seed accounts for the requests an earlier run made at times (from the journal), so a
+// restarted run does not exceed the quota.
 func (p *pacer) seed(times []time.Time) {
-	if len(times) == 0 {
-		return
-	}
 	for _, t := range times {
 		p.record(t)
 	}
-	p.limiter.ReserveN(times[len(times)-1], 1)
 }
 
-// next returns the earliest time at or after now when a request may start, and
-// reserves that slot.
-func (p *pacer) next(now time.Time) time.Time {
-	at := now
-	for _, w := range p.windows {
-		if len(w.times) == w.n {
-			if t := w.times[0].Add(w.per); t.After(at) {
-				at = t
-			}
-		}
-	}
-	r := p.limiter.ReserveN(at, 1)
-	return at.Add(r.DelayFrom(at))
-}
+// next returns the earliest time at or after now when a request may start.
+func (p *pacer) next(now time.Time) time.Time { return p.sched.Next(now) }
 
 // record notes that a request started at t.
-func (p *pacer) record(t time.Time) {
-	for _, w := range p.windows {
-		w.times = append(w.times, t)
-		if len(w.times) > w.n {
-			w.times = w.times[1:]
-		}
-	}
-}
+func (p *pacer) record(t time.Time) { p.sched.Record(t) }
 
 // interval is the even spacing of the pacing quota, used to back off after a 429
 // without Retry-After.

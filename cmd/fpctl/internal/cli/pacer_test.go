@@ -30,8 +30,8 @@ func schedule(p *pacer, from time.Time, n int) []time.Time {
 }
 
 // TestDefaultQuotaHoldsInEveryWindow: with the defaults, no hour holds more than 30
-// deletes and no day more than 500, and the pace is the hourly one until the daily
-// quota is used up.
+// deletes and no day more than 500; the windows slide, so the first 30 go at once and
+// the 31st an hour after the 1st, not at the daily average.
 func TestDefaultQuotaHoldsInEveryWindow(t *testing.T) {
 	q, err := parseRates([]string{defaultRates})
 	if err != nil {
@@ -54,13 +54,11 @@ func TestDefaultQuotaHoldsInEveryWindow(t *testing.T) {
 	if got := maxIn(24 * time.Hour); got > 500 {
 		t.Errorf("%d deletes within one day, quota 500", got)
 	}
-	for i := 1; i < 500; i++ {
-		if gap := times[i].Sub(times[i-1]); gap < 2*time.Minute {
-			t.Fatalf("gap %v before delete %d, want at least 2m (30/h)", gap, i+1)
-		}
+	if got := times[29].Sub(times[0]); got != 0 {
+		t.Errorf("30 deletes took %v, want 0: the hourly quota, used at once", got)
 	}
-	if got := times[29].Sub(times[0]); got != 58*time.Minute {
-		t.Errorf("30 deletes took %v, want 58m: the hourly pace, not the daily average", got)
+	if got := times[30].Sub(times[0]); got != time.Hour {
+		t.Errorf("delete 31 came %v after the first, want 1h", got)
 	}
 	if got := times[500].Sub(times[0]); got < 24*time.Hour {
 		t.Errorf("delete 501 came %v after the first, want at least 24h", got)
@@ -72,10 +70,10 @@ func TestRateOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	times := schedule(newPacer(q), t0, 5)
-	for i := 1; i < len(times); i++ {
-		if gap := times[i].Sub(times[i-1]); gap < 250*time.Millisecond {
-			t.Errorf("gap %v at 4/s", gap)
+	times := schedule(newPacer(q), t0, 9)
+	for i := 4; i < len(times); i++ {
+		if gap := times[i].Sub(times[i-4]); gap < time.Second {
+			t.Errorf("5 requests within %v at 4/s", gap)
 		}
 	}
 	if _, err := parseRates([]string{"10/h,100/d", "5/m"}); err != nil {
@@ -101,9 +99,9 @@ func TestSeedFromJournal(t *testing.T) {
 		t.Errorf("next delete at %v, want no earlier than 24h after the oldest of the last 500 (%v)", next, seen[0].Add(24*time.Hour))
 	}
 	p = newPacer(q)
-	p.seed([]time.Time{t0})
-	if next := p.next(t0.Add(time.Second)); next.Before(t0.Add(2 * time.Minute)) {
-		t.Errorf("next delete at %v, want 2m after the journal's last", next)
+	p.seed(seen[len(seen)-30:]) // 30 deletes in the last hour
+	if next := p.next(t0.Add(time.Second)); !next.Equal(seen[len(seen)-30].Add(time.Hour)) {
+		t.Errorf("next delete at %v, want an hour after the oldest of the journal's last 30", next)
 	}
 }
 
@@ -179,9 +177,9 @@ func TestDelete429LongRetryAfter(t *testing.T) {
 	if !strings.Contains(stderr.String(), "waiting 1h0m0s (Retry-After)") {
 		t.Errorf("stderr %q", stderr.String())
 	}
-	// One hour for the 429, then 2 minutes (30/h) before the second visitor.
-	if clock.slept < time.Hour+2*time.Minute {
-		t.Errorf("slept %v, want at least 1h2m", clock.slept)
+	// One hour for the 429; the second visitor is within the quota (30/h).
+	if clock.slept != time.Hour {
+		t.Errorf("slept %v, want 1h", clock.slept)
 	}
 	if calls != 3 {
 		t.Errorf("%d requests, want 3", calls)

@@ -1,0 +1,60 @@
+package fingerprintotel_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestREADMESetupCompiles builds the README's OpenTelemetry setup block (a ```golang
+// fence, which the root module's README check skips since the root module has no
+// OpenTelemetry) as a program in a scratch module that uses this module and the SDK
+// from this checkout.
+func TestREADMESetupCompiles(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Skipf("no ../README.md (%v): run from the repository", err)
+	}
+	_, section, ok := strings.Cut(string(readme), "## Observability (OpenTelemetry)")
+	if !ok {
+		t.Fatal("README.md has no Observability (OpenTelemetry) section")
+	}
+	_, block, ok := strings.Cut(section, "```golang\n")
+	if !ok {
+		t.Fatal("the Observability section has no ```golang block")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	imports, body, ok := strings.Cut(block, "\n)\n")
+	if !ok || !strings.HasPrefix(imports, "import (") {
+		t.Fatalf("the block does not start with an import list:\n%s", block)
+	}
+	src := "package main\n\n" + imports + "\n)\n\nfunc main() {\n" + body + "\n\t_, _ = client, err\n}\n"
+
+	otelDir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	goMod := "module readmesetup\n\ngo 1.25.0\n\nrequire github.com/fpgo/fingerprint-go/otel v0.0.0\n\n" +
+		"replace github.com/fpgo/fingerprint-go/otel => " + otelDir + "\n\n" +
+		"replace github.com/fpgo/fingerprint-go => " + filepath.Dir(otelDir) + "\n"
+	sum, err := os.ReadFile("go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{"go.mod": goMod, "go.sum": string(sum), "main.go": src} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// -mod=mod lets the go command complete the scratch go.mod from the module cache;
+	// GOFLAGS=-mod=readonly (CI) would refuse that, and GOPROXY=off keeps it offline.
+	cmd := exec.CommandContext(t.Context(), "go", "build", "-mod=mod", "-o", os.DevNull, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the README's OpenTelemetry setup does not compile: %v\n%s\n%s", err, out, src)
+	}
+}
