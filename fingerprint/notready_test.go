@@ -53,9 +53,9 @@ func (t latencyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // notReadyRun updates (or, with feedback, sends feedback on) an event that the fake server (WithUpdateDelay) keeps answering
 // 409 state_not_ready for notReadyFor after its creation, the first attempt starting
 // at its creation. It returns the error and the statuses the server sent.
-func notReadyRun(t *testing.T, notReadyFor, latency time.Duration, jitter func(time.Duration) time.Duration, opts ...fingerprint.Option) ([]int, time.Duration, error) {
+func notReadyRun(t *testing.T, notReadyFor time.Duration, jitter func(time.Duration) time.Duration, opts ...fingerprint.Option) ([]int, time.Duration, error) {
 	t.Helper()
-	return notReadyRunOp(t, false, notReadyFor, latency, jitter, opts...)
+	return notReadyRunOp(t, false, notReadyFor, 5*time.Millisecond, jitter, opts...)
 }
 
 func notReadyRunOp(t *testing.T, feedback bool, notReadyFor, latency time.Duration, jitter func(time.Duration) time.Duration, opts ...fingerprint.Option) ([]int, time.Duration, error) {
@@ -138,7 +138,7 @@ func TestNotReadyWindowIsBoundedAndConfigurable(t *testing.T) {
 	full := jitters["full"]
 	t.Run("default window ends", func(t *testing.T) {
 		t.Parallel()
-		statuses, took, err := notReadyRun(t, time.Minute, 5*time.Millisecond, full)
+		statuses, took, err := notReadyRun(t, time.Minute, full)
 		if !errors.Is(err, fingerprint.ErrStateNotReady) {
 			t.Fatalf("err = %v, want ErrStateNotReady", err)
 		}
@@ -151,20 +151,20 @@ func TestNotReadyWindowIsBoundedAndConfigurable(t *testing.T) {
 	})
 	t.Run("WithMaxRetries(0) does not turn them off", func(t *testing.T) {
 		t.Parallel()
-		if statuses, _, err := notReadyRun(t, 2*time.Second, 5*time.Millisecond, full, fingerprint.WithMaxRetries(0)); err != nil {
+		if statuses, _, err := notReadyRun(t, 2*time.Second, full, fingerprint.WithMaxRetries(0)); err != nil {
 			t.Errorf("err = %v (statuses %v)", err, statuses)
 		}
 	})
 	t.Run("WithStateNotReadyWait(0) turns them off", func(t *testing.T) {
 		t.Parallel()
-		statuses, _, err := notReadyRun(t, 2*time.Second, 5*time.Millisecond, full, fingerprint.WithStateNotReadyWait(0))
+		statuses, _, err := notReadyRun(t, 2*time.Second, full, fingerprint.WithStateNotReadyWait(0))
 		if !errors.Is(err, fingerprint.ErrStateNotReady) || len(statuses) != 1 {
 			t.Errorf("err = %v after %d attempts, want the first 409", err, len(statuses))
 		}
 	})
 	t.Run("a longer window covers a longer delay", func(t *testing.T) {
 		t.Parallel()
-		if statuses, _, err := notReadyRun(t, 8*time.Second, 5*time.Millisecond, full, fingerprint.WithStateNotReadyWait(10*time.Second)); err != nil {
+		if statuses, _, err := notReadyRun(t, 8*time.Second, full, fingerprint.WithStateNotReadyWait(10*time.Second)); err != nil {
 			t.Errorf("err = %v (statuses %v)", err, statuses)
 		}
 	})

@@ -57,7 +57,7 @@ func (p *pipeline) client(t *testing.T, srv *fingerprinttest.Server, opts ...fin
 func attrs(kvs []attribute.KeyValue) map[string]string {
 	m := map[string]string{}
 	for _, kv := range kvs {
-		m[string(kv.Key)] = kv.Value.Emit()
+		m[string(kv.Key)] = kv.Value.String()
 	}
 	return m
 }
@@ -225,7 +225,7 @@ func TestMetricsCountAttemptsAndDurations(t *testing.T) {
 func key(set attribute.Set) string {
 	get := func(k string) string {
 		v, _ := set.Value(attribute.Key(k))
-		return v.Emit()
+		return v.String()
 	}
 	status := get("http.response.status_code")
 	if status == "" {
