@@ -35,7 +35,7 @@ func TestWorkflowActionsPinned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, job := range []string{"generated", "lint", "test", "fuzz", "conformance", "govulncheck"} {
+	for _, job := range []string{"generated", "lint", "test", "otel", "fuzz", "conformance", "govulncheck"} {
 		if !regexp.MustCompile(`(?m)^  ` + job + `:\s*$`).Match(ci) {
 			t.Errorf("ci.yml has no job %q", job)
 		}
