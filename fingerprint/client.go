@@ -174,7 +174,7 @@ func (c *Client) do(ctx context.Context, op operation, req *http.Request, decode
 func (c *Client) send(ctx context.Context, op operation, req *http.Request, obs *callObservation, decode func(*response) error) error {
 	var last error
 	var first time.Time       // start of the first attempt, for the state_not_ready window
-	retries, notReady := 0, 0 // retries of state_not_ready, and of everything else
+	retries, notReady := 0, 0 // retries of everything else, and of state_not_ready
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return contextError(err, last)
