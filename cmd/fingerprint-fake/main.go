@@ -132,8 +132,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func limitOptions(rate float64, burst, perHour, perDay int) ([]fingerprinttest.Option, error) {
 	var opts []fingerprinttest.Option
 	switch {
-	case rate < 0:
-		return nil, errors.New("-rate-limit must not be negative")
+	case math.IsNaN(rate) || math.IsInf(rate, 0) || rate < 0:
+		// NaN compares false with everything, so it would pass every check below as
+		// "no limit"; Inf would be no limit under another name.
+		return nil, fmt.Errorf("-rate-limit must be a finite number of requests per second, 0 or more, got %v", rate)
 	case rate == 0 && burst != 0:
 		return nil, errors.New("-burst needs -rate-limit")
 	case rate > 0:
@@ -156,14 +158,27 @@ func burstFor(rate float64, burst int) int {
 	return max(1, int(math.Ceil(rate)))
 }
 
-// readEvents reads a JSON array of events; an empty name reads none.
+// maxEventsFile bounds -events: the fake holds every event in memory, and 64 MiB is
+// thousands of the largest events the API sends (GetEvent's bound is 1 MiB each).
+const maxEventsFile = 64 << 20
+
+// readEvents reads a JSON array of events, at most maxEventsFile bytes; an empty name
+// reads none.
 func readEvents(name string) ([]gen.Event, error) {
 	if name == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(name) //nolint:gosec // G304: reading the file the user named with -events is the point
+	f, err := os.Open(name) //nolint:gosec // G304: reading the file the user named with -events is the point
 	if err != nil {
 		return nil, fmt.Errorf("-events: %w", err)
+	}
+	defer f.Close() //nolint:errcheck // read-only file: a Close error cannot lose data
+	b, err := io.ReadAll(io.LimitReader(f, maxEventsFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("-events: %w", err)
+	}
+	if len(b) > maxEventsFile {
+		return nil, fmt.Errorf("-events %s is larger than %d MiB: not a file of events", name, maxEventsFile>>20)
 	}
 	var evs []gen.Event
 	if err := json.Unmarshal(b, &evs); err != nil {

@@ -84,7 +84,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"not":"an array"}`), 0o600))
 	for _, args := range [][]string{{"-seed", "-1"}, {"-nope"}, {"extra"}, {"-key", ""},
-		{"-rate-limit", "-1"}, {"-burst", "3"}, {"-rate-limit", "2", "-burst", "-1"},
+		{"-rate-limit", "-1"}, {"-rate-limit", "NaN"}, {"-rate-limit", "nan", "-burst", "2"}, {"-rate-limit", "Inf"}, {"-rate-limit", "+Inf"}, {"-burst", "3"}, {"-rate-limit", "2", "-burst", "-1"},
 		{"-delete-quota-hour", "-1"}, {"-delete-quota-day", "-5"}, {"-update-delay", "-1s"},
 		{"-events", filepath.Join(t.TempDir(), "missing.json")}, {"-events", bad}} {
 		require.Error(t, run(t.Context(), args, io.Discard, io.Discard), "%v", args)
@@ -187,4 +187,22 @@ func TestEventsFileAndRuleset(t *testing.T) {
 	require.Equal(t, "block", kind, "a bad bot is blocked by the demo ruleset")
 	require.Equal(t, http.StatusBadRequest, get(t, "GET", base+"/events/"+old.EventID+"?ruleset_id=rs_demo", key).status,
 		"only the named ruleset exists")
+}
+
+// TestEventsFileIsBounded: -events /dev/zero is refused after 64 MiB instead of being
+// read without end (issue 17 item 9).
+func TestEventsFileIsBounded(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero on this system")
+	}
+	err := run(t.Context(), []string{"-seed", "0", "-events", "/dev/zero"}, io.Discard, io.Discard)
+	require.ErrorContains(t, err, "larger than 64 MiB")
+}
+
+// TestRateLimitMustBeFinite: NaN passed every check as "no limit" (issue 17).
+func TestRateLimitMustBeFinite(t *testing.T) {
+	for _, v := range []string{"NaN", "Inf", "-Inf", "-0.5"} {
+		err := run(t.Context(), []string{"-rate-limit", v}, io.Discard, io.Discard)
+		require.ErrorContains(t, err, "-rate-limit must be a finite number", v)
+	}
 }

@@ -28,6 +28,7 @@ func TestMain(m *testing.M) {
 //	fault N STATUS [RETRY_AFTER] [OPERATION]  queue N injected failures
 //	requests OPERATION N                      assert how many requests the server got
 //	ids JSONL CSV                             assert both hold the same event IDs, in order, once each
+//	feedback EVENT_ID                         assert the server stored a confidence reset for it
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
@@ -59,6 +60,15 @@ func TestScripts(t *testing.T) {
 				ts.Check(ts.Value("srv").(*fingerprinttest.Server).FailNext(n, f))
 			},
 			"ids": cmdIDs,
+			"feedback": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: feedback EVENT_ID")
+				}
+				fb, ok := ts.Value("srv").(*fingerprinttest.Server).Feedback(args[0])
+				if ok == neg || (ok && (fb.Feedback.ResetIdentificationConfidenceScore == nil || !*fb.Feedback.ResetIdentificationConfidenceScore)) {
+					ts.Fatalf("feedback for %s: %+v, stored %v", args[0], fb, ok)
+				}
+			},
 			"requests": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: requests OPERATION N")

@@ -29,6 +29,7 @@ type command struct {
 
 // app is the state shared by the commands of one invocation.
 type app struct {
+	ctx context.Context // the invocation's: done on Ctrl+C or SIGTERM
 	env *Env
 	g   *globals
 	cmd *command
@@ -38,7 +39,7 @@ type app struct {
 var commands []*command
 
 // order is the order of "fpctl help"; commands not listed come last.
-var order = []string{"events get", "events search", "events update", "visitors delete",
+var order = []string{"events get", "events search", "events update", "events feedback", "visitors delete",
 	"unseal", "seal", "webhooks verify", "webhooks sign", "fake", "version"}
 
 func register(c *command) {
@@ -108,7 +109,7 @@ func run(ctx context.Context, args []string, env *Env) error {
 		}
 		return usagef("unknown command %q%s", path, didYouMean(path, commandNames()))
 	}
-	a := &app{env: env, g: &globals{}, cmd: c}
+	a := &app{ctx: ctx, env: env, g: &globals{}, cmd: c}
 	fs := flag.NewFlagSet("fpctl "+c.path, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}

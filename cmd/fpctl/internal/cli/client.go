@@ -1,10 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
@@ -17,9 +16,6 @@ const (
 	envSealedKeys    = "FINGERPRINT_SEALED_KEYS"
 	envWebhookSecret = "FINGERPRINT_WEBHOOK_SECRET"
 )
-
-// maxSecretFile bounds how much of a key or secret file is read.
-const maxSecretFile = 4 << 10
 
 // newClient builds the API client from the global flags. With --fake it starts the
 // in-memory server first; close stops it.
@@ -73,10 +69,11 @@ func (a *app) region() string {
 // which other users can see and shells keep in their history.
 func (a *app) secretKey() (string, error) {
 	if f := a.g.apiKeyFile; f != "" {
-		b, err := readSecretFile(f)
+		b, err := readSecretFile(a.ctx, f)
 		if err != nil {
 			return "", fmt.Errorf("--api-key-file: %w", err)
 		}
+		warnOpenPerms(a.env, "--api-key-file", f)
 		return b, nil
 	}
 	if k := strings.TrimSpace(a.env.Getenv(envSecretKey)); k != "" {
@@ -85,20 +82,15 @@ func (a *app) secretKey() (string, error) {
 	return "", usagef("no secret API key: set %s or pass --api-key-file FILE (or try --fake)", envSecretKey)
 }
 
-// readSecretFile returns the trimmed content of a small file holding a key or secret.
-// Errors name the file, never its content.
-func readSecretFile(name string) (string, error) {
-	f, err := os.Open(name)
+// readSecretFile returns the trimmed content of a small file holding a key or secret,
+// read to at most maxSecretFile bytes. Errors name the file, never its content.
+func readSecretFile(ctx context.Context, name string) (string, error) {
+	b, err := readFileBounded(ctx, name, maxSecretFile)
+	if isTooLarge(err) {
+		return "", fmt.Errorf("%s is larger than %d bytes: not a key file", name, maxSecretFile)
+	}
 	if err != nil {
 		return "", err
-	}
-	defer f.Close() //nolint:errcheck // read-only file: a Close error cannot lose data
-	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", name, err)
-	}
-	if len(b) > maxSecretFile {
-		return "", fmt.Errorf("%s is larger than %d bytes: not a key file", name, maxSecretFile)
 	}
 	s := strings.TrimSpace(string(b))
 	if s == "" {

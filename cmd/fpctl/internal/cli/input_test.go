@@ -3,9 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 type zeros struct{}
@@ -24,5 +27,47 @@ func TestInputIsBounded(t *testing.T) {
 		if code != exitFailure || !strings.Contains(stderr.String(), "larger than 16 MiB") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
 		}
+	}
+}
+
+// TestFilesAreBounded: every file a flag names is read to at most what it can
+// legitimately hold; /dev/zero was read without end (issue 17 item 9: 300 MB and
+// growing for --secret-file). Each run ends with a clear error and exit 1 or 2.
+func TestFilesAreBounded(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero on this system")
+	}
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"webhooks", "sign", "--secret-file", "/dev/zero", "-"}, "larger than 4096 bytes"},
+		{[]string{"events", "get", "--api-key-file", "/dev/zero", "x"}, "larger than 4096 bytes"},
+		{[]string{"unseal", "--key-file", "/dev/zero", "-"}, "larger than 4096 bytes"},
+		{[]string{"visitors", "delete", "--dry-run", "--from", "/dev/zero"}, "larger than 16 MiB"},
+		{[]string{"visitors", "delete", "--dry-run", "--from", "-"}, "stdin is larger than 16 MiB"},
+		{[]string{"events", "search", "--fake", "--resume", "/dev/zero"}, "larger than 16 MiB"},
+		{[]string{"visitors", "delete", "--journal", "/dev/zero", "v1"}, "not a regular file"},
+	}
+	for _, c := range cases {
+		var stderr bytes.Buffer
+		code := Run(t.Context(), c.args, &Env{Stdin: io.LimitReader(zeros{}, 64<<20), Stderr: &stderr})
+		if code == exitOK || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %q", c.args, code, stderr.String(), c.want)
+		}
+	}
+}
+
+// TestReadIsInterruptible: a read blocked on a stream that never ends nor sends (an
+// idle pipe) returns as soon as the context is done.
+func TestReadIsInterruptible(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	start := time.Now()
+	_, err := readBounded(ctx, r, maxIDList, "stdin")
+	if !errors.Is(err, context.Canceled) || time.Since(start) > 5*time.Second {
+		t.Fatalf("err %v after %s", err, time.Since(start))
 	}
 }

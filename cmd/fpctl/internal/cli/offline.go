@@ -6,8 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
+	"io/fs"
 	"strings"
 
 	"github.com/fpgo/fingerprint-go/fingerprint/sealed"
@@ -114,37 +113,27 @@ Example:
 }
 
 // readInput reads FILE, or stdin for "-" or no argument, up to maxInput bytes.
-func readInput(env *Env, cmd string, args []string) ([]byte, error) {
+func readInput(ctx context.Context, env *Env, cmd string, args []string) ([]byte, error) {
 	if len(args) > 1 {
 		return nil, usagef("%s takes at most one input file, got %d", cmd, len(args))
 	}
-	r := env.Stdin
-	name := "stdin"
 	if len(args) == 1 && args[0] != "-" {
-		f, err := os.Open(args[0])
-		if err != nil {
+		b, err := readFileBounded(ctx, args[0], maxInput)
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 			return nil, usagef("%s: %v", cmd, err)
 		}
-		defer f.Close() //nolint:errcheck // read-only file: a Close error cannot lose data
-		r, name = f, args[0]
+		return b, err
 	}
-	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	if len(b) > maxInput {
-		return nil, fmt.Errorf("%s is larger than %d MiB", name, maxInput>>20)
-	}
-	return b, nil
+	return readBounded(ctx, env.Stdin, maxInput, "stdin")
 }
 
 func runUnseal(ctx context.Context, a *app, opts any, args []string) error {
 	o := opts.(*unsealOpts)
 	var raw []string
 	for _, f := range o.keyFiles {
-		k, err := readSecretFile(f)
+		k, err := readSecretFile(ctx, f)
 		if err != nil {
-			return usagef("--key-file: %v", err)
+			return fileFlagError("--key-file", err)
 		}
 		raw = append(raw, k)
 	}
@@ -162,7 +151,7 @@ func runUnseal(ctx context.Context, a *app, opts any, args []string) error {
 		}
 		keys[i] = k
 	}
-	in, err := readInput(a.env, "unseal", args)
+	in, err := readInput(ctx, a.env, "unseal", args)
 	if err != nil {
 		return err
 	}
@@ -178,15 +167,15 @@ func runSeal(ctx context.Context, a *app, opts any, args []string) error {
 	if o.keyFile == "" {
 		return usagef("seal: --key-file is required")
 	}
-	s, err := readSecretFile(o.keyFile)
+	s, err := readSecretFile(ctx, o.keyFile)
 	if err != nil {
-		return usagef("--key-file: %v", err)
+		return fileFlagError("--key-file", err)
 	}
 	key, err := sealed.ParseKey(s)
 	if err != nil {
 		return usagef("seal: %v", err)
 	}
-	in, err := readInput(a.env, "seal", args)
+	in, err := readInput(ctx, a.env, "seal", args)
 	if err != nil {
 		return err
 	}
@@ -200,19 +189,20 @@ func runSeal(ctx context.Context, a *app, opts any, args []string) error {
 
 // webhookSecret reads --secret-file (only trailing newlines are dropped: the secret is
 // used byte for byte) or the environment.
-func (a *app) webhookSecret(o *webhookOpts) (string, error) {
+func (a *app) webhookSecret(ctx context.Context, o *webhookOpts) (string, error) {
 	if o.secretFile != "" {
-		b, err := os.ReadFile(o.secretFile)
-		if err != nil {
-			return "", usagef("--secret-file: %v", err)
-		}
-		if len(b) > maxSecretFile {
+		b, err := readFileBounded(ctx, o.secretFile, maxSecretFile)
+		if isTooLarge(err) {
 			return "", usagef("--secret-file: %s is larger than %d bytes: not a secret file", o.secretFile, maxSecretFile)
+		}
+		if err != nil {
+			return "", fileFlagError("--secret-file", err)
 		}
 		s := strings.TrimRight(string(b), "\r\n")
 		if s == "" {
 			return "", usagef("--secret-file: %s is empty", o.secretFile)
 		}
+		warnOpenPerms(a.env, "--secret-file", o.secretFile)
 		return s, nil
 	}
 	if s := a.env.Getenv(envWebhookSecret); s != "" {
@@ -223,14 +213,14 @@ func (a *app) webhookSecret(o *webhookOpts) (string, error) {
 
 func runVerify(ctx context.Context, a *app, opts any, args []string) error {
 	o := opts.(*webhookOpts)
-	secret, err := a.webhookSecret(o)
+	secret, err := a.webhookSecret(ctx, o)
 	if err != nil {
 		return err
 	}
 	if strings.TrimSpace(o.signature) == "" {
 		return usagef("webhooks verify: --signature is required (the %s header value)", webhook.SignatureHeader)
 	}
-	body, err := readInput(a.env, "webhooks verify", args)
+	body, err := readInput(ctx, a.env, "webhooks verify", args)
 	if err != nil {
 		return err
 	}
@@ -246,14 +236,23 @@ func runVerify(ctx context.Context, a *app, opts any, args []string) error {
 
 func runSign(ctx context.Context, a *app, opts any, args []string) error {
 	o := opts.(*webhookOpts)
-	secret, err := a.webhookSecret(o)
+	secret, err := a.webhookSecret(ctx, o)
 	if err != nil {
 		return err
 	}
-	body, err := readInput(a.env, "webhooks sign", args)
+	body, err := readInput(ctx, a.env, "webhooks sign", args)
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintln(a.env.Stdout, webhook.Sign(body, secret))
 	return err
+}
+
+// fileFlagError reports a failed read of the file a flag names: a usage error (exit 2),
+// except an interruption (Ctrl+C while the read was blocked on a FIFO), which stays one.
+func fileFlagError(flag string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%s: %w", flag, err)
+	}
+	return usagef("%s: %v", flag, err)
 }

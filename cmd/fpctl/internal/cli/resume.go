@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,12 +34,12 @@ const resumeVersion = 1
 // loadResume reads the state for the search described by filters and p, or returns a
 // new one if file does not exist yet. A file written for another search is a usage
 // error. With --since, the window of the first run is reused so the search stays the same.
-func loadResume(file, filters string, p *fingerprint.SearchEventsParams, sinceSet bool, since string) (st *resumeState, resumed bool, err error) {
+func loadResume(ctx context.Context, file, filters string, p *fingerprint.SearchEventsParams, sinceSet bool, since string) (st *resumeState, resumed bool, err error) {
 	fresh := &resumeState{Version: resumeVersion, Query: filters, Start: p.Start, End: p.End}
 	if sinceSet {
 		fresh.Since = since
 	}
-	b, err := os.ReadFile(file)
+	b, err := readFileBounded(ctx, file, maxResumeFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fresh, false, nil
 	}

@@ -161,7 +161,7 @@ func runSearch(ctx context.Context, a *app, opts any, args []string) error {
 		if o.follow {
 			filters += "#follow"
 		}
-		if st, resumed, err = loadResume(o.resume, filters, p, set["since"], o.since.raw); err != nil {
+		if st, resumed, err = loadResume(ctx, o.resume, filters, p, set["since"], o.since.raw); err != nil {
 			return err
 		}
 		if st.Done {
@@ -275,7 +275,10 @@ func (ex *exporter) run(ctx context.Context, params *fingerprint.SearchEventsPar
 }
 
 // fetch requests the pages in order and sends them to out, stopping after the last
-// page, after --max events, on the first error, or when ctx is done.
+// page, after --max events, on the first error, or when ctx is done. The pages come from
+// the SDK's SearchEventsPages, so its loop protection holds: a server that sends a
+// pagination key already used in the export (A, B, A) ends it with an error wrapping
+// fingerprint.ErrPaginationLoop.
 func (ex *exporter) fetch(ctx context.Context, p fingerprint.SearchEventsParams, out chan<- fetched) {
 	defer close(out)
 	limit, got := p.Limit, 0
@@ -293,30 +296,37 @@ func (ex *exporter) fetch(ctx context.Context, p fingerprint.SearchEventsParams,
 			// past the last event written and a resumed run has neither gap nor overlap.
 			p.Limit = min(limit, ex.max-got)
 		}
-		page, err := ex.client.SearchEvents(ctx, &p)
-		if err != nil {
-			send(fetched{err: err})
+		smaller := false // the page size must shrink: a new iteration from the key
+		for page, err := range ex.client.SearchEventsPages(ctx, &p) {
+			if err != nil {
+				send(fetched{err: err})
+				return
+			}
+			events := page.Events
+			if len(events) > p.Limit { // never more than asked, even from a misbehaving server
+				events = events[:p.Limit]
+			}
+			got += len(events)
+			next := ""
+			if page.PaginationKey != nil {
+				next = *page.PaginationKey
+			}
+			if !send(fetched{events: events, next: next, totalHits: page.TotalHits}) {
+				return
+			}
+			if next == "" || (ex.max > 0 && got >= ex.max) {
+				return
+			}
+			p.PaginationKey = next
+			// Each new iteration asks for fewer events than the one before (at least
+			// one fewer), so there are at most --max of them.
+			if ex.max > 0 && ex.max-got < p.Limit {
+				smaller = true
+				break
+			}
+		}
+		if !smaller {
 			return
 		}
-		events := page.Events
-		if len(events) > p.Limit { // never more than asked, even from a misbehaving server
-			events = events[:p.Limit]
-		}
-		got += len(events)
-		next := ""
-		if page.PaginationKey != nil {
-			next = *page.PaginationKey
-		}
-		if next != "" && next == p.PaginationKey {
-			send(fetched{err: errors.New("the API returned the pagination key it was given; stopping to avoid a loop")})
-			return
-		}
-		if !send(fetched{events: events, next: next, totalHits: page.TotalHits}) {
-			return
-		}
-		if next == "" || (ex.max > 0 && got >= ex.max) {
-			return
-		}
-		p.PaginationKey = next
 	}
 }
