@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -43,48 +44,72 @@ func TestJournalLockedBySecondRun(t *testing.T) {
 
 // TestSignalEndsBlockedRead: Ctrl+C or SIGTERM ends a command blocked reading stdin
 // (an idle pipe) or a FIFO nobody writes to; before, it hung until the read ended.
+//
+// Each case makes the command open a FIFO (the gate) before the blocking read, so the
+// test knows the command is running, its signal handler installed, before it signals:
+// the gate is either the FIFO it then blocks on (held open, never written), or a file
+// read before stdin (fed and closed).
 func TestSignalEndsBlockedRead(t *testing.T) {
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "ids.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	secretFIFO := filepath.Join(dir, "secret.fifo")
-	if err := syscall.Mkfifo(secretFIFO, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	cases := []struct {
-		name  string
-		args  []string
-		stdin bool // stdin is a pipe that stays open and empty
+		name string
+		args []string // GATE is replaced by the FIFO's path
+		env  string   // GATE is replaced too
+		feed string   // written to the gate and closed; "" holds it open
 	}{
-		{"delete --from FIFO", []string{"visitors", "delete", "--dry-run", "--from", fifo}, false},
-		{"delete --from stdin", []string{"visitors", "delete", "--dry-run", "--from", "-"}, true},
-		{"webhooks verify stdin", []string{"webhooks", "verify", "--signature", "v1=00"}, true},
-		{"webhooks sign --secret-file FIFO", []string{"webhooks", "sign", "--secret-file", secretFIFO, "-"}, true},
+		{"delete --from FIFO", []string{"visitors", "delete", "--dry-run", "--from", "GATE"}, "", ""},
+		{"delete --from stdin", []string{"visitors", "delete", "--dry-run", "--profile", "p", "--from", "-"}, "FPCTL_CONFIG=GATE", "[p]\nregion = eu\n"},
+		{"webhooks verify stdin", []string{"webhooks", "verify", "--secret-file", "GATE", "--signature", "v1=00"}, "", "whsec"},
+		{"webhooks sign --secret-file FIFO", []string{"webhooks", "sign", "--secret-file", "GATE", "-"}, "", ""},
 	}
 	for _, c := range cases {
 		for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 			t.Run(c.name+"/"+sig.String(), func(t *testing.T) {
-				cmd := command(t, c.args...)
-				cmd.Env = append(cmd.Env, "FINGERPRINT_WEBHOOK_SECRET=whsec")
-				var stdinW *os.File
-				if c.stdin {
-					r, w, err := os.Pipe()
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer r.Close()
-					defer w.Close()
-					cmd.Stdin, stdinW = r, w
+				gate := filepath.Join(t.TempDir(), "gate.fifo")
+				if err := syscall.Mkfifo(gate, 0o600); err != nil {
+					t.Fatal(err)
 				}
+				args := slices.Clone(c.args)
+				for i := range args {
+					args[i] = strings.ReplaceAll(args[i], "GATE", gate)
+				}
+				cmd := command(t, args...)
+				if c.env != "" {
+					cmd.Env = append(cmd.Env, strings.ReplaceAll(c.env, "GATE", gate))
+				}
+				r, w, err := os.Pipe() // stdin: open, never written
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer r.Close()
+				defer w.Close()
+				cmd.Stdin = r
 				var errb syncBuffer
 				cmd.Stderr = &errb
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
 				}
-				_ = stdinW
-				time.Sleep(300 * time.Millisecond) // blocked in the read by now
+				defer func() { _ = cmd.Process.Kill() }()
+				opened := make(chan *os.File, 1)
+				go func() {
+					f, err := os.OpenFile(gate, os.O_WRONLY, 0) // returns once the command opened it
+					if err == nil {
+						opened <- f
+					}
+				}()
+				var g *os.File
+				select {
+				case g = <-opened:
+				case <-time.After(60 * time.Second):
+					t.Fatalf("the command never opened %s; stderr %q", gate, errb.String())
+				}
+				defer g.Close()
+				if c.feed != "" {
+					if _, err := g.WriteString(c.feed); err != nil {
+						t.Fatal(err)
+					}
+					_ = g.Close()
+				}
+				time.Sleep(100 * time.Millisecond) // into the blocking read
 				if err := cmd.Process.Signal(sig); err != nil {
 					t.Fatal(err)
 				}
@@ -100,7 +125,6 @@ func TestSignalEndsBlockedRead(t *testing.T) {
 						t.Errorf("stderr: %q", errb.String())
 					}
 				case <-time.After(10 * time.Second):
-					_ = cmd.Process.Kill()
 					t.Fatalf("still blocked 10s after %s", sig)
 				}
 			})
