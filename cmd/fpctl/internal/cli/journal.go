@@ -165,7 +165,7 @@ func parseJournal(data []byte, path string, kind journalKind) (entries []journal
 		}
 		if err := kind.check(e); err != nil {
 			if e.Outcome != "" && (e.VisitorID != "" || e.EventID != "") {
-				return nil, 0, false, fmt.Errorf("--journal: %s line %d: %v; is this the right file?", path, n, err)
+				return nil, 0, false, fmt.Errorf("--journal: %s line %d: %w; is this the right file?", path, n, err)
 			}
 			return nil, 0, false, notJournal(n)
 		}
