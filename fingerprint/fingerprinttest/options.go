@@ -32,6 +32,7 @@ type config struct {
 	updateDelay   time.Duration
 	deleteEnabled bool
 	bodyTimeout   time.Duration
+	idleTimeout   time.Duration
 	events        []gen.Event
 	rateLimit     rateLimit
 	deleteQuota   quotaConfig
@@ -47,6 +48,7 @@ func defaultConfig() config {
 		maxBody:       DefaultMaxBodyBytes,
 		deleteEnabled: true,
 		bodyTimeout:   DefaultBodyReadTimeout,
+		idleTimeout:   DefaultIdleTimeout,
 	}
 }
 
@@ -155,6 +157,22 @@ func WithBodyReadTimeout(d time.Duration) Option {
 			return errors.New("fingerprinttest: WithBodyReadTimeout: timeout must be positive")
 		}
 		c.bodyTimeout = d
+		return nil
+	}
+}
+
+// DefaultIdleTimeout is how long the server keeps a keep-alive connection open without a
+// new request; then it closes it, so idle clients cannot hold connections forever.
+const DefaultIdleTimeout = 60 * time.Second
+
+// WithIdleTimeout sets how long an idle keep-alive connection is kept open (default
+// DefaultIdleTimeout).
+func WithIdleTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("fingerprinttest: WithIdleTimeout: timeout must be positive")
+		}
+		c.idleTimeout = d
 		return nil
 	}
 }

@@ -103,7 +103,7 @@ func Start(opts ...Option) (*Server, error) {
 	}
 	s.ln = ln
 	s.url = "http://" + ln.Addr().String() + BasePath
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: ReadHeaderTimeout}
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: ReadHeaderTimeout, IdleTimeout: cfg.idleTimeout}
 	go func() { _ = s.http.Serve(ln) }()
 	return s, nil
 }

@@ -1,9 +1,13 @@
 package fingerprinttest
 
 import (
+	"bufio"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fpgo/fingerprint-go/gen"
 	"github.com/stretchr/testify/require"
@@ -171,4 +175,28 @@ func TestAddEventsValidatesAgainstTheSchema(t *testing.T) {
 	batch[120].BotInfo, batch[150].BotInfo = nil, nil
 	require.NoError(t, srv.AddEvents(batch...))
 	require.Len(t, srv.Events(), 200)
+}
+
+// TestIdleConnectionsAreClosed: a keep-alive connection left idle after a request stayed
+// open for as long as the client liked (issue 17, gaps); now the server closes it after
+// the idle timeout.
+func TestIdleConnectionsAreClosed(t *testing.T) {
+	srv := NewServer(t, WithIdleTimeout(300*time.Millisecond))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(srv.URL(), BasePath), "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = io.WriteString(conn, "GET /v4/events/x HTTP/1.1\r\nHost: fake\r\nAuthorization: Bearer "+srv.APIKey()+"\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	require.False(t, res.Close, "the server should keep the connection alive after one request")
+	start := time.Now()
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err = br.ReadByte()
+	require.ErrorIs(t, err, io.EOF, "the idle connection was not closed within 5 s")
+	t.Logf("idle connection closed after %v", time.Since(start).Round(10*time.Millisecond))
+	require.Error(t, WithIdleTimeout(0)(&config{}))
 }
