@@ -145,6 +145,8 @@ func badInputCatalogue() []badInput {
 		{name: "url/relative", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("/v4")), want: "scheme must be http or https"},
 		{name: "url/ftp", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("ftp://api.example.com")), want: "scheme must be http or https"},
 		{name: "url/no host", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("https:///v4")), want: "missing host"},
+		{name: "url/plain http to a remote host", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("http://api.example.com/v4")), want: "uses plain http to api.example.com, which is not a loopback host"},
+		{name: "url/plain http to a private address", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("http://10.0.0.7:8080/v4")), want: "WithInsecurePlainHTTP()"},
 		{name: "url/user info", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("https://user:pass@api.example.com")), want: "must not contain user info", secret: "pass"},
 		{name: "url/query", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("https://api.example.com/v4?x=1")), want: "must not contain a query"},
 		{name: "url/fragment", call: badNewClient(catalogueKey, fingerprint.WithBaseURL("https://api.example.com/v4#top")), want: "must not contain a fragment"},

@@ -67,6 +67,9 @@ func NewClient(secretAPIKey string, opts ...Option) (*Client, error) {
 	base, _ := cfg.region.baseURL()
 	if cfg.baseURLSet {
 		base = cfg.baseURL
+		if err := checkPlainHTTP(base, cfg.insecureHTTP); err != nil {
+			return nil, err
+		}
 	}
 	host, port := serverHostPort(base)
 	c := &Client{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -34,14 +35,16 @@ type config struct {
 	regionSet  bool
 	baseURL    string
 	baseURLSet bool
-	httpClient *http.Client
-	timeout    time.Duration
-	maxRetries int
-	notReady   time.Duration
-	logger     *slog.Logger
-	observer   Observer
-	limiter    RateLimiter
-	quotas     *QuotaPacing // nil: no quota pacing
+	// insecureHTTP allows an http:// base URL to a host that is not loopback.
+	insecureHTTP bool
+	httpClient   *http.Client
+	timeout      time.Duration
+	maxRetries   int
+	notReady     time.Duration
+	logger       *slog.Logger
+	observer     Observer
+	limiter      RateLimiter
+	quotas       *QuotaPacing // nil: no quota pacing
 }
 
 // WithRegion selects the region of your Fingerprint application (RegionUS by default).
@@ -60,6 +63,11 @@ func WithRegion(r Region) Option {
 // proxy or a test server. Operation paths (/events, /visitors/{visitor_id}, /edge) are
 // appended to it, so it must include any path prefix such as /v4. The URL must be absolute
 // http or https, without query, fragment or user info. It cannot be combined with WithRegion.
+//
+// Plain http is accepted only to a loopback host (localhost, 127.0.0.0/8, ::1), such as
+// fingerprinttest: over http the secret API key travels in clear, for any proxy or
+// network on the way to read. NewClient refuses http to any other host unless
+// WithInsecurePlainHTTP is given as well.
 func WithBaseURL(baseURL string) Option {
 	return func(c *config) error {
 		u, err := parseBaseURL(baseURL)
@@ -69,6 +77,39 @@ func WithBaseURL(baseURL string) Option {
 		c.baseURL, c.baseURLSet = u, true
 		return nil
 	}
+}
+
+// WithInsecurePlainHTTP allows WithBaseURL to name an http:// URL whose host is not
+// loopback, such as a proxy on a network you control. The secret API key is then sent
+// unencrypted: anyone who can see the traffic can use it. Prefer https.
+func WithInsecurePlainHTTP() Option {
+	return func(c *config) error {
+		c.insecureHTTP = true
+		return nil
+	}
+}
+
+// checkPlainHTTP refuses an http:// base URL to a host that is not loopback unless
+// allowed: the key would cross the network in clear.
+func checkPlainHTTP(base string, allowed bool) error {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" || allowed || isLoopback(u.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("fingerprint: base URL %s uses plain http to %s, which is not a loopback host: "+
+		"the secret API key would be sent unencrypted, readable by any proxy or network on the way; "+
+		"use https, or add WithInsecurePlainHTTP() if that network is yours", base, u.Hostname())
+}
+
+// isLoopback reports whether host names this machine: localhost (and *.localhost, RFC
+// 6761) or a loopback address.
+func isLoopback(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && a.Unmap().IsLoopback()
 }
 
 // parseBaseURL validates a base URL and returns it without a trailing slash.

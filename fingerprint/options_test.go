@@ -189,3 +189,27 @@ func TestUserAgentFormat(t *testing.T) {
 		t.Errorf("userAgent = %q", userAgent)
 	}
 }
+
+// TestPlainHTTPOnlyToLoopback: an http:// base URL to another host sent the key in clear
+// (issue 17, gaps); now NewClient refuses it unless WithInsecurePlainHTTP says so.
+func TestPlainHTTPOnlyToLoopback(t *testing.T) {
+	for _, u := range []string{"http://127.0.0.1:8080/v4", "http://127.9.9.9", "http://[::1]:1/v4", "http://localhost:80",
+		"http://LOCALHOST.", "http://fake.localhost/v4", "http://[::ffff:127.0.0.1]:9", "https://api.example.com/v4"} {
+		if _, err := NewClient(testKey, WithBaseURL(u)); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	for _, u := range []string{"http://api.example.com/v4", "http://10.0.0.7:8080", "http://[2001:db8::1]/v4",
+		"http://localhost.example.com", "http://0.0.0.0:8080", "http://127.0.0.1.nip.io"} {
+		_, err := NewClient(testKey, WithBaseURL(u))
+		if err == nil || !strings.Contains(err.Error(), "unencrypted") || strings.Contains(err.Error(), testKey) {
+			t.Errorf("%s: got %v, want a refusal that explains the risk", u, err)
+		}
+		if _, err := NewClient(testKey, WithBaseURL(u), WithInsecurePlainHTTP()); err != nil {
+			t.Errorf("%s with WithInsecurePlainHTTP: %v", u, err)
+		}
+		if _, err := NewClient(testKey, WithInsecurePlainHTTP(), WithBaseURL(u)); err != nil {
+			t.Errorf("%s with WithInsecurePlainHTTP first: %v", u, err)
+		}
+	}
+}

@@ -420,7 +420,7 @@ func (b *blockingTransport) RoundTrip(*http.Request) (*http.Response, error) {
 func TestMiddleware_TimeoutWithTransportIgnoringContext(t *testing.T) {
 	t.Parallel()
 	bt := &blockingTransport{entered: make(chan struct{}), release: make(chan struct{}), returned: make(chan struct{})}
-	c, err := fingerprint.NewClient(edgeTestKey, fingerprint.WithBaseURL("http://api.invalid"),
+	c, err := fingerprint.NewClient(edgeTestKey, fingerprint.WithBaseURL("https://api.invalid"),
 		fingerprint.WithHTTPClient(&http.Client{Transport: bt}), fingerprint.WithTimeout(0))
 	if err != nil {
 		t.Fatal(err)

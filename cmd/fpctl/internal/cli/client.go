@@ -42,6 +42,9 @@ func (a *app) newClient() (c *fingerprint.Client, close func(), err error) {
 		}
 		if g.baseURL != "" {
 			opts = append(opts, fingerprint.WithBaseURL(g.baseURL))
+			if g.insecure {
+				opts = append(opts, fingerprint.WithInsecurePlainHTTP())
+			}
 		} else if region := a.region(); region != "" {
 			if !validRegion(region) {
 				return nil, nil, usagef("%s must be us, eu or asia, got %q", envRegion, region)
@@ -53,7 +56,7 @@ func (a *app) newClient() (c *fingerprint.Client, close func(), err error) {
 	if err != nil {
 		close()
 		// Invalid base URL or malformed key: a configuration mistake (the key is never quoted).
-		return nil, nil, &usageError{msg: err.Error()}
+		return nil, nil, &usageError{msg: strings.ReplaceAll(err.Error(), "add WithInsecurePlainHTTP()", "add --allow-insecure-http")}
 	}
 	return c, close, nil
 }

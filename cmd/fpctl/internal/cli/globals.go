@@ -11,6 +11,7 @@ import (
 type globals struct {
 	region     string
 	baseURL    string
+	insecure   bool // --allow-insecure-http
 	timeout    time.Duration
 	retries    int
 	verbose    bool
@@ -24,7 +25,7 @@ type globals struct {
 var globalFlags = map[string]bool{ // name -> is a boolean flag
 	"region": false, "base-url": false, "timeout": false, "retries": false,
 	"api-key-file": false, "verbose": true, "fake": true,
-	"profile": false, "output": false, "o": false, "version": true,
+	"profile": false, "output": false, "o": false, "version": true, "allow-insecure-http": true,
 }
 
 func isGlobal(name string) bool     { _, ok := globalFlags[name]; return ok }
@@ -33,6 +34,7 @@ func isGlobalBool(name string) bool { return globalFlags[name] }
 func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.region, "region", "", "API region: us, eu or asia (default $FINGERPRINT_REGION, else us)")
 	fs.StringVar(&g.baseURL, "base-url", "", "send requests to this API base URL instead of a region's host (a proxy, or `fpctl fake`)")
+	fs.BoolVar(&g.insecure, "allow-insecure-http", false, "allow an http:// --base-url to a host that is not loopback (the key is sent unencrypted)")
 	fs.DurationVar(&g.timeout, "timeout", fingerprint.DefaultTimeout, "time limit of each attempt of a request (0 = none)")
 	fs.IntVar(&g.retries, "retries", fingerprint.DefaultMaxRetries, "retries after a failed attempt (429, 5xx, network)")
 	fs.BoolVar(&g.verbose, "verbose", false, "log each request attempt on stderr (never the key)")

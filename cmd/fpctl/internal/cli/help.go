@@ -18,6 +18,8 @@ Commands:
 Global flags (before or after the command name):
   --region us|eu|asia  API region (default $FINGERPRINT_REGION, else us)
   --base-url URL       another API base URL: a proxy, or "fpctl fake"
+  --allow-insecure-http  allow an http:// --base-url to a non-loopback host
+                       (the key then crosses the network unencrypted)
   --timeout D          time limit of each attempt (default 30s)
   --retries N          retries after a failed attempt (default 2)
   --verbose            log each request attempt on stderr (never the key)
