@@ -50,8 +50,8 @@ func ExampleHandler() {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	// What Fingerprint sends:
-	body := `{"event_id":"1760000000123.Ab3xYz","timestamp":1760000000123}`
+	// What Fingerprint sends, as the event happens (older events are refused: MaxEventAge):
+	body := fmt.Sprintf(`{"event_id":"1760000000123.Ab3xYz","timestamp":%d}`, time.Now().UnixMilli())
 	for _, sig := range []string{webhook.Sign([]byte(body), secret), "v1=forged"} {
 		req, err := http.NewRequest(http.MethodPost, srv.URL+"/webhooks/fingerprint", strings.NewReader(body))
 		if err != nil {

@@ -129,7 +129,28 @@ type HandlerOptions struct {
 	// the status sent and the reason (for logging and metrics). The reason never contains
 	// the secret; for a callback failure it is the callback's error, wrapped.
 	OnError func(r *http.Request, status int, err error)
+	// MaxEventAge refuses a delivery whose event's timestamp is older than this (400,
+	// not retried), so a captured delivery cannot be replayed forever: the signature has
+	// no timestamp of its own. Zero means DefaultMaxEventAge; negative turns the check off.
+	MaxEventAge time.Duration
+	// Seen, if set, is asked after the signature and the age are checked, before fn,
+	// whether the event was already processed; if so the delivery is answered 200 without
+	// calling fn, and a replay within MaxEventAge does nothing. Record the event ID where
+	// fn commits its work (the same transaction, ideally), not in Seen: a delivery whose
+	// fn failed must be processed when it is retried. An error from Seen answers 500, so
+	// the delivery is retried. Two copies arriving at once can both pass Seen; fn must
+	// still be idempotent.
+	Seen func(ctx context.Context, eventID string) (bool, error)
 }
+
+// DefaultMaxEventAge is how old an event a delivery may carry by default. Fingerprint
+// retries a failed delivery once, about 5 minutes later; an hour leaves room for that,
+// for delays in delivery and for clock skew between its servers and yours.
+const DefaultMaxEventAge = time.Hour
+
+// errStale is wrapped by the error OnError receives for a delivery whose event is older
+// than MaxEventAge.
+var errStale = errors.New("fingerprint: webhook: event older than MaxEventAge (a replay or a very late delivery)")
 
 // Handler returns an http.Handler that receives webhook deliveries: it accepts POST only
 // (405 otherwise), limits the body (DefaultMaxBodyBytes, 413 beyond) and the time to
@@ -142,6 +163,11 @@ type HandlerOptions struct {
 // Deliveries can be repeated; use Event.EventID to make fn idempotent. The handler works
 // with any router: mount it on the path you registered in the dashboard.
 //
+// Replay: the signature covers the body only, with no timestamp, so anyone who obtained
+// a delivery (from a log, a proxy, a backup) can send it again and it verifies. The
+// handler refuses events older than HandlerOptions.MaxEventAge (DefaultMaxEventAge, one
+// hour); within that window, HandlerOptions.Seen lets you drop events already processed.
+//
 // It panics, as net/http does for a nil handler, when secret is empty or fn is nil: such
 // a handler could only refuse every delivery, so the mistake is reported when the
 // program starts rather than as 500s in production.
@@ -152,7 +178,8 @@ func Handler(secretKey string, fn func(ctx context.Context, ev *fingerprint.Even
 	if fn == nil {
 		panic("webhook.Handler: nil callback")
 	}
-	h := &handler{secret: secret.New(secretKey), fn: fn, maxBody: DefaultMaxBodyBytes, readTimeout: DefaultReadTimeout}
+	h := &handler{secret: secret.New(secretKey), fn: fn, maxBody: DefaultMaxBodyBytes, readTimeout: DefaultReadTimeout,
+		maxAge: DefaultMaxEventAge, now: time.Now}
 	if opts != nil {
 		if opts.MaxBodyBytes > 0 {
 			h.maxBody = opts.MaxBodyBytes
@@ -161,6 +188,10 @@ func Handler(secretKey string, fn func(ctx context.Context, ev *fingerprint.Even
 			h.readTimeout = opts.ReadTimeout
 		}
 		h.onError = opts.OnError
+		h.seen = opts.Seen
+		if opts.MaxEventAge != 0 {
+			h.maxAge = opts.MaxEventAge
+		}
 	}
 	return h
 }
@@ -172,6 +203,9 @@ type handler struct {
 	onError func(*http.Request, int, error)
 
 	readTimeout time.Duration
+	maxAge      time.Duration // negative: no age check
+	seen        func(context.Context, string) (bool, error)
+	now         func() time.Time
 }
 
 // ServeHTTP handles one delivery: method, body limit, signature, decoding, callback, in
@@ -219,9 +253,28 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusBadRequest, "invalid event", fmt.Errorf("fingerprint: webhook: %w", err))
 		return
 	}
+	if h.maxAge >= 0 {
+		if age := h.now().Sub(time.UnixMilli(ev.Timestamp)); age > h.maxAge {
+			h.fail(w, r, http.StatusBadRequest, "event too old",
+				fmt.Errorf("%w: event %s is %v old, MaxEventAge is %v", errStale, shortID(ev.EventID), age.Round(time.Second), h.maxAge))
+			return
+		}
+	}
+	if h.seen != nil {
+		dup, err := h.seen(r.Context(), ev.EventID)
+		if err != nil {
+			h.fail(w, r, http.StatusInternalServerError, "event not processed",
+				fmt.Errorf("fingerprint: webhook: Seen for event %s: %w", shortID(ev.EventID), err))
+			return
+		}
+		if dup {
+			w.WriteHeader(http.StatusOK) // already processed: acknowledge, do nothing
+			return
+		}
+	}
 	if err := h.fn(r.Context(), ev); err != nil {
 		h.fail(w, r, http.StatusInternalServerError, "event not processed",
-			fmt.Errorf("fingerprint: webhook callback for event %s: %w", ev.EventID, err))
+			fmt.Errorf("fingerprint: webhook callback for event %s: %w", shortID(ev.EventID), err))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -232,4 +285,13 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, text 
 		h.onError(r, status, err)
 	}
 	http.Error(w, text, status)
+}
+
+// shortID shortens an event ID for errors and logs: its time part and the first
+// characters of its random part are enough to find it, and the ID comes from the body.
+func shortID(id string) string {
+	if len(id) <= 20 {
+		return id
+	}
+	return id[:20] + "…"
 }

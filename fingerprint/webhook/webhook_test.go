@@ -8,9 +8,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/webhook"
@@ -120,7 +123,7 @@ func post(t *testing.T, h http.Handler, method string, body []byte, sig string) 
 func TestHandler(t *testing.T) {
 	t.Parallel()
 	const secret = "whsec-handler-7f3a"
-	body := readFixture(t, "event.json") // any valid Event JSON
+	body := fresh(readFixture(t, "event.json")) // any valid Event JSON
 	sig := webhook.Sign(body, secret)
 	notJSON := []byte("this is not json")
 	emptyEvent := []byte(`{}`)
@@ -226,7 +229,7 @@ func TestHandler_OverHTTP(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
-	body := readFixture(t, "event.json")
+	body := fresh(readFixture(t, "event.json"))
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/hooks/fp", strings.NewReader(string(body)))
 	if err != nil {
 		t.Fatal(err)
@@ -255,6 +258,7 @@ func TestHandler_VendorExamplePayload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body = fresh(body)
 	rec := &webhookRecorder{}
 	h := webhook.Handler("secret", rec.fn, nil)
 	if rr := post(t, h, http.MethodPost, body, webhook.Sign(body, "secret")); rr.Code != 200 {
@@ -287,6 +291,7 @@ func TestHandler_DeviceDetails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body = fresh(body)
 	var rec webhookRecorder
 	rr := post(t, webhook.Handler(secret, rec.fn, nil), http.MethodPost, body, webhook.Sign(body, secret))
 	if rr.Code != http.StatusOK || rec.calls.Load() != 1 {
@@ -302,6 +307,14 @@ func TestHandler_DeviceDetails(t *testing.T) {
 }
 
 // readFixture returns testdata/name: any valid Event JSON for event.json.
+// fresh gives an event body the current time, as a delivery has: the handler refuses
+// events older than MaxEventAge.
+func fresh(body []byte) []byte {
+	return timestampField.ReplaceAll(body, []byte(`"timestamp":`+strconv.FormatInt(time.Now().UnixMilli(), 10)))
+}
+
+var timestampField = regexp.MustCompile(`"timestamp":\s*\d+`)
+
 func readFixture(tb testing.TB, name string) []byte {
 	tb.Helper()
 	b, err := os.ReadFile("testdata/" + name)
