@@ -30,7 +30,7 @@ func (c *Client) AnalyzeRequest(ctx context.Context, req *EdgeRequest) (*EdgeRes
 	}
 	body, err := json.Marshal(r)
 	if err != nil {
-		return nil, invalid("request", "cannot be encoded as JSON: %v", err)
+		return nil, invalid("req", "cannot be encoded as JSON: %v", err)
 	}
 	httpReq, err := gen.NewAnalyzeRequestForAutomationIntelligenceRequestWithBody(c.server, "application/json", bytes.NewReader(body))
 	if err != nil {
@@ -50,45 +50,45 @@ func (c *Client) AnalyzeRequest(ctx context.Context, req *EdgeRequest) (*EdgeRes
 // validateEdgeRequest checks what the API would reject with 400, before any network call.
 func validateEdgeRequest(req *EdgeRequest) error {
 	if req == nil {
-		return invalid("request", "nil *EdgeRequest")
+		return invalid("req", "nil *EdgeRequest")
 	}
 	if len(req.Headers) == 0 {
-		return invalid("headers", "at least one header is required")
+		return invalid("Headers", "at least one header is required")
 	}
 	for i, h := range req.Headers {
 		if strings.TrimSpace(h.Name) == "" {
-			return invalid("headers["+strconv.Itoa(i)+"].name", "empty header name")
+			return invalid("Headers["+strconv.Itoa(i)+"].Name", "empty header name")
 		}
 	}
 	if strings.TrimSpace(req.Method) == "" {
-		return invalid("method", "empty")
+		return invalid("Method", "empty")
 	}
 	u, err := url.Parse(req.URL)
 	switch {
 	case err != nil:
-		return invalid("url", "cannot be parsed")
+		return invalid("URL", "cannot be parsed")
 	case u.Scheme != "http" && u.Scheme != "https":
-		return invalid("url", "must be an absolute http or https URL")
+		return invalid("URL", "must be an absolute http or https URL")
 	case u.Host == "":
-		return invalid("url", "missing host")
+		return invalid("URL", "missing host")
 	case u.Fragment != "" || strings.Contains(req.URL, "#"):
-		return invalid("url", "must not contain a fragment")
+		return invalid("URL", "must not contain a fragment")
 	}
-	if err := checkLinkedID("linked_id", deref(req.LinkedID)); err != nil {
+	if err := checkLinkedID("LinkedID", deref(req.LinkedID)); err != nil {
 		return err
 	}
 	v4, v6 := deref(req.IPv4Address), deref(req.IPv6Address)
 	if v4 == "" && v6 == "" {
-		return invalid("ipv4_address", "at least one of ipv4_address or ipv6_address is required")
+		return invalid("IPv4Address", "at least one of ipv4_address or ipv6_address is required")
 	}
 	if v4 != "" {
 		if a, err := netip.ParseAddr(v4); err != nil || !a.Is4() {
-			return invalid("ipv4_address", "%q is not an IPv4 address", v4)
+			return invalid("IPv4Address", "%q is not an IPv4 address", v4)
 		}
 	}
 	if v6 != "" {
 		if a, err := netip.ParseAddr(v6); err != nil || !a.Is6() || a.Zone() != "" {
-			return invalid("ipv6_address", "%q is not an IPv6 address", v6)
+			return invalid("IPv6Address", "%q is not an IPv6 address", v6)
 		}
 	}
 	return nil

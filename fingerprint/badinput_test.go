@@ -200,21 +200,21 @@ func badInputCatalogue() []badInput {
 		{name: "search/two sources", call: badSearch(fingerprint.SearchEventsParams{Source: []fingerprint.EventSource{"edge", "edge"}}), want: "source takes at most one value, got 2", validation: true},
 		{name: "search/min score NaN", call: badSearch(fingerprint.SearchEventsParams{MinSuspectScore: &nan}), want: "min_suspect_score must be a finite number", validation: true},
 		{name: "search/min score +Inf", call: badSearch(fingerprint.SearchEventsParams{MinSuspectScore: &inf}), want: "min_suspect_score must be a finite number", validation: true},
-		{name: "search/blank visitor_id", call: badSearch(fingerprint.SearchEventsParams{VisitorID: "  "}), want: "invalid visitor_id: empty or blank value", validation: true},
-		{name: "search/blank environment entry", call: badSearch(fingerprint.SearchEventsParams{Environment: []string{"ae_1", ""}}), want: "invalid environment: empty or blank value", validation: true},
-		{name: "search/blank bot_info_name entry", call: badSearch(fingerprint.SearchEventsParams{BotInfoName: []string{"\t"}}), want: "invalid bot_info_name: empty or blank value", validation: true},
+		{name: "search/blank visitor_id", call: badSearch(fingerprint.SearchEventsParams{VisitorID: "  "}), want: "invalid VisitorID: empty or blank value", validation: true},
+		{name: "search/blank environment entry", call: badSearch(fingerprint.SearchEventsParams{Environment: []string{"ae_1", ""}}), want: "invalid Environment: empty or blank value", validation: true},
+		{name: "search/blank bot_info_name entry", call: badSearch(fingerprint.SearchEventsParams{BotInfoName: []string{"\t"}}), want: "invalid BotInfoName: empty or blank value", validation: true},
 		{name: "iterator/limit 0 is default but 500 is not", call: badIterate(fingerprint.SearchEventsParams{Limit: 500}), want: "limit must be between 1 and 100, got 500", validation: true},
 		{name: "iterator/total_hits", call: badIterate(fingerprint.SearchEventsParams{TotalHits: 5000}), want: "total_hits must be between 1 and 1000", validation: true},
 
 		// Documented limits (limits.go): linked_id length, ip_address form, ID characters.
-		{name: "search/linked_id 257 characters", call: badSearch(fingerprint.SearchEventsParams{LinkedID: strings.Repeat("x", 257)}), want: "invalid linked_id: linked_id can't be greater than 256 characters long, got 257", validation: true},
+		{name: "search/linked_id 257 characters", call: badSearch(fingerprint.SearchEventsParams{LinkedID: strings.Repeat("x", 257)}), want: "invalid LinkedID: linked_id can't be greater than 256 characters long, got 257", validation: true},
 		{name: "search/linked_id 257 multibyte characters", call: badSearch(fingerprint.SearchEventsParams{LinkedID: strings.Repeat("é", 257)}), want: "got 257", validation: true},
 		{name: "iterator/linked_id too long", call: badIterate(fingerprint.SearchEventsParams{LinkedID: strings.Repeat("x", 1000)}), want: "linked_id can't be greater than 256 characters long", validation: true},
 		{name: "UpdateEvent/linked_id 257 characters", call: func(ctx context.Context, c *fingerprint.Client) error {
 			return c.UpdateEvent(ctx, catalogueEventID, fingerprint.EventUpdate{LinkedID: fingerprint.Ptr(strings.Repeat("x", 257))})
-		}, want: "invalid linked_id: linked_id can't be greater than 256 characters long", validation: true},
-		{name: "edge/linked_id 257 characters", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.LinkedID = fingerprint.Ptr(strings.Repeat("x", 257)) }), want: "invalid linked_id: linked_id can't be greater than 256 characters long", validation: true},
-		{name: "search/ip_address not an IP", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "example.com"}), want: `invalid ip_address: "example.com" is not an IP address or CIDR range`, validation: true},
+		}, want: "invalid LinkedID: linked_id can't be greater than 256 characters long", validation: true},
+		{name: "edge/linked_id 257 characters", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.LinkedID = fingerprint.Ptr(strings.Repeat("x", 257)) }), want: "invalid LinkedID: linked_id can't be greater than 256 characters long", validation: true},
+		{name: "search/ip_address not an IP", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "example.com"}), want: `invalid IPAddress: "example.com" is not an IP address or CIDR range`, validation: true},
 		{name: "search/ip_address octet over 255", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "300.1.1.1"}), want: "is not an IP address or CIDR range", validation: true},
 		{name: "search/ip_address short IPv4", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "10.0.0"}), want: "is not an IP address or CIDR range", validation: true},
 		{name: "search/ip_address prefix over 32", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "10.0.0.0/99"}), want: `"10.0.0.0/99" is not a CIDR range`, validation: true},
@@ -224,10 +224,10 @@ func badInputCatalogue() []badInput {
 		{name: "search/ip_address IPv6 zone in a range", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "fe80::1%eth0/64"}), want: "is not a CIDR range", validation: true},
 		{name: "search/ip_address with port", call: badSearch(fingerprint.SearchEventsParams{IPAddress: "10.0.0.1:443"}), want: "is not an IP address or CIDR range", validation: true},
 		{name: "search/ip_address with spaces", call: badSearch(fingerprint.SearchEventsParams{IPAddress: " 10.0.0.1"}), want: "is not an IP address or CIDR range", validation: true},
-		{name: "search/high_recall_id 26 characters", call: badSearch(fingerprint.SearchEventsParams{HighRecallID: strings.Repeat("h", 26)}), want: "invalid high_recall_id: a High Recall ID is at most 25 characters long, got 26", validation: true},
-		{name: "search/visitor_id with CRLF", call: badSearch(fingerprint.SearchEventsParams{VisitorID: "Ibk1527CUFmcnjLwIs4A9\r\nX-Injected: 1"}), want: "invalid visitor_id: control character U+000D at byte 21", validation: true},
-		{name: "search/pagination_key with NUL", call: badSearch(fingerprint.SearchEventsParams{PaginationKey: "abc\x00def"}), want: "invalid pagination_key: control character U+0000", validation: true},
-		{name: "search/proximity_id with DEL", call: badSearch(fingerprint.SearchEventsParams{ProximityID: "p\x7f"}), want: "invalid proximity_id: control character U+007F", validation: true},
+		{name: "search/high_recall_id 26 characters", call: badSearch(fingerprint.SearchEventsParams{HighRecallID: strings.Repeat("h", 26)}), want: "invalid HighRecallID: a High Recall ID is at most 25 characters long, got 26", validation: true},
+		{name: "search/visitor_id with CRLF", call: badSearch(fingerprint.SearchEventsParams{VisitorID: "Ibk1527CUFmcnjLwIs4A9\r\nX-Injected: 1"}), want: "invalid VisitorID: control character U+000D at byte 21", validation: true},
+		{name: "search/pagination_key with NUL", call: badSearch(fingerprint.SearchEventsParams{PaginationKey: "abc\x00def"}), want: "invalid PaginationKey: control character U+0000", validation: true},
+		{name: "search/proximity_id with DEL", call: badSearch(fingerprint.SearchEventsParams{ProximityID: "p\x7f"}), want: "invalid ProximityID: control character U+007F", validation: true},
 		{name: "GetEvent/ID with newline", call: badGetEvent("1708102555327.NLOjmg\nHost: evil", nil), want: "invalid eventID: control character U+000A at byte 20", validation: true},
 		{name: "GetEvent/ID with C1 control", call: badGetEvent("1708102555327.NLOjmg\u0085", nil), want: "invalid eventID: control character U+0085", validation: true},
 		{name: "GetEvent/ruleset with tab", call: badGetEvent(catalogueEventID, &fingerprint.GetEventOptions{RulesetID: "D6N9\tKbk9"}), want: "invalid RulesetID: control character U+0009", validation: true},
@@ -242,26 +242,26 @@ func badInputCatalogue() []badInput {
 		{name: "edge/nil", call: func(ctx context.Context, c *fingerprint.Client) error {
 			_, err := c.AnalyzeRequest(ctx, nil)
 			return err
-		}, want: "invalid request: nil *EdgeRequest", validation: true},
-		{name: "edge/no headers", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.Headers = nil }), want: "invalid headers: at least one header is required", validation: true},
+		}, want: "invalid req: nil *EdgeRequest", validation: true},
+		{name: "edge/no headers", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.Headers = nil }), want: "invalid Headers: at least one header is required", validation: true},
 		{name: "edge/empty header name", call: badEdgeWith(func(r *fingerprint.EdgeRequest) {
 			r.Headers = append(r.Headers, fingerprint.EdgeRequestHeader{Name: " ", Value: "x"})
-		}), want: "invalid headers[1].name: empty header name", validation: true},
-		{name: "edge/empty method", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.Method = "" }), want: "invalid method: empty", validation: true},
-		{name: "edge/unparsable URL", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "http://[::1" }), want: "invalid url: cannot be parsed", validation: true},
-		{name: "edge/relative URL", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "/login" }), want: "invalid url: must be an absolute http or https URL", validation: true},
+		}), want: "invalid Headers[1].Name: empty header name", validation: true},
+		{name: "edge/empty method", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.Method = "" }), want: "invalid Method: empty", validation: true},
+		{name: "edge/unparsable URL", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "http://[::1" }), want: "invalid URL: cannot be parsed", validation: true},
+		{name: "edge/relative URL", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "/login" }), want: "invalid URL: must be an absolute http or https URL", validation: true},
 		{name: "edge/ftp URL", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "ftp://shop.example.com/x" }), want: "must be an absolute http or https URL", validation: true},
-		{name: "edge/URL without host", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "https:///login" }), want: "invalid url: missing host", validation: true},
-		{name: "edge/URL with fragment", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "https://shop.example.com/#x" }), want: "invalid url: must not contain a fragment", validation: true},
+		{name: "edge/URL without host", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "https:///login" }), want: "invalid URL: missing host", validation: true},
+		{name: "edge/URL with fragment", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.URL = "https://shop.example.com/#x" }), want: "invalid URL: must not contain a fragment", validation: true},
 		{name: "edge/no IP", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = nil }), want: "at least one of ipv4_address or ipv6_address is required", validation: true},
-		{name: "edge/bad IPv4", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = fingerprint.Ptr("203.0.113") }), want: `invalid ipv4_address: "203.0.113" is not an IPv4 address`, validation: true},
+		{name: "edge/bad IPv4", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = fingerprint.Ptr("203.0.113") }), want: `invalid IPv4Address: "203.0.113" is not an IPv4 address`, validation: true},
 		{name: "edge/IPv6 as IPv4", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv4Address = fingerprint.Ptr("2001:db8::1") }), want: "is not an IPv4 address", validation: true},
-		{name: "edge/IPv4 as IPv6", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("203.0.113.7") }), want: `invalid ipv6_address: "203.0.113.7" is not an IPv6 address`, validation: true},
+		{name: "edge/IPv4 as IPv6", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("203.0.113.7") }), want: `invalid IPv6Address: "203.0.113.7" is not an IPv6 address`, validation: true},
 		{name: "edge/IPv6 with zone", call: badEdgeWith(func(r *fingerprint.EdgeRequest) { r.IPv6Address = fingerprint.Ptr("fe80::1%eth0") }), want: "is not an IPv6 address", validation: true},
 		{name: "edge from HTTP/nil request", call: func(context.Context, *fingerprint.Client) error {
 			_, err := edge.RequestFromHTTP(nil, nil)
 			return err
-		}, want: "invalid request: nil *http.Request", validation: true},
+		}, want: "invalid r: nil *http.Request", validation: true},
 		{name: "edge from HTTP/no client IP", call: fromHTTP(func(r *http.Request) { r.RemoteAddr = "" }), want: "invalid RemoteAddr: no client IP address", validation: true},
 
 		// Decryption keys and sealed results.

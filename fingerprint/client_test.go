@@ -183,44 +183,44 @@ func TestInputValidatedBeforeNetwork(t *testing.T) {
 			_, err := c.SearchEvents(ctx, &SearchEventsParams{Source: []EventSource{"edge", "edge"}})
 			return err
 		}},
-		{"edge nil", "request", func() error { _, err := c.AnalyzeRequest(ctx, nil); return err }},
-		{"edge no IP", "ipv4_address", func() error {
+		{"edge nil", "req", func() error { _, err := c.AnalyzeRequest(ctx, nil); return err }},
+		{"edge no IP", "IPv4Address", func() error {
 			_, err := c.AnalyzeRequest(ctx, edgeWith(func(r *EdgeRequest) { r.IPv4Address = nil }))
 			return err
 		}},
-		{"edge empty IP strings", "ipv4_address", func() error {
+		{"edge empty IP strings", "IPv4Address", func() error {
 			_, err := c.AnalyzeRequest(ctx, edgeWith(func(r *EdgeRequest) { r.IPv4Address, r.IPv6Address = Ptr(""), Ptr("") }))
 			return err
 		}},
-		{"edge bad IPv4", "ipv4_address", func() error {
+		{"edge bad IPv4", "IPv4Address", func() error {
 			_, err := c.AnalyzeRequest(ctx, edgeWith(func(r *EdgeRequest) { r.IPv4Address = Ptr("::1") }))
 			return err
 		}},
-		{"edge bad IPv6", "ipv6_address", func() error {
+		{"edge bad IPv6", "IPv6Address", func() error {
 			_, err := c.AnalyzeRequest(ctx, edgeWith(func(r *EdgeRequest) { r.IPv6Address = Ptr("1.2.3.4.5") }))
 			return err
 		}},
-		{"edge no headers", "headers", func() error {
+		{"edge no headers", "Headers", func() error {
 			_, err := c.AnalyzeRequest(ctx, edgeWith(func(r *EdgeRequest) { r.Headers = nil }))
 			return err
 		}},
-		{"edge empty header name", "headers[0].name", func() error {
+		{"edge empty header name", "Headers[0].Name", func() error {
 			_, err := c.AnalyzeRequest(ctx, edgeWith(func(r *EdgeRequest) { r.Headers[0].Name = "" }))
 			return err
 		}},
-		{"edge no method", "method", func() error {
+		{"edge no method", "Method", func() error {
 			_, err := c.AnalyzeRequest(ctx, edgeWith(func(r *EdgeRequest) { r.Method = "" }))
 			return err
 		}},
-		{"edge relative URL", "url", func() error {
+		{"edge relative URL", "URL", func() error {
 			_, err := c.AnalyzeRequest(ctx, edgeWith(func(r *EdgeRequest) { r.URL = "/cart" }))
 			return err
 		}},
-		{"edge ftp URL", "url", func() error {
+		{"edge ftp URL", "URL", func() error {
 			_, err := c.AnalyzeRequest(ctx, edgeWith(func(r *EdgeRequest) { r.URL = "ftp://example.com/" }))
 			return err
 		}},
-		{"edge URL with fragment", "url", func() error {
+		{"edge URL with fragment", "URL", func() error {
 			_, err := c.AnalyzeRequest(ctx, edgeWith(func(r *EdgeRequest) { r.URL = "https://example.com/#x" }))
 			return err
 		}},

@@ -130,7 +130,9 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 
 // ValidationError reports an invalid argument, found before any request was sent.
 type ValidationError struct {
-	// Field names the invalid input, such as "eventID", "Limit" or "ipv4_address".
+	// Field names the invalid input by its Go name, as the caller wrote it: a parameter
+	// of the method ("eventID", "visitorID", "req", "update"), or a field of the struct
+	// passed ("Limit", "LinkedID", "IPv4Address", "Headers[0].Name", "RulesetID").
 	Field string
 	// Reason says what is wrong with it.
 	Reason string

@@ -102,7 +102,7 @@ func (c *Client) UpdateEvent(ctx context.Context, eventID string, update EventUp
 		return invalid("update", "nothing to update: set LinkedID, Tags or Suspect")
 	}
 	if update.LinkedID != nil {
-		if err := checkLinkedID("linked_id", *update.LinkedID); err != nil {
+		if err := checkLinkedID("LinkedID", *update.LinkedID); err != nil {
 			return err
 		}
 	}

@@ -70,21 +70,21 @@ func checkIDChars(field, id string) error {
 // checkLimits applies the documented limits (limits.go) to the search filters.
 func (p *SearchEventsParams) checkLimits() error {
 	for _, f := range []struct{ name, v string }{
-		{"visitor_id", p.VisitorID}, {"high_recall_id", p.HighRecallID}, {"proximity_id", p.ProximityID},
-		{"pagination_key", p.PaginationKey},
+		{"VisitorID", p.VisitorID}, {"HighRecallID", p.HighRecallID}, {"ProximityID", p.ProximityID},
+		{"PaginationKey", p.PaginationKey},
 	} {
 		if err := checkIDChars(f.name, f.v); err != nil {
 			return err
 		}
 	}
 	if n := utf8.RuneCountInString(p.HighRecallID); n > maxHighRecallIDLength {
-		return invalid("high_recall_id", "a High Recall ID is at most %d characters long, got %d", maxHighRecallIDLength, n)
+		return invalid("HighRecallID", "a High Recall ID is at most %d characters long, got %d", maxHighRecallIDLength, n)
 	}
-	if err := checkLinkedID("linked_id", p.LinkedID); err != nil {
+	if err := checkLinkedID("LinkedID", p.LinkedID); err != nil {
 		return err
 	}
 	if p.IPAddress != "" {
-		return checkIPFilter("ip_address", p.IPAddress)
+		return checkIPFilter("IPAddress", p.IPAddress)
 	}
 	return nil
 }
@@ -93,7 +93,7 @@ func (p *SearchEventsParams) checkLimits() error {
 // caller passes: not blank, no control characters.
 func checkPaginationKey(key string) error {
 	if strings.TrimSpace(key) == "" {
-		return invalid("pagination_key", "empty or blank value")
+		return invalid("PaginationKey", "empty or blank value")
 	}
-	return checkIDChars("pagination_key", key)
+	return checkIDChars("PaginationKey", key)
 }

@@ -24,7 +24,7 @@ func (p *SearchEventsParams) validate() error {
 	p.each(func(name string, values ...string) {
 		for _, v := range values {
 			if err == nil && strings.TrimSpace(v) == "" {
-				err = invalid(name, "empty or blank value")
+				err = invalid(searchField(name), "empty or blank value")
 			}
 		}
 	})

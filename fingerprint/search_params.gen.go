@@ -442,6 +442,117 @@ func (p *SearchEventsParams) each(fn func(name string, values ...string)) {
 	}
 }
 
+// searchField returns the SearchEventsParams field of query parameter name.
+func searchField(name string) string {
+	switch name {
+	case "limit":
+		return "Limit"
+	case "pagination_key":
+		return "PaginationKey"
+	case "visitor_id":
+		return "VisitorID"
+	case "high_recall_id":
+		return "HighRecallID"
+	case "bot":
+		return "Bot"
+	case "bot_info":
+		return "BotInfo"
+	case "bot_info_category":
+		return "BotInfoCategory"
+	case "bot_info_identity":
+		return "BotInfoIdentity"
+	case "bot_info_confidence":
+		return "BotInfoConfidence"
+	case "bot_info_provider":
+		return "BotInfoProvider"
+	case "bot_info_name":
+		return "BotInfoName"
+	case "ip_address":
+		return "IPAddress"
+	case "asn":
+		return "ASN"
+	case "linked_id":
+		return "LinkedID"
+	case "url":
+		return "URL"
+	case "bundle_id":
+		return "BundleID"
+	case "package_name":
+		return "PackageName"
+	case "origin":
+		return "Origin"
+	case "start":
+		return "Start"
+	case "end":
+		return "End"
+	case "reverse":
+		return "Reverse"
+	case "suspect":
+		return "Suspect"
+	case "vpn":
+		return "VPN"
+	case "virtual_machine":
+		return "VirtualMachine"
+	case "tampering":
+		return "Tampering"
+	case "anti_detect_browser":
+		return "AntiDetectBrowser"
+	case "incognito":
+		return "Incognito"
+	case "privacy_settings":
+		return "PrivacySettings"
+	case "jailbroken":
+		return "Jailbroken"
+	case "frida":
+		return "Frida"
+	case "factory_reset":
+		return "FactoryReset"
+	case "cloned_app":
+		return "ClonedApp"
+	case "emulator":
+		return "Emulator"
+	case "root_apps":
+		return "RootApps"
+	case "vpn_confidence":
+		return "VPNConfidence"
+	case "min_suspect_score":
+		return "MinSuspectScore"
+	case "developer_tools":
+		return "DeveloperTools"
+	case "location_spoofing":
+		return "LocationSpoofing"
+	case "mitm_attack":
+		return "MITMAttack"
+	case "rare_device":
+		return "RareDevice"
+	case "rare_device_percentile_bucket":
+		return "RareDevicePercentileBucket"
+	case "proxy":
+		return "Proxy"
+	case "sdk_version":
+		return "SDKVersion"
+	case "sdk_platform":
+		return "SDKPlatform"
+	case "environment":
+		return "Environment"
+	case "proximity_id":
+		return "ProximityID"
+	case "total_hits":
+		return "TotalHits"
+	case "tor_node":
+		return "TorNode"
+	case "incremental_identification_status":
+		return "IncrementalIdentificationStatus"
+	case "simulator":
+		return "Simulator"
+	case "active_call":
+		return "ActiveCall"
+	case "source":
+		return "Source"
+	}
+	return name
+}
+
 // clone returns a deep copy of p, so that paging never aliases the caller's slices or pointers.
 func (p *SearchEventsParams) clone() *SearchEventsParams {
 	if p == nil {

@@ -242,9 +242,9 @@ func TestSearchParamsValidation(t *testing.T) {
 		{"NaN score", SearchEventsParams{MinSuspectScore: Ptr(math.NaN())}, "MinSuspectScore"},
 		{"Inf score", SearchEventsParams{MinSuspectScore: Ptr(math.Inf(1))}, "MinSuspectScore"},
 		{"two sources", SearchEventsParams{Source: []EventSource{"edge", "device"}}, "Source"},
-		{"blank visitor", SearchEventsParams{VisitorID: "  "}, "visitor_id"},
-		{"blank environment item", SearchEventsParams{Environment: []string{"a", ""}}, "environment"},
-		{"blank pagination key", SearchEventsParams{PaginationKey: "\t"}, "pagination_key"},
+		{"blank visitor", SearchEventsParams{VisitorID: "  "}, "VisitorID"},
+		{"blank environment item", SearchEventsParams{Environment: []string{"a", ""}}, "Environment"},
+		{"blank pagination key", SearchEventsParams{PaginationKey: "\t"}, "PaginationKey"},
 	}
 	for _, tc := range cases {
 		err := tc.p.validate()

@@ -102,7 +102,7 @@ type RequestOptions struct {
 // (never for a request served by net/http, which always sets RemoteAddr).
 func RequestFromHTTP(r *http.Request, opts *RequestOptions) (*fingerprint.EdgeRequest, error) {
 	if r == nil {
-		return nil, invalid("request", "nil *http.Request")
+		return nil, invalid("r", "nil *http.Request")
 	}
 	if opts == nil {
 		opts = &RequestOptions{}

@@ -17,6 +17,7 @@ func writeSDK(params []param, enums []enumType) ([]byte, error) {
 	writeEnums(&body, params, enums, uses)
 	writeStruct(&body, params, uses)
 	writeEach(&body, params, uses)
+	writeFieldNames(&body, params)
 	writeClone(&body, params)
 	writeChecks(&body, params, uses)
 
@@ -145,6 +146,17 @@ func boundsText(p param) string {
 		return "at most " + number(*p.max)
 	}
 	return ""
+}
+
+// writeFieldNames writes searchField, which maps a query name to its Go field, so that a
+// *ValidationError names the field the caller set.
+func writeFieldNames(w *bytes.Buffer, params []param) {
+	w.WriteString("// searchField returns the SearchEventsParams field of query parameter name.\n")
+	w.WriteString("func searchField(name string) string {\nswitch name {\n")
+	for _, p := range params {
+		fmt.Fprintf(w, "case %q:\nreturn %q\n", p.name, p.field)
+	}
+	w.WriteString("}\nreturn name\n}\n\n")
 }
 
 func writeEach(w *bytes.Buffer, params []param, uses map[string]bool) {
