@@ -2,16 +2,17 @@ package fingerprint
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
-)
+	"unicode/utf8"
 
-// sensitiveQueryKeys are query parameters whose values are replaced in logs. The client
-// never puts secrets in URLs, but a base URL or a proxy might.
-var sensitiveQueryKeys = []string{"key", "token", "secret", "auth", "password", "signature"}
+	"github.com/fpgo/fingerprint-go/internal/searchparams"
+)
 
 func (c *Client) debugEnabled(ctx context.Context) bool {
 	return c.logger != nil && c.logger.Enabled(ctx, slog.LevelDebug)
@@ -25,7 +26,7 @@ func (c *Client) logAttempt(ctx context.Context, op operation, req *http.Request
 	attrs := []slog.Attr{
 		slog.String("method", op.method),
 		slog.String("path", op.path),
-		slog.String("url", redactURL(req.URL)),
+		slog.String("url", logURL(req.URL, op.path)),
 		slog.Int("attempt", attempt+1),
 		slog.Duration("duration", d),
 	}
@@ -33,7 +34,7 @@ func (c *Client) logAttempt(ctx context.Context, op operation, req *http.Request
 		attrs = append(attrs, slog.Int("status", status))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", logError(err, op.path)))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "fingerprint: request", attrs...)
 }
@@ -48,37 +49,129 @@ func (c *Client) logRetry(ctx context.Context, op operation, attempt int, delay 
 		slog.String("path", op.path),
 		slog.Int("attempt", attempt+1),
 		slog.Duration("delay", delay),
-		slog.String("error", err.Error()))
+		slog.String("error", logError(err, op.path)))
 }
 
-// redactURL renders u without user info and with the values of secret-looking query
-// parameters replaced.
-func redactURL(u *url.URL) string {
-	r := *u
-	r.User = nil
-	if r.RawQuery != "" {
-		parts := strings.Split(r.RawQuery, "&")
-		for i, kv := range parts {
-			k, _, _ := strings.Cut(kv, "=")
-			name, err := url.QueryUnescape(k)
+// Logs are personal-data-free by default: search filters carry visitor IDs, IP addresses,
+// linked IDs and URLs, and a debug log is kept, shipped and read far more widely than the
+// data itself. So a logged URL keeps its scheme, host, path and parameter names; the values
+// of filters that are enums, booleans, numbers or times are shown, event and visitor IDs
+// (in the path and in filters) are shortened to their first shownIDChars characters, and
+// every other value (the pagination key too) is replaced by [REDACTED].
+const shownIDChars = 6
+
+// shortenedParams are query parameters shown shortened rather than withheld.
+var shortenedParams = map[string]bool{"visitor_id": true, "high_recall_id": true, "proximity_id": true}
+
+// shownParams are query parameters whose values are never personal.
+var shownParams = map[string]bool{"ii": true, "start": true, "end": true, "min_suspect_score": true, "asn": true}
+
+// logURL renders u for a log (see shownIDChars): never user info, never a personal value.
+// template is the operation's path, such as /events/{event_id}: its parameters mark the
+// path segments that hold IDs.
+func logURL(u *url.URL, template string) string {
+	if u == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(u.Scheme + "://" + u.Host)
+	segs := strings.Split(u.EscapedPath(), "/")
+	tmpl := strings.Split(template, "/")
+	off := len(segs) - len(tmpl)
+	for i, seg := range segs {
+		if i == 0 {
+			continue
+		}
+		b.WriteByte('/')
+		if j := i - off; j > 0 && j < len(tmpl) && strings.HasPrefix(tmpl[j], "{") {
+			v, err := url.PathUnescape(seg)
 			if err != nil {
-				name = k
+				v = seg
 			}
-			if isSensitiveQueryKey(name) {
-				parts[i] = k + "=REDACTED"
-			}
+			b.WriteString(url.PathEscape(shorten(v)))
+			continue
 		}
-		r.RawQuery = strings.Join(parts, "&")
+		b.WriteString(seg)
 	}
-	return r.String()
+	if u.RawQuery == "" {
+		return b.String()
+	}
+	b.WriteByte('?')
+	for i, kv := range strings.Split(u.RawQuery, "&") {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		k, v, hasValue := strings.Cut(kv, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil {
+			name = k
+		}
+		b.WriteString(url.QueryEscape(name))
+		if !hasValue {
+			continue
+		}
+		value, err := url.QueryUnescape(v)
+		if err != nil {
+			value = v
+		}
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(logValue(name, value)))
+	}
+	return b.String()
 }
 
-func isSensitiveQueryKey(name string) bool {
-	name = strings.ToLower(name)
-	for _, s := range sensitiveQueryKeys {
-		if strings.Contains(name, s) {
-			return true
+// logValue is what a log shows of one query value.
+func logValue(name, value string) string {
+	switch {
+	case shortenedParams[name]:
+		return shorten(value)
+	case shownParams[name], value == "true", value == "false":
+		return value
+	}
+	if plainParams()[name] {
+		return value
+	}
+	return redacted
+}
+
+// plainParams are the search parameters with enumerated or numeric values (bot, source,
+// limit, total_hits, ...), none of them personal.
+var plainParams = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool)
+	for _, p := range searchparams.All {
+		if len(p.Enum) > 0 || p.Min != nil {
+			m[p.Name] = true
 		}
 	}
-	return false
+	return m
+})
+
+// shorten keeps the first shownIDChars characters of an ID.
+func shorten(id string) string {
+	if utf8.RuneCountInString(id) <= shownIDChars {
+		return id
+	}
+	n := 0
+	for i := range id {
+		if n == shownIDChars {
+			return id[:i] + "…"
+		}
+		n++
+	}
+	return id
+}
+
+// logError renders err for a log: the URL net/http puts in a transport error is replaced
+// by its logURL form.
+func logError(err error, template string) string {
+	msg := err.Error()
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.URL != "" {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			msg = strings.ReplaceAll(msg, ue.URL, logURL(u, template))
+		} else {
+			msg = strings.ReplaceAll(msg, ue.URL, redacted)
+		}
+	}
+	return msg
 }

@@ -85,19 +85,60 @@ func TestNoLoggingAboveDebug(t *testing.T) {
 	}
 }
 
-func TestRedactURL(t *testing.T) {
+func TestLogURL(t *testing.T) {
 	t.Parallel()
-	cases := map[string]string{
-		"https://a.example/v4/events?limit=1&ii=x":                  "https://a.example/v4/events?limit=1&ii=x",
-		"https://user:pw@a.example/v4/events":                       "https://a.example/v4/events",
-		"https://a.example/v4/events?api_key=s3cr3t&limit=1":        "https://a.example/v4/events?api_key=REDACTED&limit=1",
-		"https://a.example/x?Token=abc&auth%5Fcode=1&secret=&x=1":   "https://a.example/x?Token=REDACTED&auth%5Fcode=REDACTED&secret=REDACTED&x=1",
-		"https://a.example/v4/events?pagination_key=opaque&limit=1": "https://a.example/v4/events?pagination_key=REDACTED&limit=1",
+	cases := []struct{ in, template, want string }{
+		{"https://a.example/v4/events?limit=1&ii=x", "/events", "https://a.example/v4/events?limit=1&ii=x"},
+		{"https://user:pw@a.example/v4/events", "/events", "https://a.example/v4/events"},
+		{"https://a.example/v4/events?api_key=s3cr3t&limit=1", "/events", "https://a.example/v4/events?api_key=%5BREDACTED%5D&limit=1"},
+		{"https://a.example/v4/events?pagination_key=opaque&limit=1", "/events", "https://a.example/v4/events?pagination_key=%5BREDACTED%5D&limit=1"},
+		{"https://a.example/v4/events?visitor_id=Ibk1527CUFmcnjLwIs4A&ip_address=203.0.113.7&linked_id=alice%40example.com&url=https%3A%2F%2Fshop%2Fu%2Falice&bot=bad&vpn=true&limit=100&start=2026-01-01T00%3A00%3A00Z",
+			"/events", "https://a.example/v4/events?visitor_id=Ibk152%E2%80%A6&ip_address=%5BREDACTED%5D&linked_id=%5BREDACTED%5D&url=%5BREDACTED%5D&bot=bad&vpn=true&limit=100&start=2026-01-01T00%3A00%3A00Z"},
+		{"https://a.example/v4/events/1708102555327.NLOjmg?ruleset_id=rs_1", "/events/{event_id}", "https://a.example/v4/events/170810%E2%80%A6?ruleset_id=%5BREDACTED%5D"},
+		{"https://a.example/v4/events/1708102555327.NLOjmg/feedback", "/events/{event_id}/feedback", "https://a.example/v4/events/170810%E2%80%A6/feedback"},
+		{"https://a.example/v4/visitors/Ibk1527CUFmcnjLwIs4A", "/visitors/{visitor_id}", "https://a.example/v4/visitors/Ibk152%E2%80%A6"},
 	}
-	for in, want := range cases {
-		u, _ := url.Parse(in)
-		if got := redactURL(u); got != want {
-			t.Errorf("redactURL(%s) = %s, want %s", in, got, want)
+	for _, tc := range cases {
+		u, _ := url.Parse(tc.in)
+		if got := logURL(u, tc.template); got != tc.want {
+			t.Errorf("logURL(%s)\n got %s\nwant %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestLogsHoldNoPersonalData: WithLogger wrote full search URLs, so visitor IDs, IP
+// addresses, linked IDs and URLs landed in logs (issue 17, gaps). Parameter names stay,
+// personal values do not, IDs only shortened; transport errors too.
+func TestLogsHoldNoPersonalData(t *testing.T) {
+	t.Parallel()
+	const visitor, ip, linked, page = "Ibk1527CUFmcnjLwIs4A", "203.0.113.7", "alice@example.com", "https://shop.example/u/alice"
+	const event = "1708102555327.NLOjmgZZ"
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := newHarness(t, func(w http.ResponseWriter, r *http.Request) { respond(w, 200, `{"events":[]}`) }, WithLogger(logger))
+	if _, err := h.client.SearchEvents(t.Context(), &SearchEventsParams{VisitorID: visitor, IPAddress: ip, LinkedID: linked, URL: page, Limit: 3}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = h.client.GetEvent(t.Context(), event, nil)
+	_ = h.client.DeleteVisitorData(t.Context(), visitor)
+	// A transport error: net/http's *url.Error quotes the whole URL.
+	down, err := NewClient(testKey, WithBaseURL("http://127.0.0.1:1/v4"), WithLogger(logger), WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = down.SearchEvents(t.Context(), &SearchEventsParams{VisitorID: visitor, IPAddress: ip, LinkedID: linked})
+	if err == nil {
+		t.Fatal("no error from a closed port")
+	}
+	out := buf.String()
+	for _, v := range []string{visitor, ip, linked, url.QueryEscape(linked), url.QueryEscape(page), event, "alice"} {
+		if strings.Contains(out, v) {
+			t.Errorf("log holds %q:\n%s", v, out)
+		}
+	}
+	for _, v := range []string{"visitor_id=Ibk152", "ip_address=", "linked_id=", "url=", "limit=3", "/events/170810", "/visitors/Ibk152", "connect"} {
+		if !strings.Contains(out, v) {
+			t.Errorf("log lacks %q:\n%s", v, out)
 		}
 	}
 }
