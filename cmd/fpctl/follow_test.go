@@ -205,7 +205,7 @@ func TestFollowPrintsEachNewEventOnce(t *testing.T) {
 	tl2.waitFor(t, after)
 	time.Sleep(1500 * time.Millisecond)
 	tl2.stop(t)
-	all := append(printed, tl2.printed()...)
+	all := append(append([]string(nil), printed...), tl2.printed()...)
 	assertOnce(t, all, append(append(append(append([]string(nil), inWindow...), first...), second...), append(between, after...)...))
 	for _, id := range tl2.printed() {
 		for _, old := range inWindow {

@@ -106,8 +106,8 @@ func (t *tableWriter) Abort() error { return t.Flush() }
 func (t *tableWriter) headers() []string {
 	h := make([]string, len(t.fields))
 	for i, f := range t.fields {
-		switch {
-		case f.path == "timestamp":
+		switch f.path {
+		case "timestamp":
 			h[i] = "TIME (UTC)"
 		default:
 			h[i] = strings.ToUpper(f.parts[len(f.parts)-1])
