@@ -89,7 +89,8 @@ func printGroupHelp(w io.Writer, group string) {
 // printCommandHelp prints the synopsis, description with examples, and the command's
 // own flags (the global ones are listed by "fpctl help").
 func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage:\n  fpctl %s\n\n%s\nFlags:\n", c.usage, reflow(c.help, helpWidth))
+	fmt.Fprintf(w, "Usage:\n  fpctl %s\n\n%s\n", c.usage, strings.TrimRight(reflow(c.help, helpWidth), "\n"))
+	var flags strings.Builder
 	fs.VisitAll(func(f *flag.Flag) {
 		if isGlobal(f.Name) {
 			return
@@ -107,8 +108,11 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" && f.DefValue != "0s" {
 			usage += " (default " + f.DefValue + ")"
 		}
-		fmt.Fprintf(w, "%s\n%s", line, wrapText(usage, helpWidth, "      "))
+		fmt.Fprintf(&flags, "%s\n%s", line, wrapText(usage, helpWidth, "      "))
 	})
+	if flags.Len() > 0 {
+		fmt.Fprint(w, "\nFlags:\n"+flags.String())
+	}
 	fmt.Fprint(w, "\n"+wrapText("Global flags (--region, --base-url, --timeout, --retries, --verbose, --fake, --api-key-file, --profile, --output): see \"fpctl help\".", helpWidth, ""))
 }
 
