@@ -3,6 +3,7 @@ package fingerprint
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -109,5 +110,33 @@ func respondOK(w http.ResponseWriter, r *http.Request, more bool) {
 		respond(w, 200, `{"event_id":"e1","timestamp":1,"ip_info":{}}`)
 	default: // PATCH and DELETE answer 200 with an empty body
 		respond(w, 200, "")
+	}
+}
+
+// Shared by the internal tests (redirects) and, through export_test.go, by the harness
+// of package fingerprint_test (harness_fake_test.go).
+const (
+	// stall is how long the slow servers hold a response: far longer than any deadline
+	// in the suite, so a call that returns before it was cut by its deadline.
+	stall = 30 * time.Second
+	// settle bounds how long connections and goroutines may take to wind down.
+	settle = 10 * time.Second
+)
+
+func asAPIError(t *testing.T, err error) *APIError {
+	t.Helper()
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error %v (%T) is not an *APIError", err, err)
+	}
+	return apiErr
+}
+
+func testEdgeRequest() *EdgeRequest {
+	return &EdgeRequest{
+		Method:      http.MethodGet,
+		URL:         "https://shop.example.com/login",
+		Headers:     []EdgeRequestHeader{{Name: "User-Agent", Value: "Mozilla/5.0"}},
+		IPv4Address: Ptr("203.0.113.7"),
 	}
 }

@@ -1,6 +1,7 @@
 package fingerprint_test
 
-// The rig behind the reliability suite (reliability_test.go): a real server on loopback
+// The harness of the fault tests against fingerprinttest (retry_fake_test.go,
+// concurrency_fake_test.go): a real server on loopback
 // that counts its connections, a Client with its own transport whose retry waits are
 // recorded and really slept, and checks shared by the fault cases.
 //
@@ -36,7 +37,7 @@ const (
 	backoffScale = 2
 	// lateness bounds how long after its deadline a call may return. Generous, since a
 	// loaded 2-core machine running -race can delay the wake-up by a lot; still ten times
-	// shorter than fingerprint.Stall (reliability_shared_test.go).
+	// shorter than fingerprint.Stall (harness_test.go).
 	lateness = 3 * time.Second
 )
 

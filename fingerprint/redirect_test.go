@@ -179,11 +179,11 @@ func redirectCase(t *testing.T, status int, target redirectTarget, checkRedirect
 	return c, log, loc
 }
 
-// TestReliabilityRedirects runs 301/302/303/307/308 × GET/PATCH/DELETE/POST × five
+// TestRedirects runs 301/302/303/307/308 × GET/PATCH/DELETE/POST × five
 // targets, with no CheckRedirect (the SDK follows nothing) and with a caller's
 // CheckRedirect that follows everything (the SDK still keeps the key on its origin and
 // refuses hops that would turn a write into a GET).
-func TestReliabilityRedirects(t *testing.T) {
+func TestRedirects(t *testing.T) {
 	statuses := []int{301, 302, 303, 307, 308}
 	targets := []redirectTarget{targetSameOrigin, targetOtherPort, targetHTTPSToHTT, targetOtherHost, targetLoop}
 	policies := []struct {
@@ -301,9 +301,9 @@ func TestSameOrigin(t *testing.T) {
 	}
 }
 
-// TestReliabilityRedirectCallerErrorFinal: any error from the caller's CheckRedirect ends
+// TestRedirectCallerErrorFinal: any error from the caller's CheckRedirect ends
 // the call at once, even for operations whose transport errors are retried.
-func TestReliabilityRedirectCallerErrorFinal(t *testing.T) {
+func TestRedirectCallerErrorFinal(t *testing.T) {
 	refuse := errors.New("refused by policy")
 	c, log, _ := redirectCase(t, 307, targetOtherPort, func(*http.Request, []*http.Request) error { return refuse })
 	_, err := c.GetEvent(t.Context(), "1708102555327.NLOjmg", nil)

@@ -11,10 +11,10 @@ import (
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
-// TestReliabilityConcurrentMixedCalls shares one Client between 64 goroutines making
+// TestConcurrentMixedCalls shares one Client between 64 goroutines making
 // get, search, iterate, update and edge calls against the fake server while it injects
 // 429s, 503s and connection resets. Run with -race.
-func TestReliabilityConcurrentMixedCalls(t *testing.T) {
+func TestConcurrentMixedCalls(t *testing.T) {
 	const workers, perWorker, eventsPerWorker = 64, 30, 5
 	opsPerWorker := perWorker
 	if testing.Short() {

@@ -1,8 +1,8 @@
 package fingerprint_test
 
-// Reliability suite: faults injected by the fake server (or by raw handlers where the
-// fake has no such fault), with real sleeps and real connections (the rig is in
-// reliability_rig_test.go). Every case ends with a leak check: all server connections
+// Retries under faults injected by the fake server (or by raw handlers where the
+// fake has no such fault), with real sleeps and real connections (the harness is in
+// harness_fake_test.go). Every case ends with a leak check: all server connections
 // closed and the goroutine count back to its baseline.
 //
 // These tests are not parallel, because they count goroutines.
@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -22,7 +23,7 @@ import (
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
 
-func TestReliability429Storm(t *testing.T) {
+func TestRetry429Storm(t *testing.T) {
 	t.Run("retries are bounded and spaced by Retry-After", func(t *testing.T) {
 		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
 		ev := r.addEvent()
@@ -74,7 +75,7 @@ func TestReliability429Storm(t *testing.T) {
 	})
 }
 
-func TestReliability5xxBursts(t *testing.T) {
+func TestRetry5xxBursts(t *testing.T) {
 	t.Run("a burst shorter than the retries ends in success, with backoff", func(t *testing.T) {
 		r := newRig(t, nil, fingerprint.WithMaxRetries(2))
 		reqs := r.getEventRecovers(2, fingerprinttest.InternalError())
@@ -108,7 +109,7 @@ func TestReliability5xxBursts(t *testing.T) {
 	})
 }
 
-func TestReliabilityHTMLPages(t *testing.T) {
+func TestRetryHTMLPages(t *testing.T) {
 	t.Run("an HTML 503 keeps status, headers and body", func(t *testing.T) {
 		r := newRig(t, nil, fingerprint.WithMaxRetries(0))
 		r.fail(1, fingerprinttest.ServiceUnavailableHTML())
@@ -136,7 +137,7 @@ func TestReliabilityHTMLPages(t *testing.T) {
 	})
 }
 
-func TestReliabilityTruncatedBodies(t *testing.T) {
+func TestRetryTruncatedBodies(t *testing.T) {
 	t.Run("a body cut short is retried", func(t *testing.T) {
 		r := newRig(t, nil, fingerprint.WithMaxRetries(2))
 		r.getEventRecovers(1, fingerprinttest.TruncatedBody())
@@ -173,7 +174,7 @@ func TestReliabilityTruncatedBodies(t *testing.T) {
 	})
 }
 
-func TestReliabilityConnectionResets(t *testing.T) {
+func TestRetryConnectionResets(t *testing.T) {
 	t.Run("a reset before the response is retried for GET", func(t *testing.T) {
 		r := newRig(t, nil, fingerprint.WithMaxRetries(2))
 		r.getEventRecovers(2, fingerprinttest.ConnectionReset())
@@ -219,7 +220,7 @@ func TestReliabilityConnectionResets(t *testing.T) {
 	})
 }
 
-func TestReliabilityDeadlines(t *testing.T) {
+func TestRetryDeadlines(t *testing.T) {
 	const timeout = 200 * time.Millisecond
 	t.Run("slow headers: the context deadline is honoured", func(t *testing.T) {
 		r := newRig(t, nil, fingerprint.WithMaxRetries(3))
@@ -291,4 +292,74 @@ func TestReliabilityDeadlines(t *testing.T) {
 		r.checkNoLeaks()
 		r.wantAttempts(fingerprinttest.OpSearchEvents, 2)
 	})
+}
+
+// Reliability suite, retry floor (issue 9 §8): no Retry-After value and no jitter makes
+// the client retry sooner than minRetryDelay.
+
+// TestRetryFloor: a server that answers every request with 429 (or 503) and a
+// Retry-After of 0, a negative number or a past date, against WithMaxRetries(1000). The
+// sleep is injected (recorded, not slept), so the 1,001 attempts run at once; every
+// recorded wait must be at least minRetryDelay. On the old code they were all 0: 1,001
+// attempts in 41 ms.
+func TestRetryFloor(t *testing.T) {
+	const retries = 1000
+	for _, tc := range []struct {
+		name, retryAfter string
+		status           int
+	}{
+		{"429 Retry-After 0", "0", 429},
+		{"429 Retry-After negative", "-1", 429},
+		{"429 Retry-After 1 ms", "0.001", 429},
+		{"503 Retry-After past date", "Sun, 01 Mar 2020 11:00:00 GMT", 503},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls atomic.Int32
+			h := fingerprint.NewHarness(t, func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				w.Header().Set("Retry-After", tc.retryAfter)
+				w.WriteHeader(tc.status)
+			}, fingerprint.WithMaxRetries(retries))
+			_, err := h.Client().SearchEvents(t.Context(), nil)
+			if apiErr := fingerprint.AsAPIError(t, err); apiErr.StatusCode != tc.status {
+				t.Errorf("got %v", err)
+			}
+			if n := calls.Load(); n != retries+1 {
+				t.Errorf("%d attempts, want %d", n, retries+1)
+			}
+			sleeps := h.RecordedSleeps()
+			if len(sleeps) != retries {
+				t.Fatalf("%d waits, want %d", len(sleeps), retries)
+			}
+			for i, d := range sleeps {
+				if d < fingerprint.MinRetryDelay {
+					t.Fatalf("wait %d was %v, below minRetryDelay %v", i, d, fingerprint.MinRetryDelay)
+				}
+			}
+		})
+	}
+	t.Run("backoff whose jitter comes out at 0", func(t *testing.T) {
+		h := fingerprint.NewHarness(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502) }, fingerprint.WithMaxRetries(50))
+		fingerprint.SetRetryHooks(h.Client(), nil, func(time.Duration) time.Duration { return 0 })
+		_, _ = h.Client().GetEvent(t.Context(), "1708102555327.NLOjmg", nil)
+		sleeps := h.RecordedSleeps()
+		if len(sleeps) != 50 {
+			t.Fatalf("%d waits, want 50", len(sleeps))
+		}
+		for i, d := range sleeps {
+			if d != fingerprint.MinRetryDelay {
+				t.Fatalf("wait %d was %v, want minRetryDelay %v", i, d, fingerprint.MinRetryDelay)
+			}
+		}
+	})
+}
+
+// TestRetryFloorReal checks the floor with real sleeps and a real server: the
+// attempts the server saw are at least minRetryDelay apart (a lower bound only, which a
+// loaded machine cannot break).
+func TestRetryFloorReal(t *testing.T) {
+	r := newRig(t, nil, fingerprint.WithMaxRetries(3))
+	reqs := r.getEventRecovers(3, fingerprinttest.TooManyRequests("0"))
+	r.wantWaits(reqs, fingerprint.MinRetryDelay, fingerprint.MinRetryDelay, fingerprint.MinRetryDelay)
+	r.checkNoLeaks()
 }
