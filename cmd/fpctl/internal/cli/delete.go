@@ -35,7 +35,9 @@ command waits as Retry-After says, then tries the same ID again.
 starting with # are ignored. --journal FILE records every finished ID (deleted or
 not_found, and failed ones) as one synced JSON line; running the same command again
 skips the IDs the journal lists as finished and keeps within the quota by counting the
-journal's recent deletes. --dry-run prints what would be deleted and how long it takes.
+journal's recent deletes. A run locks its journal: a second run on it fails at once.
+A file that is not a journal of this command is refused, untouched. --dry-run prints
+what would be deleted and how long it takes, and changes no file.
 
 It ends with one line: "deleted N, skipped N (journal), not found N, failed N", and
 exits 1 if any failed.
