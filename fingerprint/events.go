@@ -17,6 +17,12 @@ type GetEventOptions struct {
 // GetEvent returns the event with the given ID (the event_id / requestId returned to your
 // frontend by the JavaScript agent or a mobile SDK). opts may be nil. A missing event is an
 // *APIError matching ErrNotFound.
+//
+// The event keeps the JSON the server sent (Event.RawJSON), fields newer than this SDK
+// included. Its body is read to at most the response cap and decoded only when it holds
+// at most 32,768 JSON values (commas, with every object or array counting 4): a full
+// event holds about 900, and the bound keeps what one call allocates to about 16 MiB
+// whatever the server sends. A body over either bound is a *DecodeError.
 func (c *Client) GetEvent(ctx context.Context, eventID string, opts *GetEventOptions) (*Event, error) {
 	if err := c.usable(); err != nil {
 		return nil, err
@@ -37,7 +43,7 @@ func (c *Client) GetEvent(ctx context.Context, eventID string, opts *GetEventOpt
 	}
 	var ev *Event
 	err = c.do(ctx, opGetEvent, req, func(res *response) (err error) {
-		ev, err = decodeJSON[Event](opGetEvent, res)
+		ev, err = decodeEvent(res)
 		return err
 	})
 	if err != nil {

@@ -147,10 +147,6 @@ const (
 // JSON body of every error status the API answers with; it holds one error object.
 type ErrorResponse = gen.ErrorResponse
 
-// Event is [gen.Event]; its fields are documented there.
-// One identification or Automation Intelligence (edge) event with its Smart Signals. Only `event_id` and `timestamp` are always set: `identification` is absent for edge events, signals unsupported on a platform are omitted, and older events may lack newer fields.
-type Event = gen.Event
-
 // EventFeedback is [gen.EventFeedback]; its fields are documented there.
 // Feedback about one event, sent with submitEventFeedback. Set at least one property; each kind of feedback given is applied on its own. More kinds may be added later.
 type EventFeedback = gen.EventFeedback
@@ -166,10 +162,6 @@ type EventRuleActionAllow = gen.EventRuleActionAllow
 // EventRuleActionBlock is [gen.EventRuleActionBlock]; its fields are documented there.
 // Rule outcome telling the client to reject the request with the status, headers and body given here.
 type EventRuleActionBlock = gen.EventRuleActionBlock
-
-// EventSearch is [gen.EventSearch]; its fields are documented there.
-// One page of events that match the search filters.
-type EventSearch = gen.EventSearch
 
 // EventSource is [gen.EventSource].
 // Where the event came from: device for the JavaScript agent or a mobile SDK, edge for the Automation Intelligence endpoint.

@@ -4,8 +4,11 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/fpgo/fingerprint-go/gen"
 )
 
 // genPlumbing are exported names of gen that are request machinery, not API models; the
@@ -74,6 +77,9 @@ func TestModelsAliasEveryGeneratedType(t *testing.T) {
 			for _, name := range names {
 				if !ast.IsExported(name) || isGenPlumbing(name) {
 					continue
+				}
+				if name == "Event" || name == "EventSearch" {
+					continue // defined types that keep the server's JSON (event.go), checked by TestEventEmbedsGenerated
 				}
 				if got, ok := ours[name]; !ok || got != name {
 					t.Errorf("gen.%s is not re-exported as fingerprint.%s = gen.%s", name, name, name)
@@ -155,5 +161,25 @@ func TestUndescribed(t *testing.T) {
 	}
 	if undescribed("X", parse("// X is [gen.X]; its fields are documented there.\n// Where the event came from.")) {
 		t.Error("a real description is not recognised")
+	}
+}
+
+// TestEventEmbedsGenerated: Event and EventSearch are defined in event.go, not aliased;
+// they must still carry every generated field, so a field added to the spec reaches them.
+func TestEventEmbedsGenerated(t *testing.T) {
+	t.Parallel()
+	f, ok := reflect.TypeFor[Event]().FieldByName("Event")
+	if !ok || !f.Anonymous || f.Type != reflect.TypeFor[gen.Event]() {
+		t.Errorf("Event does not embed gen.Event: %+v", f)
+	}
+	ours, theirs := reflect.TypeFor[EventSearch](), reflect.TypeFor[gen.EventSearch]()
+	if ours.NumField() != theirs.NumField() {
+		t.Fatalf("EventSearch has %d fields, gen.EventSearch %d", ours.NumField(), theirs.NumField())
+	}
+	for i := range theirs.NumField() {
+		g, o := theirs.Field(i), ours.Field(i)
+		if g.Name != o.Name || g.Tag != o.Tag {
+			t.Errorf("EventSearch field %d: %s %q, gen has %s %q", i, o.Name, o.Tag, g.Name, g.Tag)
+		}
 	}
 }

@@ -35,6 +35,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 	"github.com/fpgo/fingerprint-go/gen"
 )
@@ -164,7 +165,7 @@ const maxEventsFile = 64 << 20
 
 // readEvents reads a JSON array of events, at most maxEventsFile bytes; an empty name
 // reads none.
-func readEvents(name string) ([]gen.Event, error) {
+func readEvents(name string) ([]fingerprint.Event, error) {
 	if name == "" {
 		return nil, nil
 	}
@@ -180,7 +181,7 @@ func readEvents(name string) ([]gen.Event, error) {
 	if len(b) > maxEventsFile {
 		return nil, fmt.Errorf("-events %s is larger than %d MiB: not a file of events", name, maxEventsFile>>20)
 	}
-	var evs []gen.Event
+	var evs []fingerprint.Event
 	if err := json.Unmarshal(b, &evs); err != nil {
 		return nil, fmt.Errorf("-events %s: want a JSON array of events: %w", name, err)
 	}
@@ -188,7 +189,7 @@ func readEvents(name string) ([]gen.Event, error) {
 }
 
 // demoRuleset blocks events with a bad bot (403, a JSON body) and allows the rest.
-func demoRuleset(ev gen.Event) gen.EventRuleAction {
+func demoRuleset(ev fingerprint.Event) gen.EventRuleAction {
 	var a gen.EventRuleAction
 	if ev.Bot != nil && *ev.Bot == gen.BotResultBad {
 		_ = a.FromEventRuleActionBlock(gen.EventRuleActionBlock{Type: gen.RuleActionTypeBlock, StatusCode: ptr(gen.StatusCode(403))})

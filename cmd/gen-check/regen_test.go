@@ -160,7 +160,7 @@ func TestStaleModelAliasesAreDetected(t *testing.T) {
 	root := copyRepo(t)
 	aliases := filepath.Join(root, "fingerprint", "models.gen.go")
 	editFile(t, aliases, func(s string) string {
-		return strings.Replace(s, "type Event = gen.Event\n", "", 1)
+		return strings.Replace(s, "type EventUpdate = gen.EventUpdate\n", "", 1)
 	})
 	code, out := runGenCheck(t, "-root", root)
 	if code != exitDrift || !strings.Contains(out, "fingerprint/models.gen.go: first difference at line") {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 	"github.com/stretchr/testify/require"
 )
@@ -18,7 +19,7 @@ import (
 // The vendor's Node SDK sends PATCH bodies without a Content-Type, so fetch labels them
 // text/plain;charset=UTF-8; the real API reads them as JSON all the same.
 func TestUpdateReadsJSONWhateverTheContentType(t *testing.T) {
-	fresh := gen.Event{EventID: "fresh", Timestamp: fixedNow.Add(-time.Second).UnixMilli()}
+	fresh := fingerprint.Event{Event: gen.Event{EventID: "fresh", Timestamp: fixedNow.Add(-time.Second).UnixMilli()}}
 	srv := NewServer(t, WithClock(fixedClock), WithUpdateDelay(5*time.Second), WithEvents(at("e1", 10), fresh))
 	for _, ct := range []string{"", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "application/json"} {
 		t.Run("content-type "+ct, func(t *testing.T) {
@@ -64,8 +65,8 @@ func TestUpdateRejectsUnknownFields(t *testing.T) {
 // Events older than one month cannot be changed; the status is an assumption (see the
 // README's "Differences from the real API").
 func TestUpdateOfAnEventOlderThanOneMonth(t *testing.T) {
-	old := gen.Event{EventID: "old", Timestamp: fixedNow.AddDate(0, -1, 0).Add(-time.Minute).UnixMilli()}
-	recent := gen.Event{EventID: "recent", Timestamp: fixedNow.AddDate(0, -1, 0).Add(time.Minute).UnixMilli()}
+	old := fingerprint.Event{Event: gen.Event{EventID: "old", Timestamp: fixedNow.AddDate(0, -1, 0).Add(-time.Minute).UnixMilli()}}
+	recent := fingerprint.Event{Event: gen.Event{EventID: "recent", Timestamp: fixedNow.AddDate(0, -1, 0).Add(time.Minute).UnixMilli()}}
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(old, recent))
 	wantError(t, call(t, srv, "PATCH", "/events/old", `{"suspect":true}`), http.StatusBadRequest,
 		gen.ErrorCodeRequestCannotBeParsed, "events older than one month can't be updated")

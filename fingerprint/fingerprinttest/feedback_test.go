@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 	"github.com/stretchr/testify/require"
 )
 
 // browserEvent is a JavaScript-agent event minutesAgo before fixedNow.
-func browserEvent(id string, minutesAgo int) gen.Event {
+func browserEvent(id string, minutesAgo int) fingerprint.Event {
 	ev := at(id, minutesAgo)
 	ev.SDK = &gen.SDK{Platform: gen.SDKPlatformJS, Version: "4.1.0"}
 	ev.Identification = &gen.Identification{VisitorID: "v-" + id, VisitorFound: true}
@@ -54,7 +55,7 @@ func TestFeedbackAcceptedAndStored(t *testing.T) {
 
 	// The event itself is unchanged (the API applies feedback asynchronously).
 	ev, _ := srv.Event("e1")
-	require.Equal(t, browserEvent("e1", 10), ev)
+	require.Equal(t, browserEvent("e1", 10).Event, ev.Event)
 	require.Equal(t, OpSubmitEventFeedback, srv.Requests()[0].Operation)
 }
 
@@ -113,7 +114,7 @@ func TestFeedbackRefusesOldMobileAndEdgeEvents(t *testing.T) {
 
 func TestFeedbackQuotaIsItsOwn(t *testing.T) {
 	clock := newManualClock()
-	evs := []gen.Event{browserEvent("e1", 1)}
+	evs := []fingerprint.Event{browserEvent("e1", 1)}
 	for _, v := range []string{"v1", "v2", "v3"} {
 		ev := browserEvent("d-"+v, 1)
 		ev.Identification.VisitorID = v

@@ -97,5 +97,5 @@ func FullEvent() fingerprint.Event {
 	raw.BatteryLowPowerMode = ptr(false)
 	raw.KeyboardLayoutHash = ptr("2b3f0c1d")
 	raw.KeyboardLayoutName = ptr("German")
-	return ev
+	return fingerprint.Event{Event: ev}
 }

@@ -57,14 +57,14 @@ func (g *Generator) SetNow(t time.Time) {
 func (g *Generator) Event() fingerprint.Event {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.event(g.randomTime())
+	return fingerprint.Event{Event: g.event(g.randomTime())}
 }
 
 // EventAt returns a device event with the given timestamp.
 func (g *Generator) EventAt(t time.Time) fingerprint.Event {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.event(t.UnixMilli())
+	return fingerprint.Event{Event: g.event(t.UnixMilli())}
 }
 
 // Events returns n device events spread over the 6 days before the clock, from a pool
@@ -72,9 +72,9 @@ func (g *Generator) EventAt(t time.Time) fingerprint.Event {
 func (g *Generator) Events(n int) []fingerprint.Event {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := make([]gen.Event, 0, max(n, 0))
+	out := make([]fingerprint.Event, 0, max(n, 0))
 	for range n {
-		out = append(out, g.event(g.randomTime()))
+		out = append(out, fingerprint.Event{Event: g.event(g.randomTime())})
 	}
 	return out
 }
@@ -101,7 +101,7 @@ func (g *Generator) EdgeEvent() fingerprint.Event {
 	ev.IPAddress = nil
 	ev.ProxyMLScore, ev.VPNMLScore, ev.VPNOriginCountry, ev.VPNOriginTimezone = nil, nil, nil, nil
 	ev.IPBlocklist = nil
-	return ev
+	return fingerprint.Event{Event: ev}
 }
 
 func (g *Generator) randomTime() int64 {

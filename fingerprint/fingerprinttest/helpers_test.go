@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 	"github.com/stretchr/testify/require"
 )
@@ -79,7 +80,7 @@ func decode[T any](t *testing.T, r response) T {
 	return v
 }
 
-func ids(evs []gen.Event) []string {
+func ids(evs []fingerprint.Event) []string {
 	out := make([]string, len(evs))
 	for i, ev := range evs {
 		out[i] = ev.EventID
@@ -93,8 +94,8 @@ var fixedNow = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 func fixedClock() time.Time { return fixedNow }
 
 // at returns a minimal device event minutesAgo before fixedNow.
-func at(id string, minutesAgo int) gen.Event {
-	return gen.Event{EventID: id, Timestamp: fixedNow.Add(-time.Duration(minutesAgo) * time.Minute).UnixMilli()}
+func at(id string, minutesAgo int) fingerprint.Event {
+	return fingerprint.Event{Event: gen.Event{EventID: id, Timestamp: fixedNow.Add(-time.Duration(minutesAgo) * time.Minute).UnixMilli()}}
 }
 
 // before reports whether a comes before b in the search order.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 	"github.com/stretchr/testify/require"
 )
@@ -98,7 +99,7 @@ func TestRateLimitRetryAfterRoundsUp(t *testing.T) {
 
 func TestDeleteQuotaSlidingWindows(t *testing.T) {
 	clock := newManualClock()
-	var evs []gen.Event
+	var evs []fingerprint.Event
 	for _, v := range []string{"v1", "v2", "v3", "v4", "v5"} {
 		ev := at("e-"+v, 1)
 		ev.Identification = &gen.Identification{VisitorID: v}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 	"github.com/stretchr/testify/require"
 )
@@ -22,7 +23,7 @@ func TestUpdateEvent(t *testing.T) {
 	r := call(t, srv, "PATCH", "/events/e1", `{"linked_id":"order-7","tags":{"a":1},"suspect":false}`)
 	require.Equal(t, http.StatusOK, r.status)
 	require.Empty(t, r.body)
-	got := decode[gen.Event](t, call(t, srv, "GET", "/events/e1", nil))
+	got := decode[fingerprint.Event](t, call(t, srv, "GET", "/events/e1", nil))
 	require.Equal(t, "order-7", *got.LinkedID)
 	require.Equal(t, gen.Tags{"a": float64(1)}, *got.Tags)
 	require.False(t, *got.Suspect, "suspect:false is applied, not ignored")
@@ -50,14 +51,14 @@ func TestUpdateDelayGivesStateNotReady(t *testing.T) {
 	now := fixedNow
 	clock := func() time.Time { return now }
 	srv := NewServer(t, WithClock(clock), WithUpdateDelay(5*time.Second),
-		WithEvents(gen.Event{EventID: "fresh", Timestamp: fixedNow.Add(-2 * time.Second).UnixMilli()}))
+		WithEvents(fingerprint.Event{Event: gen.Event{EventID: "fresh", Timestamp: fixedNow.Add(-2 * time.Second).UnixMilli()}}))
 	wantError(t, call(t, srv, "PATCH", "/events/fresh", `{"suspect":true}`), http.StatusConflict, gen.ErrorCodeStateNotReady, "resource is not mutable yet, try again")
 	got, _ := srv.Event("fresh")
 	require.Nil(t, got.Suspect, "a rejected update changes nothing")
 }
 
 func TestDeleteVisitorData(t *testing.T) {
-	mk := func(id, visitor string) gen.Event {
+	mk := func(id, visitor string) fingerprint.Event {
 		ev := at(id, 1)
 		ev.Identification = &gen.Identification{VisitorID: visitor}
 		return ev

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
-	"github.com/fpgo/fingerprint-go/gen"
 )
 
 // DefaultAPIKey is the secret API key a server accepts unless WithAPIKey sets another.
@@ -33,7 +32,7 @@ type config struct {
 	deleteEnabled bool
 	bodyTimeout   time.Duration
 	idleTimeout   time.Duration
-	events        []gen.Event
+	events        []fingerprint.Event
 	rateLimit     rateLimit
 	deleteQuota   quotaConfig
 	feedbackOff   bool

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 	"github.com/stretchr/testify/require"
 )
@@ -131,8 +132,8 @@ func TestSearchMatchesNaiveSearch(t *testing.T) {
 					break
 				}
 				require.Equal(t, http.StatusOK, r.status, "%s: %s", step, q)
-				res := decode[gen.EventSearch](t, r)
-				var wantRes gen.EventSearch
+				res := decode[fingerprint.EventSearch](t, r)
+				var wantRes fingerprint.EventSearch
 				require.NoError(t, json.Unmarshal(want, &wantRes))
 				require.Equal(t, ids(wantRes.Events), ids(res.Events), "%s: %s (page %d)", step, q, page)
 				require.Equal(t, wantRes.PaginationKey, res.PaginationKey, "%s: %s (page %d)", step, q, page)
@@ -154,7 +155,7 @@ func TestSearchMatchesNaiveSearch(t *testing.T) {
 	same.LinkedID = ptr("order-x")
 	require.NoError(t, srv.AddEvents(moved, same, g.EventAt(tie)))
 	requireOrderIndex(t, srv)
-	var batch []gen.Event
+	var batch []fingerprint.Event
 	for i, ev := range evs[10:80] {
 		ev.Timestamp -= int64(i) * 1000
 		batch = append(batch, ev)

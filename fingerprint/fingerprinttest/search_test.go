@@ -8,17 +8,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 	"github.com/stretchr/testify/require"
 )
 
-func search(t *testing.T, srv *Server, query string) gen.EventSearch {
+func search(t *testing.T, srv *Server, query string) fingerprint.EventSearch {
 	t.Helper()
-	return decode[gen.EventSearch](t, call(t, srv, "GET", "/events?"+query, nil))
+	return decode[fingerprint.EventSearch](t, call(t, srv, "GET", "/events?"+query, nil))
 }
 
 func TestSearchDefaults(t *testing.T) {
-	var evs []gen.Event
+	var evs []fingerprint.Event
 	for i := range 15 {
 		evs = append(evs, at(fmt.Sprintf("e%02d", i), i*60)) // e00 newest
 	}
@@ -54,7 +55,7 @@ func TestSearchEmptyResultIsAnEmptyArray(t *testing.T) {
 }
 
 func TestSearchPaginationAndTotalHits(t *testing.T) {
-	var evs []gen.Event
+	var evs []fingerprint.Event
 	for i := range 25 {
 		ev := at(fmt.Sprintf("e%02d", i), i/3) // groups of three share a timestamp
 		evs = append(evs, ev)
@@ -83,7 +84,7 @@ func TestSearchPaginationAndTotalHits(t *testing.T) {
 		for i := 1; i < len(seen); i++ {
 			a, _ := srv.Event(seen[i-1])
 			b, _ := srv.Event(seen[i])
-			require.True(t, before(&a, &b, reverse), "%s before %s (reverse=%v)", seen[i-1], seen[i], reverse)
+			require.True(t, before(&a.Event, &b.Event, reverse), "%s before %s (reverse=%v)", seen[i-1], seen[i], reverse)
 		}
 	}
 
@@ -230,8 +231,8 @@ func TestSearchFilters(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.query, func(t *testing.T) {
 			yes, no, none := at("yes", 1), at("no", 2), at("none", 3)
-			c.set(&yes, true)
-			c.set(&no, false)
+			c.set(&yes.Event, true)
+			c.set(&no.Event, false)
 			srv := NewServer(t, WithClock(fixedClock), WithEvents(yes, no, none))
 			require.Equal(t, []string{"yes"}, ids(search(t, srv, c.query).Events))
 		})

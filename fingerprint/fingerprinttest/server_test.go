@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
 	"github.com/stretchr/testify/require"
 )
@@ -22,7 +23,7 @@ func TestStartRejectsBadOptions(t *testing.T) {
 		"neg delay":     WithUpdateDelay(-1),
 		"empty addr":    WithAddr(""),
 		"zero timeout":  WithBodyReadTimeout(0),
-		"invalid event": WithEvents(gen.Event{EventID: "", Timestamp: 1}),
+		"invalid event": WithEvents(fingerprint.Event{Event: gen.Event{EventID: "", Timestamp: 1}}),
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Start(opt)
@@ -90,7 +91,7 @@ func TestGetEvent(t *testing.T) {
 func TestGetEventWithRuleset(t *testing.T) {
 	ev := at("e1", 1)
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(ev))
-	require.NoError(t, srv.AddRuleset("rs_1", func(gen.Event) gen.EventRuleAction {
+	require.NoError(t, srv.AddRuleset("rs_1", func(fingerprint.Event) gen.EventRuleAction {
 		var a gen.EventRuleAction
 		require.NoError(t, a.FromEventRuleActionAllow(gen.EventRuleActionAllow{Type: gen.RuleActionTypeAllow}))
 		return a
@@ -124,8 +125,8 @@ func TestServerKeepsItsOwnCopies(t *testing.T) {
 
 func TestAddEventsRejectsInvalidEvents(t *testing.T) {
 	srv := NewServer(t)
-	require.Error(t, srv.AddEvents(gen.Event{EventID: "x", Timestamp: 0}))
-	require.Error(t, srv.AddEvents(gen.Event{EventID: "has space", Timestamp: 1}))
+	require.Error(t, srv.AddEvents(fingerprint.Event{Event: gen.Event{EventID: "x", Timestamp: 0}}))
+	require.Error(t, srv.AddEvents(fingerprint.Event{Event: gen.Event{EventID: "has space", Timestamp: 1}}))
 	require.Empty(t, srv.Events())
 }
 

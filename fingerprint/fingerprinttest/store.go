@@ -31,6 +31,10 @@ type RulesetFunc func(ev fingerprint.Event) fingerprint.EventRuleAction
 // API could not send. Nothing is stored when an event is rejected. Events whose source is edge
 // are found only by searches with source=edge, all others only without it.
 // The server keeps its own copies; later changes to the arguments do not affect it.
+//
+// An Event decoded from JSON (json.Unmarshal, or returned by a client) is served with
+// the members it holds that this SDK does not know, as they are: that is how a test
+// serves an event from a newer API version. Only the known members are checked.
 func (s *Server) AddEvents(events ...fingerprint.Event) error {
 	copies := make([]*storedEvent, len(events))
 	errs := make([]error, len(events))
@@ -49,19 +53,24 @@ func (s *Server) AddEvents(events ...fingerprint.Event) error {
 }
 
 // prepareEvent checks the i-th event given to AddEvents and makes the server's copy.
-func (s *Server) prepareEvent(i int, ev *gen.Event) (*storedEvent, error) {
+func (s *Server) prepareEvent(i int, ev *fingerprint.Event) (*storedEvent, error) {
 	if !validID(ev.EventID) {
 		return nil, fmt.Errorf("fingerprinttest: AddEvents: event %d: invalid event_id %q", i, ev.EventID)
 	}
 	if ev.Timestamp <= 0 {
 		return nil, fmt.Errorf("fingerprinttest: AddEvents: event %s: timestamp must be positive Unix milliseconds", ev.EventID)
 	}
-	b, err := json.Marshal(ev)
+	b, err := json.Marshal(&ev.Event)
 	if err != nil {
 		return nil, fmt.Errorf("fingerprinttest: AddEvents: event %s: %w", ev.EventID, err)
 	}
 	if err := s.spec.validateEvent(b); err != nil {
 		return nil, fmt.Errorf("fingerprinttest: AddEvents: event %s does not match the Event schema: %w", ev.EventID, err)
+	}
+	if ev.RawJSON() != nil { // members newer than the SDK, served as they are
+		if b, err = json.Marshal(ev); err != nil {
+			return nil, fmt.Errorf("fingerprinttest: AddEvents: event %s: %w", ev.EventID, err)
+		}
 	}
 	c, err := newStoredEvent(b)
 	if err != nil {
@@ -98,11 +107,11 @@ func (s *Server) Event(eventID string) (fingerprint.Event, bool) {
 	st, ok := s.events[eventID]
 	s.mu.Unlock()
 	if !ok {
-		return gen.Event{}, false
+		return fingerprint.Event{}, false
 	}
 	c, err := st.clone()
 	if err != nil {
-		return gen.Event{}, false
+		return fingerprint.Event{}, false
 	}
 	return *c, true
 }
@@ -116,7 +125,7 @@ func (s *Server) Events() []fingerprint.Event {
 	}
 	s.mu.Unlock()
 	// Stored events are immutable, so copying them needs no lock.
-	out := make([]gen.Event, 0, len(all))
+	out := make([]fingerprint.Event, 0, len(all))
 	for _, st := range all {
 		if c, err := st.clone(); err == nil {
 			out = append(out, *c)
@@ -242,7 +251,12 @@ func (s *Server) applyUpdate(id string, u gen.EventUpdate) *apiError {
 	}
 	// Stored events are immutable (readers use them without the lock): change a
 	// shallow copy whose changed fields point to new values, and replace the event.
-	ev := *st.ev
+	// Decoding the stored JSON keeps the members this SDK does not know.
+	cur, err := st.clone()
+	if err != nil {
+		return errInternal
+	}
+	ev := &cur.Event
 	if u.LinkedID != nil {
 		ev.LinkedID = ptr(*u.LinkedID)
 	}
@@ -253,11 +267,11 @@ func (s *Server) applyUpdate(id string, u gen.EventUpdate) *apiError {
 	if u.Suspect != nil {
 		ev.Suspect = ptr(*u.Suspect)
 	}
-	raw, err := json.Marshal(&ev)
+	raw, err := json.Marshal(cur)
 	if err != nil {
 		return errInternal
 	}
-	s.putEvent(&storedEvent{ev: &ev, raw: raw})
+	s.putEvent(&storedEvent{ev: ev, raw: raw})
 	return nil
 }
 
@@ -324,8 +338,8 @@ func newStoredEvent(raw []byte) (*storedEvent, error) {
 }
 
 // clone returns a deep copy of the event, for callers that may change it.
-func (st *storedEvent) clone() (*gen.Event, error) {
-	var c gen.Event
+func (st *storedEvent) clone() (*fingerprint.Event, error) {
+	var c fingerprint.Event
 	if err := json.Unmarshal(st.raw, &c); err != nil {
 		return nil, err
 	}

@@ -31,6 +31,8 @@ func IsModel(name string) bool {
 		return false
 	case "ErrorResponse", "EdgeResponse":
 		return true
+	case "Event", "EventSearch":
+		return false // defined in fingerprint/event.go: they keep the server's JSON
 	}
 	return !strings.HasPrefix(name, "SearchEventsParams") &&
 		!strings.HasSuffix(name, "Response") &&

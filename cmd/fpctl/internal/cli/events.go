@@ -90,7 +90,23 @@ func runGet(ctx context.Context, a *app, opts any, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeIndented(a.env, ev)
+	return writeEvent(a.env, ev)
+}
+
+// writeEvent prints an event indented: the JSON the server sent, fields newer than this
+// fpctl included, re-indented but not decoded and encoded again.
+func writeEvent(env *Env, ev *fingerprint.Event) error {
+	raw := ev.RawJSON()
+	if raw == nil {
+		return writeIndented(env, ev)
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return err
+	}
+	buf.WriteByte('\n')
+	_, err := env.Stdout.Write(jsonSafe(buf.Bytes()))
+	return err
 }
 
 // writeIndented prints v as indented JSON, with C1 controls, DEL and the bidi and

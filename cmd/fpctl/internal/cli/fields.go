@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -19,9 +21,12 @@ type field struct {
 	parts []string
 }
 
-// parseFields splits --fields and checks every path against the Event type, so a
-// misspelt field is a usage error rather than an empty column.
-func parseFields(s string) ([]field, error) {
+// parseFields splits --fields and checks every path against the Event type. A name the
+// Event type does not declare is accepted, since the server may send fields newer than
+// this fpctl (a new signal, or a new member of a known object), but reported in notes, so
+// a misspelt field is seen rather than silently an empty column. A path through a value
+// that cannot have fields (event_id.x) is a usage error.
+func parseFields(s string) (fields []field, notes []string, err error) {
 	names := defaultFields
 	if strings.TrimSpace(s) != "" {
 		names = strings.Split(s, ",")
@@ -30,15 +35,19 @@ func parseFields(s string) ([]field, error) {
 	for _, n := range names {
 		n = strings.TrimSpace(n)
 		if n == "" {
-			return nil, usagef("--fields: empty field name in %q", s)
+			return nil, nil, usagef("--fields: empty field name in %q", s)
 		}
 		parts := strings.Split(n, ".")
 		if err := checkPath(reflect.TypeFor[fingerprint.Event](), parts); err != nil {
-			return nil, usagef("--fields: %q: %v", n, err)
+			var pe *pathError
+			if !errors.As(err, &pe) || pe.known == nil {
+				return nil, nil, usagef("--fields: %q: %v", n, err)
+			}
+			notes = append(notes, fmt.Sprintf("--fields: %v; its column is empty unless the server sends it (a field newer than this fpctl)", err))
 		}
 		out = append(out, field{path: n, parts: parts})
 	}
-	return out, nil
+	return out, notes, nil
 }
 
 // checkPath walks parts through t by JSON names: struct fields by tag, maps by any key,
@@ -84,10 +93,11 @@ func (e *pathError) Error() string {
 	return "no field " + e.path + " (known: " + strings.Join(e.known, ", ") + ")"
 }
 
+// jsonField finds the field JSON name maps to in t, in untagged embedded structs too
+// (fingerprint.Event embeds gen.Event).
 func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if tagName(f) == name {
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.Anonymous && f.IsExported() && tagName(f) == name {
 			return f, true
 		}
 	}
@@ -95,9 +105,9 @@ func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
 }
 
 func jsonNames(t reflect.Type) []string {
-	var out []string
-	for i := range t.NumField() {
-		if n := tagName(t.Field(i)); n != "" && n != "-" {
+	out := []string{}
+	for _, f := range reflect.VisibleFields(t) {
+		if n := tagName(f); !f.Anonymous && f.IsExported() && n != "" && n != "-" {
 			out = append(out, n)
 		}
 	}
@@ -109,16 +119,20 @@ func tagName(f reflect.StructField) string {
 	return name
 }
 
-// eventDoc is the event as generic JSON, for looking up dotted paths.
+// eventDoc is the event as generic JSON, for looking up dotted paths: the JSON the
+// server sent, so fields newer than this fpctl are found too.
 func eventDoc(ev *fingerprint.Event) (any, error) {
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return nil, err
+	b := ev.RawJSON()
+	if b == nil {
+		var err error
+		if b, err = json.Marshal(ev); err != nil {
+			return nil, err
+		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var doc any
-	err = dec.Decode(&doc)
+	err := dec.Decode(&doc)
 	return doc, err
 }
 

@@ -159,7 +159,7 @@ func runUnseal(ctx context.Context, a *app, opts any, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeIndented(a.env, ev)
+	return writeEvent(a.env, ev)
 }
 
 func runSeal(ctx context.Context, a *app, opts any, args []string) error {

@@ -56,9 +56,22 @@ func newEncoder(w io.Writer) *json.Encoder {
 }
 
 // encodeEvent returns ev as one line of JSON (with its newline), C1 controls and
-// U+2028/U+2029 escaped.
+// U+2028/U+2029 escaped. An event from the server is written as the server sent it
+// (fields newer than this fpctl included), not decoded and encoded again; it is only
+// compacted when the server's JSON spans lines.
 func encodeEvent(buf *bytes.Buffer, ev *fingerprint.Event) ([]byte, error) {
 	buf.Reset()
+	if raw := ev.RawJSON(); raw != nil {
+		if bytes.ContainsAny(raw, "\n\r") {
+			if err := json.Compact(buf, raw); err != nil {
+				return nil, err
+			}
+		} else {
+			buf.Write(raw)
+		}
+		buf.WriteByte('\n')
+		return jsonSafe(buf.Bytes()), nil
+	}
 	if err := newEncoder(buf).Encode(ev); err != nil {
 		return nil, err
 	}

@@ -136,9 +136,12 @@ func runSearch(ctx context.Context, a *app, opts any, args []string) error {
 	default:
 		format = "jsonl"
 	}
-	fields, err := parseFields(o.fields)
+	fields, notes, err := parseFields(o.fields)
 	if err != nil {
 		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(a.env.Stderr, "fpctl: note:", n)
 	}
 	if o.fields != "" && format != "csv" && format != "table" {
 		return usagef("--fields applies to --format csv and table only")
