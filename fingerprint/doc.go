@@ -40,11 +40,21 @@
 //   - LinkedID, Tags, URL, UserAgent: what the page or the browser sent. They are
 //     attacker-controlled: treat them as untrusted input wherever they go.
 //
-// The model types (Event, EventSearch, EventUpdate, EdgeRequest, ...) are aliases of the
-// types generated from the API description in package gen, so there is exactly one Go
-// type per API concept, and an enum filter of SearchEventsParams has the type of the
-// event field it filters (SDKPlatform, EventSource, ...). Ptr helps to set optional
-// fields.
+// The model types (EventUpdate, EdgeRequest, ...) are aliases of the types generated
+// from the API description in package gen, so there is exactly one Go type per API
+// concept, and an enum filter of SearchEventsParams has the type of the event field it
+// filters (SDKPlatform, EventSource, ...). Ptr helps to set optional fields. Event and
+// EventSearch are the exception: Event embeds gen.Event (its fields are promoted) and
+// keeps the JSON the server sent, so fields newer than this SDK are never lost
+// (Event.RawJSON).
+//
+// # Fields newer than this SDK
+//
+// The API adds signals and fields over time. An Event returned by any part of this module
+// keeps every member the server sent: Event.RawJSON returns the server's JSON, and
+// json.Marshal of the event writes the members this SDK does not know next to the known
+// ones, at any depth. To read such a field without upgrading, decode RawJSON into a struct
+// of your own (see the Event.RawJSON example).
 //
 // Configuration follows one convention: NewClient takes functional options (WithRegion,
 // WithTimeout, ...), validated when the Client is built; per-call settings are structs

@@ -35,6 +35,60 @@ func hostileBodies() map[string][]byte {
 		// of Limit 100 is 409,600), accepted and decoded.
 		"accepted: tiny numbers at the value budget": []byte(`{"events":[{"event_id":"e","timestamp":1,"tags":{"a":[` + rep(`1,`, 409_000) + `1]}}]}`),
 		"one huge tags object":                       []byte(`{"events":[{"event_id":"e","timestamp":1,"tags":{"t":"` + rep("x", 60<<20) + `"}}]}`),
+		// Nesting without commas (issue 17): 399 MiB from an 11 KB gzip page before containers counted.
+		"100 events of nested objects": hostilePage(100, rep(`{"":`, 9000)+"1"+rep("}", 9000)),
+		"100 events of nested arrays":  hostilePage(100, rep(`[`, 9000)+rep("]", 9000)),
+		"nested objects in one event":  hostilePage(1, nestedChains(25, 9000)),
+		// The most nesting a page within the budget holds: 100 chains of 1,000 objects.
+		"accepted: nested objects at the value budget": hostilePage(100, rep(`{"":`, 1000)+"1"+rep("}", 1000)),
+	}
+}
+
+// hostilePage is a page of n events whose tags hold value.
+func hostilePage(n int, value string) []byte {
+	ev := `{"event_id":"e","timestamp":1,"tags":{"a":` + value + `}}`
+	return []byte(`{"events":[` + strings.TrimSuffix(strings.Repeat(ev+",", n), ",") + `]}`)
+}
+
+// nestedChains is an object of n members, each a chain of depth nested objects: the
+// most nesting encoding/json's depth limit (10,000) lets through per member.
+func nestedChains(n, depth int) string {
+	chain := strings.Repeat(`{"":`, depth) + "1" + strings.Repeat("}", depth)
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = `"k` + strconv.Itoa(i) + `":` + chain
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// TestHostileEventBodyHasBoundedHeap: GetEvent's decode is bounded too (issue 17): a
+// 1 MiB body of nested objects allocated 68 MiB before; it is a *DecodeError now, and a
+// full event still decodes.
+func TestHostileEventBodyHasBoundedHeap(t *testing.T) {
+	for name, tc := range map[string]struct {
+		body []byte
+		ok   bool
+	}{
+		"1 MiB of nested objects": {[]byte(`{"event_id":"e","timestamp":1,"tags":` + nestedChains(23, 9000) + `}`), false},
+		"1 MiB of nested arrays":  {[]byte(`{"event_id":"e","timestamp":1,"tags":{"a":[` + strings.TrimSuffix(strings.Repeat(strings.Repeat("[", 9000)+strings.Repeat("]", 9000)+",", 58), ",") + `]}}`), false},
+		"tiny numbers":            {[]byte(`{"event_id":"e","timestamp":1,"tags":{"a":[` + strings.Repeat("1,", 40_000) + `1]}}`), false},
+		"full event":              {fullEventJSON(t), true},
+	} {
+		srv := gzipServer(t, tc.body)
+		c, err := NewClient(testKey, WithBaseURL(srv.URL), WithMaxRetries(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var callErr error
+		n := allocated(func() { _, callErr = c.GetEvent(t.Context(), "e", nil) })
+		var de *DecodeError
+		if tc.ok != (callErr == nil) || !tc.ok && !errors.As(callErr, &de) {
+			t.Errorf("%s: got %v", name, callErr)
+		}
+		t.Logf("%s: %d KiB body, %.1f MiB allocated", name, len(tc.body)>>10, float64(n)/(1<<20))
+		if n > hostileAllocBound/4 {
+			t.Errorf("%s: one call allocated %.1f MiB, bound %d MiB", name, float64(n)/(1<<20), hostileAllocBound>>22)
+		}
 	}
 }
 
@@ -162,6 +216,7 @@ func TestCountEventsMatchesEncodingJSON(t *testing.T) {
 func FuzzCountEvents(f *testing.F) {
 	f.Add([]byte(`{"events":[{},{}]}`))
 	f.Add([]byte(`{"Events":[1,"a\"",[2]],"events":[]}`))
+	f.Add([]byte(`{"events":[ {"a":[1, {"b":"]"}]} ,	null,"x" , 2 ]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var page EventSearch
 		if json.Unmarshal(data, &page) != nil || duplicateKeys(data) {
@@ -169,6 +224,19 @@ func FuzzCountEvents(f *testing.F) {
 		}
 		if n, _, ok := countEvents(data, len(page.Events), 1<<30); !ok || n != len(page.Events) {
 			t.Fatalf("counted %d (ok %v), json.Unmarshal decoded %d: %q", n, ok, len(page.Events), data)
+		}
+		// The recorded spans are exactly the elements json.Unmarshal decoded.
+		var raws struct{ Events []json.RawMessage }
+		_ = json.Unmarshal(data, &raws)
+		var s pageScan
+		s.scan(data, len(page.Events), 1<<30)
+		if len(s.spans) != len(raws.Events) {
+			t.Fatalf("%d spans, %d elements: %q", len(s.spans), len(raws.Events), data)
+		}
+		for i, sp := range s.spans {
+			if got := data[sp.start:sp.end]; !bytes.Equal(got, raws.Events[i]) {
+				t.Fatalf("span %d is %q, element %q", i, got, raws.Events[i])
+			}
 		}
 	})
 }

@@ -18,8 +18,9 @@ var eventType = reflect.TypeFor[gen.Event]()
 // every depth: objects of known struct types are merged member by member, lists element
 // by element when both have the same length, maps key by key. Known values win, so
 // changes made to the Go value are kept. Two more rules make an unmodified value
-// round-trip exactly: a declared member the server sent as null, false, 0, "", [] or {}
-// that encoding/json omitted (omitempty) is written as sent, and a member without
+// round-trip exactly: a declared member that encoding/json omitted (omitempty) is
+// written as the server sent it when that decodes to the omitted value (null for a
+// pointer; null, false, 0, "", [] or {} otherwise), and a member without
 // omitempty that the server did not send and that holds its zero value is left out.
 // Types with their own MarshalJSON or MarshalText are taken as known wrote them.
 //
@@ -83,8 +84,7 @@ func mergeObject(dst, known, raw []byte, sf *structFields) []byte {
 		for _, r := range rm {
 			if name, ok := sf.declared(r.key); ok {
 				// Declared: written above unless encoding/json omitted it as empty.
-				_, inKnown := findMember(km, []byte(name))
-				if inKnown || string(r.key) != name || !isEmptyLiteral(r.val) {
+				if _, inKnown := findMember(km, []byte(name)); inKnown || string(r.key) != name || !sf.omitted(name, r.val) {
 					continue
 				}
 			}
@@ -111,6 +111,17 @@ func mergeList(dst, known, raw []byte, elem reflect.Type) []byte {
 		dst = mergeJSON(dst, ke[i], re[i], elem)
 	}
 	return append(dst, ']')
+}
+
+// omitted reports whether the server's value v of the declared member name decodes to
+// what encoding/json omits, so that an unmodified value left it out: null for a pointer
+// (any other value makes it non-nil), else an empty literal.
+func (sf *structFields) omitted(name string, v []byte) bool {
+	switch sf.byName[name].typ.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return string(v) == "null"
+	}
+	return isEmptyLiteral(v)
 }
 
 // structFields describes how encoding/json maps a struct's members; for a map, byName

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 )
@@ -97,7 +98,7 @@ func runGet(ctx context.Context, a *app, opts any, args []string) error {
 // fpctl included, re-indented but not decoded and encoded again.
 func writeEvent(env *Env, ev *fingerprint.Event) error {
 	raw := ev.RawJSON()
-	if raw == nil {
+	if raw == nil || !utf8.Valid(raw) { // see encodeEvent
 		return writeIndented(env, ev)
 	}
 	var buf bytes.Buffer

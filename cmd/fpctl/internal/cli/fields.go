@@ -43,7 +43,7 @@ func parseFields(s string) (fields []field, notes []string, err error) {
 			if !errors.As(err, &pe) || pe.known == nil {
 				return nil, nil, usagef("--fields: %q: %v", n, err)
 			}
-			notes = append(notes, fmt.Sprintf("--fields: %v; its column is empty unless the server sends it (a field newer than this fpctl)", err))
+			notes = append(notes, fmt.Sprintf("--fields: %s is not a field this fpctl knows; its column is empty unless the server sends it (a newer field)", pe.path))
 		}
 		out = append(out, field{path: n, parts: parts})
 	}

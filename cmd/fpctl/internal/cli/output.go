@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 )
@@ -61,7 +62,9 @@ func newEncoder(w io.Writer) *json.Encoder {
 // compacted when the server's JSON spans lines.
 func encodeEvent(buf *bytes.Buffer, ev *fingerprint.Event) ([]byte, error) {
 	buf.Reset()
-	if raw := ev.RawJSON(); raw != nil {
+	// Bytes that are not UTF-8 (which no API sends) take the encoder's path, which
+	// replaces them, so no stray 8-bit control reaches a terminal.
+	if raw := ev.RawJSON(); raw != nil && utf8.Valid(raw) {
 		if bytes.ContainsAny(raw, "\n\r") {
 			if err := json.Compact(buf, raw); err != nil {
 				return nil, err
