@@ -150,6 +150,15 @@
 // made again later (5xx, 429, 409 state_not_ready, timeouts, network errors), so a
 // service can answer "try again" or requeue a job instead of failing for good.
 //
+// # Rate limits and quotas
+//
+// The API's rate limits and quotas apply per workspace, to all its keys and processes
+// together. WithRateLimiter makes every request of a Client wait on a limiter of yours
+// first (a *rate.Limiter from golang.org/x/time/rate fits), and WithQuotaPacing keeps
+// DeleteVisitorData and SubmitEventFeedback within their quotas (30 per hour and 500 per
+// day each, sliding windows), waiting when needed; both waits honour the context. A 429
+// that still comes is retried after its Retry-After.
+//
 // # Observability
 //
 // WithObserver reports every call and every HTTP attempt to an Observer: operation,
