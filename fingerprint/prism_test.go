@@ -27,8 +27,8 @@ func (v *violationRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // TestContractWithPrism drives every operation through Client against a Prism mock of the
 // vendor's published description (../shared/reference/fingerprint-server-api-v4.yaml) and
-// fails on any request Prism reports as violating it. See /work/scratch/readme/prism.md
-// (README "Contract test") for starting Prism.
+// fails on any request Prism reports as violating it. CONTRIBUTING.md, "How CI is
+// organised", shows how to start Prism.
 func TestContractWithPrism(t *testing.T) {
 	base := os.Getenv("FINGERPRINT_PRISM_URL")
 	if base == "" {

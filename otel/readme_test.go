@@ -8,18 +8,19 @@ import (
 	"testing"
 )
 
-// TestREADMESetupCompiles builds the README's OpenTelemetry setup block (a ```golang
-// fence, which the root module's README check skips since the root module has no
+// TestREADMESetupCompiles builds the OpenTelemetry setup block of docs/guide.md (the user
+// guide the README links to; a ```golang fence, which the root module's document check
+// skips since the root module has no
 // OpenTelemetry) as a program in a scratch module that uses this module and the SDK
 // from this checkout.
 func TestREADMESetupCompiles(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	readme, err := os.ReadFile(filepath.Join("..", "docs", "guide.md"))
 	if err != nil {
-		t.Skipf("no ../README.md (%v): run from the repository", err)
+		t.Skipf("no ../docs/guide.md (%v): run from the repository", err)
 	}
 	_, section, ok := strings.Cut(string(readme), "## Observability (OpenTelemetry)")
 	if !ok {
-		t.Fatal("README.md has no Observability (OpenTelemetry) section")
+		t.Fatal("docs/guide.md has no Observability (OpenTelemetry) section")
 	}
 	_, block, ok := strings.Cut(section, "```golang\n")
 	if !ok {
@@ -55,6 +56,6 @@ func TestREADMESetupCompiles(t *testing.T) {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOWORK=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("the README's OpenTelemetry setup does not compile: %v\n%s\n%s", err, out, src)
+		t.Fatalf("the OpenTelemetry setup of docs/guide.md does not compile: %v\n%s\n%s", err, out, src)
 	}
 }

@@ -155,7 +155,7 @@ func gate(o options, stdout, stderr io.Writer) int {
 		return exitBreaking
 	case breaking > 0:
 		fmt.Fprintf(stdout, "FAIL %d incompatible change(s) to the exported API of %s since %s.\n", breaking, scope, dir)
-		fmt.Fprintln(stdout, "     If deliberate: list each in CHANGELOG.md (Unreleased: Changed/Removed), bump the version as README \"Versioning\" says, then run `make update-api`.")
+		fmt.Fprintln(stdout, "     If deliberate: list each in CHANGELOG.md (Unreleased: Changed/Removed), bump the version as CONTRIBUTING.md \"Versioning\" says, then run `make update-api`.")
 		return exitBreaking
 	case o.strict && compatible > 0:
 		fmt.Fprintf(stdout, "FAIL %s lacks %d compatible change(s); run `make update-api` and commit the result.\n", dir, compatible)

@@ -65,7 +65,7 @@ type RequestOptions struct {
 	// CredentialHeaders adds header names whose values are replaced by "" (matched
 	// case-insensitively), on top of the default list (Authorization, Proxy-Authorization,
 	// Cookie, Cookie2, X-Api-Key, X-Auth-Token, X-CSRF-Token, X-XSRF-Token,
-	// X-Amz-Security-Token, X-Forwarded-Client-Cert and others; see README) and of every
+	// X-Amz-Security-Token, X-Forwarded-Client-Cert and others; see docs/guide.md) and of every
 	// name holding a credential word such as auth, token, secret, passw, session, csrf,
 	// key, cert, principal, otp or mfa.
 	CredentialHeaders []string

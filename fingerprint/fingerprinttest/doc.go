@@ -21,8 +21,8 @@
 // 256 characters, a malformed visitor_id, a start more than 90 days back, an address
 // with a zone (fe80::1%eth0) and a query that is not valid URL encoding (or has more
 // than 10,000 parameters) are 400s, and events older than one month cannot be
-// updated (400; the status is an assumption, see the README's "Differences from the
-// real API"). The vendor's Node SDK runs every method it has against this server in
+// updated (400; the status is an assumption, see "Differences from the real API" in
+// the repository's docs/testing.md). The vendor's Node SDK runs every method it has against this server in
 // CI (conformance/node).
 //
 // Search follows the documented semantics: a default window of the last 7 days (start
@@ -64,7 +64,7 @@
 // returns the latest one for an event (the one the API applies) and how many were
 // accepted. Like the API it refuses unknown or missing fields and non-boolean values,
 // unknown events (404), events older than FeedbackWindow and mobile SDK or edge events
-// (400: an assumed status, see the README).
+// (400: an assumed status, see docs/testing.md).
 //
 // # Timeouts
 //

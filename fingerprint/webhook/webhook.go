@@ -119,7 +119,7 @@ type HandlerOptions struct {
 	// ReadTimeout bounds the time to receive the whole request body, from the moment the
 	// handler starts; a body that is not complete by then gets 408 and the connection is
 	// closed (promptly when the ResponseWriter supports read deadlines, as net/http's
-	// does; see the README otherwise). Zero or negative means DefaultReadTimeout. The
+	// does; see the repository's docs/guide.md, "Webhooks", otherwise). Zero or negative means DefaultReadTimeout. The
 	// http.Server's own ReadTimeout, which net/http counts from the start of the request
 	// (headers included), is never extended: whichever ends first applies. Set the
 	// server's timeouts as well: they also bound the headers, which arrive before any
