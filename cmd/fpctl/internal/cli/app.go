@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 )
 
@@ -19,10 +18,9 @@ type command struct {
 	summary string // one line for the command list
 	usage   string // synopsis after "fpctl "
 	help    string // description and examples, printed by --help
-	// flags registers the command's own flags; run executes it with the positional
-	// arguments left after parsing.
-	flags func(fs *flag.FlagSet) (any, error)
-	run   func(ctx context.Context, a *app, opts any, args []string) error
+	// flags registers the command's own flags on fs and returns the action that runs
+	// the command with them, given the positional arguments left after parsing.
+	flags func(fs *flag.FlagSet) (action, error)
 	// offline commands never call the API, so they need no key.
 	offline bool
 }
@@ -35,26 +33,31 @@ type app struct {
 	cmd *command
 }
 
-// commands is the command tree, in the order of "fpctl help".
-var commands []*command
+// action runs a command with the positional arguments left after parsing.
+type action func(ctx context.Context, a *app, args []string) error
 
-// order is the order of "fpctl help"; commands not listed come last.
-var order = []string{"events get", "events search", "events update", "events feedback", "visitors delete",
-	"unseal", "seal", "webhooks verify", "webhooks sign", "fake", "version"}
+// bind returns the action that runs run with the options o its flags fill in.
+func bind[O any](o O, run func(ctx context.Context, a *app, o O, args []string) error) action {
+	return func(ctx context.Context, a *app, args []string) error { return run(ctx, a, o, args) }
+}
 
-func register(c *command) {
-	commands = append(commands, c)
-	rank := func(c *command) int {
-		if i := slices.Index(order, c.path); i >= 0 {
-			return i
-		}
-		return len(order)
+// noFlags is the flags function of a command without flags of its own.
+func noFlags(run action) func(*flag.FlagSet) (action, error) {
+	return func(*flag.FlagSet) (action, error) { return run, nil }
+}
+
+// commands returns the command tree, in the order of "fpctl help": the one table of
+// commands, built when asked rather than registered from init functions.
+func commands() []*command {
+	return []*command{
+		eventsGetCommand(), eventsSearchCommand(), eventsUpdateCommand(), eventsFeedbackCommand(),
+		visitorsDeleteCommand(), unsealCommand(), sealCommand(), webhooksVerifyCommand(),
+		webhooksSignCommand(), fakeCommand(), versionCommand(), completionCommand(), profilesListCommand(),
 	}
-	slices.SortStableFunc(commands, func(a, b *command) int { return rank(a) - rank(b) })
 }
 
 func findCommand(path string) *command {
-	for _, c := range commands {
+	for _, c := range commands() {
 		if c.path == path {
 			return c
 		}
@@ -64,7 +67,7 @@ func findCommand(path string) *command {
 
 // groups are the first words of commands that have subcommands.
 func isGroup(word string) bool {
-	for _, c := range commands {
+	for _, c := range commands() {
 		if strings.HasPrefix(c.path, word+" ") {
 			return true
 		}
@@ -114,11 +117,9 @@ func run(ctx context.Context, args []string, env *Env) error {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	a.g.register(fs)
-	var opts any
-	if c.flags != nil {
-		if opts, err = c.flags(fs); err != nil {
-			return err
-		}
+	run, err := c.flags(fs)
+	if err != nil {
+		return err
 	}
 	// Global flags given before the command name are parsed as if they followed it.
 	pos, err := parseInterspersed(fs, append(pre, rest...))
@@ -141,9 +142,9 @@ func run(ctx context.Context, args []string, env *Env) error {
 		}
 	}
 	if a.g.output != "" {
-		return a.runToFile(ctx, c, opts, pos)
+		return a.runToFile(ctx, run, pos)
 	}
-	return c.run(ctx, a, opts, pos)
+	return run(ctx, a, pos)
 }
 
 func hasFlag(args []string, name string) bool {
@@ -248,7 +249,7 @@ func hasHelpFlag(args []string) bool {
 
 func subcommands(group string) []string {
 	var out []string
-	for _, c := range commands {
+	for _, c := range commands() {
 		if after, ok := strings.CutPrefix(c.path, group+" "); ok {
 			out = append(out, after)
 		}

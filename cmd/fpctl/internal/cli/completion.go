@@ -9,8 +9,9 @@ import (
 	"strings"
 )
 
-func init() {
-	register(&command{
+// completionCommand is the "fpctl completion" command.
+func completionCommand() *command {
+	return &command{
 		path:    "completion",
 		summary: "print a shell completion script (bash, zsh or fish)",
 		usage:   "completion bash|zsh|fish",
@@ -21,9 +22,9 @@ Examples:
   source <(fpctl completion bash)       # in ~/.bashrc
   source <(fpctl completion zsh)        # in ~/.zshrc
   fpctl completion fish > ~/.config/fish/completions/fpctl.fish`,
-		run:     runCompletion,
 		offline: true,
-	})
+		flags:   noFlags(runCompletion),
+	}
 }
 
 // fileFlags take a file name: the shells complete file names for them.
@@ -55,7 +56,7 @@ type compFlag struct {
 // completionFlags lists the flags of c (global ones excluded), sorted by name.
 func completionFlags(c *command) []compFlag {
 	fs := flag.NewFlagSet(c.path, flag.ContinueOnError)
-	if c != nil && c.flags != nil {
+	if c != nil {
 		if _, err := c.flags(fs); err != nil {
 			return nil
 		}
@@ -95,7 +96,7 @@ func dashed(name string) string {
 	return "--" + name
 }
 
-func runCompletion(_ context.Context, a *app, _ any, args []string) error {
+func runCompletion(_ context.Context, a *app, args []string) error {
 	if len(args) != 1 {
 		return usagef("completion takes one shell: bash, zsh or fish")
 	}
@@ -121,7 +122,7 @@ func sq(words ...string) string { return "'" + strings.Join(words, " ") + "'" }
 
 func topWords() []string {
 	var out []string
-	for _, c := range commands {
+	for _, c := range commands() {
 		w := strings.Fields(c.path)[0]
 		if !slices.Contains(out, w) {
 			out = append(out, w)
@@ -151,7 +152,7 @@ func bashCompletion() string {
 		}
 	}
 	add(globals)
-	for _, c := range commands {
+	for _, c := range commands() {
 		add(completionFlags(c))
 	}
 	fmt.Fprintf(&b, "_fpctl_value_flags=' %s '\n", strings.Join(valueFlags, " "))
@@ -206,7 +207,7 @@ func bashCompletion() string {
 	}
 	b.WriteString("    *) return 1;;\n  esac\n}\n")
 	b.WriteString("_fpctl_flags() {\n  case \"$1\" in\n")
-	for _, c := range commands {
+	for _, c := range commands() {
 		if fl := completionFlags(c); len(fl) > 0 {
 			fmt.Fprintf(&b, "    '%s') echo %s;;\n", c.path, sq(flagNames(fl)))
 		}
@@ -277,7 +278,7 @@ func fishCompletion() string {
 		}
 	}
 	fishFlags("", globalCompletionFlags())
-	for _, c := range commands {
+	for _, c := range commands() {
 		words := strings.Fields(c.path)
 		cond := "__fish_seen_subcommand_from " + words[0]
 		if len(words) > 1 {

@@ -20,8 +20,9 @@ var deleteSpec = &batchSpec{
 	},
 }
 
-func init() {
-	register(&command{
+// visitorsDeleteCommand is the "fpctl visitors delete" command.
+func visitorsDeleteCommand() *command {
+	return &command{
 		path:    "visitors delete",
 		summary: "delete visitors' data within the API's quota, resumably",
 		usage: `visitors delete [ID...] [--from FILE|-] [--journal FILE]
@@ -48,13 +49,12 @@ Examples:
   fpctl visitors delete --from - --journal privacy.journal --dry-run < ids.txt
   fpctl visitors delete --from ids.txt --journal j.log \
       --rate 100/h --rate 2000/d`,
-		flags: func(fs *flag.FlagSet) (any, error) {
+		flags: func(fs *flag.FlagSet) (action, error) {
 			o := &batchOpts{}
 			o.register(fs, deleteSpec)
-			return o, nil
+			return bind(o, func(ctx context.Context, a *app, o *batchOpts, args []string) error {
+				return runBatch(ctx, a, deleteSpec, o, args)
+			}), nil
 		},
-		run: func(ctx context.Context, a *app, opts any, args []string) error {
-			return runBatch(ctx, a, deleteSpec, opts.(*batchOpts), args)
-		},
-	})
+	}
 }

@@ -20,8 +20,9 @@ type updateOpts struct {
 	tags     tagList
 }
 
-func init() {
-	register(&command{
+// eventsGetCommand is the "fpctl events get" command.
+func eventsGetCommand() *command {
+	return &command{
 		path:    "events get",
 		summary: "print one event as JSON",
 		usage:   "events get EVENT_ID [--ruleset ID]",
@@ -31,14 +32,17 @@ indented JSON. --ruleset evaluates a ruleset at the same time (see rule_action).
 Examples:
   fpctl --fake events get ` + DemoEventID + `
   fpctl events get 1708102555327.NLOjmg --ruleset rs_1 | jq .rule_action`,
-		flags: func(fs *flag.FlagSet) (any, error) {
+		flags: func(fs *flag.FlagSet) (action, error) {
 			o := &getOpts{}
 			fs.StringVar(&o.ruleset, "ruleset", "", "evaluate this ruleset and include its rule_action")
-			return o, nil
+			return bind(o, runGet), nil
 		},
-		run: runGet,
-	})
-	register(&command{
+	}
+}
+
+// eventsUpdateCommand is the "fpctl events update" command.
+func eventsUpdateCommand() *command {
+	return &command{
 		path:    "events update",
 		summary: "set an event's linked ID, tags or suspect flag",
 		usage: `events update EVENT_ID [--linked-id S] [--tag k=v]...
@@ -51,15 +55,14 @@ Examples:
   fpctl --fake events update ` + DemoEventID + ` --suspect=true \
       --tag reviewed_by=alice
   fpctl events update 1708102555327.NLOjmg --linked-id order-1042`,
-		flags: func(fs *flag.FlagSet) (any, error) {
+		flags: func(fs *flag.FlagSet) (action, error) {
 			o := &updateOpts{}
 			fs.Var(&o.linkedID, "linked-id", "new linked ID, your own identifier such as an order or account ID")
 			fs.Var(&o.suspect, "suspect", "mark the event as suspicious (true) or clear the mark (false)")
 			fs.Var(&o.tags, "tag", "a tag as key=value; repeat for several (they replace the event's tags)")
-			return o, nil
+			return bind(o, runUpdate), nil
 		},
-		run: runUpdate,
-	})
+	}
 }
 
 func oneID(cmd string, args []string) (string, error) {
@@ -72,8 +75,7 @@ func oneID(cmd string, args []string) (string, error) {
 	return args[0], nil
 }
 
-func runGet(ctx context.Context, a *app, opts any, args []string) error {
-	o := opts.(*getOpts)
+func runGet(ctx context.Context, a *app, o *getOpts, args []string) error {
 	id, err := oneID("events get", args)
 	if err != nil {
 		return err
@@ -124,8 +126,7 @@ func writeIndented(env *Env, v any) error {
 	return err
 }
 
-func runUpdate(ctx context.Context, a *app, opts any, args []string) error {
-	o := opts.(*updateOpts)
+func runUpdate(ctx context.Context, a *app, o *updateOpts, args []string) error {
 	id, err := oneID("events update", args)
 	if err != nil {
 		return err

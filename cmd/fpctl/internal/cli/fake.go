@@ -14,8 +14,9 @@ type fakeOpts struct {
 	rand uint64
 }
 
-func init() {
-	register(&command{
+// fakeCommand is the "fpctl fake" command.
+func fakeCommand() *command {
+	return &command{
 		path:    "fake",
 		summary: "serve the in-memory fake API (as cmd/fingerprint-fake does)",
 		usage:   "fake [--addr A] [--seed N] [--rand N]",
@@ -29,20 +30,18 @@ Example:
   fpctl fake --addr 127.0.0.1:8765 &
   export FINGERPRINT_SECRET_API_KEY=` + fingerprinttest.DefaultAPIKey + `
   fpctl events search --base-url http://127.0.0.1:8765/v4 --max 5 --format table`,
-		flags: func(fs *flag.FlagSet) (any, error) {
+		flags: func(fs *flag.FlagSet) (action, error) {
 			o := &fakeOpts{}
 			fs.StringVar(&o.addr, "addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
 			fs.IntVar(&o.seed, "seed", 200, "number of realistic device events to serve")
 			fs.Uint64Var(&o.rand, "rand", 1, "generator seed: the same value gives the same visitors")
-			return o, nil
+			return bind(o, runFake), nil
 		},
-		run:     runFake,
 		offline: true,
-	})
+	}
 }
 
-func runFake(ctx context.Context, a *app, opts any, args []string) error {
-	o := opts.(*fakeOpts)
+func runFake(ctx context.Context, a *app, o *fakeOpts, args []string) error {
 	if len(args) > 0 {
 		return usagef("fake takes no arguments, got %q", args[0])
 	}

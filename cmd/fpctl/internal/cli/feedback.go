@@ -31,8 +31,9 @@ type feedbackOpts struct {
 	resetConfidence bool
 }
 
-func init() {
-	register(&command{
+// eventsFeedbackCommand is the "fpctl events feedback" command.
+func eventsFeedbackCommand() *command {
+	return &command{
 		path:    "events feedback",
 		summary: "reset events' confidence after out-of-band checks (beta)",
 		usage: `events feedback ID... [--from FILE|-] --reset-confidence
@@ -56,18 +57,16 @@ Examples:
   fpctl --fake events feedback ` + DemoEventID + ` --reset-confidence
   fpctl events feedback --from verified.txt --reset-confidence \
       --journal feedback.journal`,
-		flags: func(fs *flag.FlagSet) (any, error) {
+		flags: func(fs *flag.FlagSet) (action, error) {
 			o := &feedbackOpts{}
 			o.register(fs, feedbackSpec)
 			fs.BoolVar(&o.resetConfidence, "reset-confidence", false, "reset each event's identification confidence score to 1.0 (required)")
-			return o, nil
+			return bind(o, runFeedback), nil
 		},
-		run: runFeedback,
-	})
+	}
 }
 
-func runFeedback(ctx context.Context, a *app, opts any, args []string) error {
-	o := opts.(*feedbackOpts)
+func runFeedback(ctx context.Context, a *app, o *feedbackOpts, args []string) error {
 	if !o.resetConfidence {
 		return usagef("events feedback: say what to submit: --reset-confidence (the only feedback the API takes today)")
 	}

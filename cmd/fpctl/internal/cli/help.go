@@ -53,10 +53,8 @@ func runHelp(env *Env, words, pre []string) error {
 	if c := findCommand(path); c != nil {
 		fs := flag.NewFlagSet(c.path, flag.ContinueOnError)
 		(&globals{}).register(fs)
-		if c.flags != nil {
-			if _, err := c.flags(fs); err != nil {
-				return err
-			}
+		if _, err := c.flags(fs); err != nil {
+			return err
 		}
 		printCommandHelp(env.Stdout, c, fs)
 		return nil
@@ -70,7 +68,7 @@ func runHelp(env *Env, words, pre []string) error {
 
 func printTopHelp(w io.Writer) {
 	var b strings.Builder
-	for _, c := range commands {
+	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-16s %s\n", c.path, c.summary)
 	}
 	fmt.Fprintf(w, topHelp, b.String(), DemoEventID)
@@ -78,7 +76,7 @@ func printTopHelp(w io.Writer) {
 
 func printGroupHelp(w io.Writer, group string) {
 	fmt.Fprintf(w, "Usage:\n  fpctl %s COMMAND [flags]\n\nCommands:\n", group)
-	for _, c := range commands {
+	for _, c := range commands() {
 		if strings.HasPrefix(c.path, group+" ") {
 			fmt.Fprintf(w, "  %-16s %s\n", c.path, c.summary)
 		}
@@ -153,18 +151,19 @@ func wrapText(s string, width int, indent string) string {
 	return b.String()
 }
 
-func init() {
-	register(&command{
+// versionCommand is the "fpctl version" command.
+func versionCommand() *command {
+	return &command{
 		path:    "version",
 		summary: "print the version of fpctl and of the SDK",
 		usage:   "version",
 		help:    "Prints the version of fpctl and of the fingerprint-go SDK it is built with.\n\nExample:\n  fpctl version",
-		run: func(_ context.Context, a *app, _ any, args []string) error {
+		flags: noFlags(func(_ context.Context, a *app, args []string) error {
 			if len(args) > 0 {
 				return usagef("version takes no arguments")
 			}
 			return printVersion(a.env.Stdout)
-		},
+		}),
 		offline: true,
-	})
+	}
 }

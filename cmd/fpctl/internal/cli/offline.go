@@ -26,8 +26,9 @@ type webhookOpts struct {
 
 type sealOpts struct{ keyFile string }
 
-func init() {
-	register(&command{
+// unsealCommand is the "fpctl unseal" command.
+func unsealCommand() *command {
+	return &command{
 		path:    "unseal",
 		summary: "open a sealed client result (base64) and print the event JSON",
 		usage:   "unseal --key-file FILE [--key-file FILE]... [FILE|-]",
@@ -43,15 +44,18 @@ Examples:
       fpctl seal --key-file sealed.key > sealed.txt
   fpctl unseal --key-file sealed.key sealed.txt
   FINGERPRINT_SEALED_KEYS="$NEW_KEY,$OLD_KEY" fpctl unseal - < sealed.txt`,
-		flags: func(fs *flag.FlagSet) (any, error) {
+		flags: func(fs *flag.FlagSet) (action, error) {
 			o := &unsealOpts{}
 			fs.Var(&o.keyFiles, "key-file", "file holding a base64 decryption key; repeat for key rotation")
-			return o, nil
+			return bind(o, runUnseal), nil
 		},
-		run:     runUnseal,
 		offline: true,
-	})
-	register(&command{
+	}
+}
+
+// sealCommand is the "fpctl seal" command.
+func sealCommand() *command {
+	return &command{
 		path:    "seal",
 		summary: "seal event JSON as the API does, to test unseal or a backend",
 		usage:   "seal --key-file FILE [FILE|-]",
@@ -62,23 +66,28 @@ Example:
   head -c 32 /dev/urandom | base64 > sealed.key
   fpctl --fake events get ` + DemoEventID + ` |
       fpctl seal --key-file sealed.key`,
-		flags: func(fs *flag.FlagSet) (any, error) {
+		flags: func(fs *flag.FlagSet) (action, error) {
 			o := &sealOpts{}
 			fs.StringVar(&o.keyFile, "key-file", "", "file holding a base64 key (32 bytes)")
-			return o, nil
+			return bind(o, runSeal), nil
 		},
-		run:     runSeal,
 		offline: true,
-	})
-	webhookFlags := func(fs *flag.FlagSet, withSig bool) *webhookOpts {
-		o := &webhookOpts{}
-		fs.StringVar(&o.secretFile, "secret-file", "", "file holding the webhook secret (default $"+envWebhookSecret+")")
-		if withSig {
-			fs.StringVar(&o.signature, "signature", "", "value of the "+webhook.SignatureHeader+" header")
-		}
-		return o
 	}
-	register(&command{
+}
+
+// webhookFlags registers the flags of the webhooks commands; withSig adds --signature.
+func webhookFlags(fs *flag.FlagSet, withSig bool) *webhookOpts {
+	o := &webhookOpts{}
+	fs.StringVar(&o.secretFile, "secret-file", "", "file holding the webhook secret (default $"+envWebhookSecret+")")
+	if withSig {
+		fs.StringVar(&o.signature, "signature", "", "value of the "+webhook.SignatureHeader+" header")
+	}
+	return o
+}
+
+// webhooksVerifyCommand is the "fpctl webhooks verify" command.
+func webhooksVerifyCommand() *command {
+	return &command{
 		path:    "webhooks verify",
 		summary: "check a webhook body's signature (exit 0 valid, 1 invalid)",
 		usage:   "webhooks verify --secret-file FILE --signature HEADER [FILE|-]",
@@ -93,10 +102,14 @@ Examples:
   sig=$(fpctl webhooks sign --secret-file webhook.secret body.json)
   fpctl webhooks verify --secret-file webhook.secret --signature "$sig" \
       body.json && echo valid`,
-		flags: func(fs *flag.FlagSet) (any, error) { return webhookFlags(fs, true), nil },
-		run:   runVerify, offline: true,
-	})
-	register(&command{
+		flags:   func(fs *flag.FlagSet) (action, error) { return bind(webhookFlags(fs, true), runVerify), nil },
+		offline: true,
+	}
+}
+
+// webhooksSignCommand is the "fpctl webhooks sign" command.
+func webhooksSignCommand() *command {
+	return &command{
 		path:    "webhooks sign",
 		summary: "print the signature header value for a webhook body",
 		usage:   "webhooks sign --secret-file FILE [FILE|-]",
@@ -107,9 +120,9 @@ Example:
   sig=$(fpctl webhooks sign --secret-file webhook.secret body.json)
   curl -X POST -H "` + webhook.SignatureHeader + `: $sig" --data-binary @body.json \
       http://localhost:8080/webhooks/fingerprint`,
-		flags: func(fs *flag.FlagSet) (any, error) { return webhookFlags(fs, false), nil },
-		run:   runSign, offline: true,
-	})
+		flags:   func(fs *flag.FlagSet) (action, error) { return bind(webhookFlags(fs, false), runSign), nil },
+		offline: true,
+	}
 }
 
 // readInput reads FILE, or stdin for "-" or no argument, up to maxInput bytes.
@@ -127,8 +140,7 @@ func readInput(ctx context.Context, env *Env, cmd string, args []string) ([]byte
 	return readBounded(ctx, env.Stdin, maxInput, "stdin")
 }
 
-func runUnseal(ctx context.Context, a *app, opts any, args []string) error {
-	o := opts.(*unsealOpts)
+func runUnseal(ctx context.Context, a *app, o *unsealOpts, args []string) error {
 	var raw []string
 	for _, f := range o.keyFiles {
 		k, err := readSecretFile(ctx, f)
@@ -162,8 +174,7 @@ func runUnseal(ctx context.Context, a *app, opts any, args []string) error {
 	return writeEvent(a.env, ev)
 }
 
-func runSeal(ctx context.Context, a *app, opts any, args []string) error {
-	o := opts.(*sealOpts)
+func runSeal(ctx context.Context, a *app, o *sealOpts, args []string) error {
 	if o.keyFile == "" {
 		return usagef("seal: --key-file is required")
 	}
@@ -211,8 +222,7 @@ func (a *app) webhookSecret(ctx context.Context, o *webhookOpts) (string, error)
 	return "", usagef("no webhook secret: pass --secret-file FILE or set %s", envWebhookSecret)
 }
 
-func runVerify(ctx context.Context, a *app, opts any, args []string) error {
-	o := opts.(*webhookOpts)
+func runVerify(ctx context.Context, a *app, o *webhookOpts, args []string) error {
 	secret, err := a.webhookSecret(ctx, o)
 	if err != nil {
 		return err
@@ -234,8 +244,7 @@ func runVerify(ctx context.Context, a *app, opts any, args []string) error {
 	return err
 }
 
-func runSign(ctx context.Context, a *app, opts any, args []string) error {
-	o := opts.(*webhookOpts)
+func runSign(ctx context.Context, a *app, o *webhookOpts, args []string) error {
 	secret, err := a.webhookSecret(ctx, o)
 	if err != nil {
 		return err

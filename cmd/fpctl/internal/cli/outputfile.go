@@ -9,14 +9,11 @@ import (
 	"path/filepath"
 )
 
-// runToFile runs c with stdout going to a temporary file beside --output, renamed over
+// runToFile runs the command with stdout going to a temporary file beside --output, renamed over
 // it when the command succeeds and removed when it fails, so FILE is either the
 // complete output or left as it was. A --follow tail ended with Ctrl+C succeeds.
-func (a *app) runToFile(ctx context.Context, c *command, opts any, pos []string) error {
+func (a *app) runToFile(ctx context.Context, run action, pos []string) error {
 	target := a.g.output
-	if so, ok := opts.(*searchOpts); ok && so.resume != "" {
-		return usagef("--output replaces its file, so it cannot keep the pages of earlier runs: with --resume, append with >> FILE instead")
-	}
 	mode := fs.FileMode(0o600) // exports hold personal data (IP addresses, visitor IDs)
 	if fi, err := os.Stat(target); err == nil {
 		if !fi.Mode().IsRegular() {
@@ -34,7 +31,7 @@ func (a *app) runToFile(ctx context.Context, c *command, opts any, pos []string)
 	env := *a.env
 	env.Stdout = tmp
 	a.env = &env
-	if err := c.run(ctx, a, opts, pos); err != nil {
+	if err := run(ctx, a, pos); err != nil {
 		_ = tmp.Close() // the command's error is the one to report
 		return err
 	}

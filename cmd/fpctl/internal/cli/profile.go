@@ -177,8 +177,9 @@ func (a *app) applyProfile() error {
 	return usagef("no profile %q in %s (profiles: %s)%s", name, path, strings.Join(names, ", "), didYouMean(name, names))
 }
 
-func init() {
-	register(&command{
+// profilesListCommand is the "fpctl profiles list" command.
+func profilesListCommand() *command {
+	return &command{
 		path:    "profiles list",
 		summary: "list the profiles of the config file",
 		usage:   "profiles list",
@@ -201,12 +202,12 @@ Config file:
 
 Example:
   fpctl --profile eu events search --since 1h --bot bad`,
-		run:     runProfilesList,
 		offline: true,
-	})
+		flags:   noFlags(runProfilesList),
+	}
 }
 
-func runProfilesList(_ context.Context, a *app, _ any, args []string) error {
+func runProfilesList(_ context.Context, a *app, args []string) error {
 	if len(args) > 0 {
 		return usagef("profiles list takes no arguments")
 	}

@@ -29,8 +29,9 @@ type searchOpts struct {
 	overlap  time.Duration
 }
 
-func init() {
-	register(&command{
+// eventsSearchCommand is the "fpctl events search" command.
+func eventsSearchCommand() *command {
+	return &command{
 		path:    "events search",
 		summary: "export matching events as JSON Lines, JSON, CSV or a table",
 		usage: `events search [filters] [--since 24h | --start T --end T] [--max N]
@@ -77,7 +78,7 @@ Examples:
       --format json
   fpctl events search --follow --since 5m --bot bad --resume tail.state \
       >> bots.jsonl`,
-		flags: func(fs *flag.FlagSet) (any, error) {
+		flags: func(fs *flag.FlagSet) (action, error) {
 			o := &searchOpts{fs: fs}
 			spec, err := searchSpec()
 			if err != nil {
@@ -95,14 +96,16 @@ Examples:
 			fs.BoolVar(&o.follow, "follow", false, "after the current results, keep printing new matching events until Ctrl+C")
 			fs.DurationVar(&o.interval, "interval", defaultFollowInterval, "--follow: time between searches (at least 1s)")
 			fs.DurationVar(&o.overlap, "overlap", defaultFollowOverlap, "--follow: each search starts this long before the previous one ended, for events that arrive late")
-			return o, nil
+			return bind(o, runSearch), nil
 		},
-		run: runSearch,
-	})
+	}
 }
 
-func runSearch(ctx context.Context, a *app, opts any, args []string) error {
-	o := opts.(*searchOpts)
+func runSearch(ctx context.Context, a *app, o *searchOpts, args []string) error {
+	if a.g.output != "" && o.resume != "" {
+		// Checked before anything is written, so --output's file stays as it was.
+		return usagef("--output replaces its file, so it cannot keep the pages of earlier runs: with --resume, append with >> FILE instead")
+	}
 	if len(args) > 0 {
 		return usagef("events search takes no arguments, got %q (filters are flags, such as --visitor-id %s)", args[0], args[0])
 	}

@@ -30,7 +30,7 @@ func didYouMean(word string, candidates []string) string {
 func commandNames() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, c := range commands {
+	for _, c := range commands() {
 		for _, n := range []string{c.path, strings.Fields(c.path)[0]} {
 			if !seen[n] {
 				seen[n] = true
