@@ -249,9 +249,7 @@ func urlHost(host string) string {
 		a, err := netip.ParseAddr(inner)
 		valid = ok && err == nil && a.Is6() && a.Zone() == ""
 	} else {
-		valid = name != "" && len(name) <= 253 && strings.IndexFunc(name, func(c rune) bool {
-			return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')
-		}) < 0
+		valid = name != "" && len(name) <= 253 && strings.IndexFunc(name, notHostNameChar) < 0
 	}
 	switch {
 	case !valid:
@@ -260,6 +258,12 @@ func urlHost(host string) string {
 		return name
 	}
 	return name + ":" + port
+}
+
+// notHostNameChar reports a character outside letters, digits, '-', '.' and '_'.
+func notHostNameChar(c rune) bool {
+	isAlnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	return !isAlnum && c != '-' && c != '.' && c != '_'
 }
 
 // escapeQuery percent-encodes every byte of a raw query that is not allowed there
