@@ -33,9 +33,9 @@ func wantDeviceDetails(t *testing.T, ev *Event, manufacturer, model, osVersion s
 		want      string
 		wantUnset bool
 	}{
-		{"DeviceManufacturer", d.DeviceManufacturer, manufacturer, manufacturer == ""},
-		{"DeviceModel", d.DeviceModel, model, model == ""},
-		{"OSVersion", d.OSVersion, osVersion, osVersion == ""},
+		{name: "DeviceManufacturer", got: d.DeviceManufacturer, want: manufacturer, wantUnset: manufacturer == ""},
+		{name: "DeviceModel", got: d.DeviceModel, want: model, wantUnset: model == ""},
+		{name: "OSVersion", got: d.OSVersion, want: osVersion, wantUnset: osVersion == ""},
 	} {
 		switch {
 		case f.wantUnset && f.got != nil:
@@ -60,8 +60,8 @@ func TestGetEventDecodesDeviceDetails(t *testing.T) {
 	for _, tc := range []struct {
 		fixture, id, manufacturer, model, osVersion string
 	}{
-		{"event_mobile_android.json", "1767312000456.Pm0Tzd", "samsung", "SM-A546B", "13"},
-		{"event_mobile_ios.json", "1767484800321.Ti7Kqw", "Apple", "D73AP", "17.4.1"},
+		{fixture: "event_mobile_android.json", id: "1767312000456.Pm0Tzd", manufacturer: "samsung", model: "SM-A546B", osVersion: "13"},
+		{fixture: "event_mobile_ios.json", id: "1767484800321.Ti7Kqw", manufacturer: "Apple", model: "D73AP", osVersion: "17.4.1"},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			body := wireFixture(t, tc.fixture)

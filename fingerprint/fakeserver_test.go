@@ -379,38 +379,38 @@ func TestFakeServerRetryPolicy(t *testing.T) {
 		waits    []time.Duration // the client's waits between them
 		wantErr  bool
 	}{
-		{get, retryAfter2(get), []int{429, 200}, []time.Duration{2 * time.Second}, false},
-		{search, retryAfter2(search), []int{429, 200}, []time.Duration{2 * time.Second}, false},
-		{update, retryAfter2(update), []int{429, 200}, []time.Duration{2 * time.Second}, false},
-		{del, retryAfter2(del), []int{429, 200}, []time.Duration{2 * time.Second}, false},
-		{edge, retryAfter2(edge), []int{429, 200}, []time.Duration{2 * time.Second}, false},
-		{fb, retryAfter2(fb), []int{429, 202}, []time.Duration{2 * time.Second}, false},
+		{op: get, fault: retryAfter2(get), statuses: []int{429, 200}, waits: []time.Duration{2 * time.Second}, wantErr: false},
+		{op: search, fault: retryAfter2(search), statuses: []int{429, 200}, waits: []time.Duration{2 * time.Second}, wantErr: false},
+		{op: update, fault: retryAfter2(update), statuses: []int{429, 200}, waits: []time.Duration{2 * time.Second}, wantErr: false},
+		{op: del, fault: retryAfter2(del), statuses: []int{429, 200}, waits: []time.Duration{2 * time.Second}, wantErr: false},
+		{op: edge, fault: retryAfter2(edge), statuses: []int{429, 200}, waits: []time.Duration{2 * time.Second}, wantErr: false},
+		{op: fb, fault: retryAfter2(fb), statuses: []int{429, 202}, waits: []time.Duration{2 * time.Second}, wantErr: false},
 
 		// The API's own 503 (get and search document it) with Retry-After.
-		{get, unavailable2(get), []int{503, 200}, []time.Duration{2 * time.Second}, false},
-		{search, unavailable2(search), []int{503, 200}, []time.Duration{2 * time.Second}, false},
+		{op: get, fault: unavailable2(get), statuses: []int{503, 200}, waits: []time.Duration{2 * time.Second}, wantErr: false},
+		{op: search, fault: unavailable2(search), statuses: []int{503, 200}, waits: []time.Duration{2 * time.Second}, wantErr: false},
 
-		{get, html503(get), []int{503, 200}, backoff, false},
-		{search, html503(search), []int{503, 200}, backoff, false},
-		{update, html503(update), []int{503, 200}, backoff, false},
-		{del, html503(del), []int{503, 200}, backoff, false},
-		{fb, html503(fb), []int{503, 202}, backoff, false},
-		{edge, html503(edge), []int{503}, nil, true}, // each call creates an event
+		{op: get, fault: html503(get), statuses: []int{503, 200}, waits: backoff, wantErr: false},
+		{op: search, fault: html503(search), statuses: []int{503, 200}, waits: backoff, wantErr: false},
+		{op: update, fault: html503(update), statuses: []int{503, 200}, waits: backoff, wantErr: false},
+		{op: del, fault: html503(del), statuses: []int{503, 200}, waits: backoff, wantErr: false},
+		{op: fb, fault: html503(fb), statuses: []int{503, 202}, waits: backoff, wantErr: false},
+		{op: edge, fault: html503(edge), statuses: []int{503}, waits: nil, wantErr: true}, // each call creates an event
 
 		// 409 state_not_ready has its own schedule (WithStateNotReadyWait).
-		{update, fingerprinttest.StateNotReady(), []int{409, 200}, []time.Duration{250 * time.Millisecond}, false},
-		{fb, fingerprinttest.Fault{Operation: fb, Status: 409, Code: fingerprint.ErrorCodeStateNotReady}, []int{409, 202}, []time.Duration{250 * time.Millisecond}, false},
+		{op: update, fault: fingerprinttest.StateNotReady(), statuses: []int{409, 200}, waits: []time.Duration{250 * time.Millisecond}, wantErr: false},
+		{op: fb, fault: fingerprinttest.Fault{Operation: fb, Status: 409, Code: fingerprint.ErrorCodeStateNotReady}, statuses: []int{409, 202}, waits: []time.Duration{250 * time.Millisecond}, wantErr: false},
 
-		{get, reset(get), []int{0, 200}, backoff, false},
-		{search, reset(search), []int{0, 200}, backoff, false},
-		{update, reset(update), []int{0, 200}, backoff, false},
-		{del, reset(del), []int{0, 200}, backoff, false},
-		{fb, reset(fb), []int{0, 202}, backoff, false}, // the latest submission wins: a resend is safe
-		{edge, reset(edge), []int{0}, nil, true},       // the request was sent: it may have created an event
+		{op: get, fault: reset(get), statuses: []int{0, 200}, waits: backoff, wantErr: false},
+		{op: search, fault: reset(search), statuses: []int{0, 200}, waits: backoff, wantErr: false},
+		{op: update, fault: reset(update), statuses: []int{0, 200}, waits: backoff, wantErr: false},
+		{op: del, fault: reset(del), statuses: []int{0, 200}, waits: backoff, wantErr: false},
+		{op: fb, fault: reset(fb), statuses: []int{0, 202}, waits: backoff, wantErr: false}, // the latest submission wins: a resend is safe
+		{op: edge, fault: reset(edge), statuses: []int{0}, waits: nil, wantErr: true},       // the request was sent: it may have created an event
 
-		{get, truncate(get), []int{200, 200}, backoff, false},
-		{search, truncate(search), []int{200, 200}, backoff, false},
-		{edge, truncate(edge), []int{200}, nil, true}, // the event was created; a retry would duplicate it
+		{op: get, fault: truncate(get), statuses: []int{200, 200}, waits: backoff, wantErr: false},
+		{op: search, fault: truncate(search), statuses: []int{200, 200}, waits: backoff, wantErr: false},
+		{op: edge, fault: truncate(edge), statuses: []int{200}, waits: nil, wantErr: true}, // the event was created; a retry would duplicate it
 	}
 	for _, tc := range cases {
 		t.Run(tc.op+" "+faultName(tc.fault), func(t *testing.T) {

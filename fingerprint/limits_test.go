@@ -17,17 +17,17 @@ func TestLimitsAcceptWhatTheAPIAccepts(t *testing.T) {
 		key    string
 		want   string
 	}{
-		{"linked_id of 256 characters", SearchEventsParams{LinkedID: strings.Repeat("x", 256)}, "linked_id", strings.Repeat("x", 256)},
-		{"linked_id of 256 two-byte characters", SearchEventsParams{LinkedID: strings.Repeat("é", 256)}, "linked_id", strings.Repeat("é", 256)},
-		{"IPv4 address", SearchEventsParams{IPAddress: "61.127.217.15"}, "ip_address", "61.127.217.15"},
-		{"IPv4 range", SearchEventsParams{IPAddress: "10.0.0.0/24"}, "ip_address", "10.0.0.0/24"},
-		{"IPv4 /32", SearchEventsParams{IPAddress: "192.168.0.1/32"}, "ip_address", "192.168.0.1/32"},
-		{"IPv4 range with host bits", SearchEventsParams{IPAddress: "10.0.0.1/24"}, "ip_address", "10.0.0.1/24"},
-		{"IPv6 address", SearchEventsParams{IPAddress: "2001:4860:4801:10::1"}, "ip_address", "2001:4860:4801:10::1"},
-		{"IPv4-mapped IPv6", SearchEventsParams{IPAddress: "::ffff:34.162.244.71"}, "ip_address", "::ffff:34.162.244.71"},
-		{"IPv6 range", SearchEventsParams{IPAddress: "2001:db8::/32"}, "ip_address", "2001:db8::/32"},
-		{"high_recall_id of 25 characters", SearchEventsParams{HighRecallID: "0jnGMkPYXX37DqVa4ZIO3f_hr"}, "high_recall_id", "0jnGMkPYXX37DqVa4ZIO3f_hr"},
-		{"visitor_id with spaces and unicode", SearchEventsParams{VisitorID: "a b/ü"}, "visitor_id", "a b/ü"},
+		{name: "linked_id of 256 characters", params: SearchEventsParams{LinkedID: strings.Repeat("x", 256)}, key: "linked_id", want: strings.Repeat("x", 256)},
+		{name: "linked_id of 256 two-byte characters", params: SearchEventsParams{LinkedID: strings.Repeat("é", 256)}, key: "linked_id", want: strings.Repeat("é", 256)},
+		{name: "IPv4 address", params: SearchEventsParams{IPAddress: "61.127.217.15"}, key: "ip_address", want: "61.127.217.15"},
+		{name: "IPv4 range", params: SearchEventsParams{IPAddress: "10.0.0.0/24"}, key: "ip_address", want: "10.0.0.0/24"},
+		{name: "IPv4 /32", params: SearchEventsParams{IPAddress: "192.168.0.1/32"}, key: "ip_address", want: "192.168.0.1/32"},
+		{name: "IPv4 range with host bits", params: SearchEventsParams{IPAddress: "10.0.0.1/24"}, key: "ip_address", want: "10.0.0.1/24"},
+		{name: "IPv6 address", params: SearchEventsParams{IPAddress: "2001:4860:4801:10::1"}, key: "ip_address", want: "2001:4860:4801:10::1"},
+		{name: "IPv4-mapped IPv6", params: SearchEventsParams{IPAddress: "::ffff:34.162.244.71"}, key: "ip_address", want: "::ffff:34.162.244.71"},
+		{name: "IPv6 range", params: SearchEventsParams{IPAddress: "2001:db8::/32"}, key: "ip_address", want: "2001:db8::/32"},
+		{name: "high_recall_id of 25 characters", params: SearchEventsParams{HighRecallID: "0jnGMkPYXX37DqVa4ZIO3f_hr"}, key: "high_recall_id", want: "0jnGMkPYXX37DqVa4ZIO3f_hr"},
+		{name: "visitor_id with spaces and unicode", params: SearchEventsParams{VisitorID: "a b/ü"}, key: "visitor_id", want: "a b/ü"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, respondOKHandler)

@@ -109,9 +109,9 @@ func TestObserverSeesCallsAttemptsAndRetries(t *testing.T) {
 		delay      time.Duration
 		retryAfter bool
 	}{
-		{500, fingerprint.ErrorCodeFailed, "500", fingerprint.RetryReasonServerError, fingerprint.BaseBackoff, false},
-		{429, fingerprint.ErrorCodeTooManyRequests, "429", fingerprint.RetryReasonRateLimited, 2 * time.Second, true},
-		{200, "", "", "", 0, false},
+		{status: 500, code: fingerprint.ErrorCodeFailed, errType: "500", reason: fingerprint.RetryReasonServerError, delay: fingerprint.BaseBackoff, retryAfter: false},
+		{status: 429, code: fingerprint.ErrorCodeTooManyRequests, errType: "429", reason: fingerprint.RetryReasonRateLimited, delay: 2 * time.Second, retryAfter: true},
+		{status: 200, code: "", errType: "", reason: "", delay: 0, retryAfter: false},
 	}
 	for i, w := range checks {
 		g := a[i]
@@ -150,31 +150,31 @@ func TestObserverOutcomes(t *testing.T) {
 		wantType   string
 		wantStatus int
 	}{
-		{"validation error reaches no hook", nil, func(c *fingerprint.Client, ctx context.Context) error {
+		{name: "validation error reaches no hook", fault: nil, call: func(c *fingerprint.Client, ctx context.Context) error {
 			_, err := c.GetEvent(ctx, "", nil)
 			return err
-		}, nil, 0, 0, "", 0},
-		{"404 is not retried", nil, func(c *fingerprint.Client, ctx context.Context) error {
+		}, opts: nil, starts: 0, attempts: 0, wantType: "", wantStatus: 0},
+		{name: "404 is not retried", fault: nil, call: func(c *fingerprint.Client, ctx context.Context) error {
 			_, err := c.GetEvent(ctx, "missing", nil)
 			return err
-		}, nil, 1, 1, "404", 404},
-		{"2xx that cannot be decoded", &fingerprinttest.Fault{Status: 200, Body: []byte("<html>hi</html>")}, func(c *fingerprint.Client, ctx context.Context) error {
+		}, opts: nil, starts: 1, attempts: 1, wantType: "404", wantStatus: 404},
+		{name: "2xx that cannot be decoded", fault: &fingerprinttest.Fault{Status: 200, Body: []byte("<html>hi</html>")}, call: func(c *fingerprint.Client, ctx context.Context) error {
 			_, err := c.SearchEvents(ctx, nil)
 			return err
-		}, nil, 1, 1, "decode", 200},
-		{"connection reset, retries exhausted", &fingerprinttest.Fault{Reset: true}, func(c *fingerprint.Client, ctx context.Context) error {
+		}, opts: nil, starts: 1, attempts: 1, wantType: "decode", wantStatus: 200},
+		{name: "connection reset, retries exhausted", fault: &fingerprinttest.Fault{Reset: true}, call: func(c *fingerprint.Client, ctx context.Context) error {
 			return c.DeleteVisitorData(ctx, "v1")
-		}, []fingerprint.Option{fingerprint.WithMaxRetries(1)}, 1, 2, "network", 0},
-		{"body cut short", &fingerprinttest.Fault{Truncate: true}, func(c *fingerprint.Client, ctx context.Context) error {
+		}, opts: []fingerprint.Option{fingerprint.WithMaxRetries(1)}, starts: 1, attempts: 2, wantType: "network", wantStatus: 0},
+		{name: "body cut short", fault: &fingerprinttest.Fault{Truncate: true}, call: func(c *fingerprint.Client, ctx context.Context) error {
 			_, err := c.SearchEvents(ctx, nil)
 			return err
-		}, []fingerprint.Option{fingerprint.WithMaxRetries(0)}, 1, 1, "network", 200},
-		{"cancelled before the first attempt", nil, func(c *fingerprint.Client, ctx context.Context) error {
+		}, opts: []fingerprint.Option{fingerprint.WithMaxRetries(0)}, starts: 1, attempts: 1, wantType: "network", wantStatus: 200},
+		{name: "cancelled before the first attempt", fault: nil, call: func(c *fingerprint.Client, ctx context.Context) error {
 			ctx, cancel := context.WithCancel(ctx)
 			cancel()
 			_, err := c.SearchEvents(ctx, nil)
 			return err
-		}, nil, 1, 0, "canceled", 0},
+		}, opts: nil, starts: 1, attempts: 0, wantType: "canceled", wantStatus: 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

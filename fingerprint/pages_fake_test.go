@@ -26,10 +26,10 @@ func TestSearchEventsIterDefaultsToFullPages(t *testing.T) {
 		reqs   int
 		limit  string
 	}{
-		{"nil params", nil, 10, "100"},
-		{"Limit 0", &fingerprint.SearchEventsParams{Reverse: true}, 10, "100"},
-		{"Limit 250 is invalid, not clamped", &fingerprint.SearchEventsParams{Limit: 250}, 0, ""},
-		{"Limit 40", &fingerprint.SearchEventsParams{Limit: 40}, 25, "40"},
+		{name: "nil params", params: nil, reqs: 10, limit: "100"},
+		{name: "Limit 0", params: &fingerprint.SearchEventsParams{Reverse: true}, reqs: 10, limit: "100"},
+		{name: "Limit 250 is invalid, not clamped", params: &fingerprint.SearchEventsParams{Limit: 250}, reqs: 0, limit: ""},
+		{name: "Limit 40", params: &fingerprint.SearchEventsParams{Limit: 40}, reqs: 25, limit: "40"},
 	} {
 		srv.ResetRequests()
 		n := 0

@@ -22,14 +22,14 @@ func TestSearchEventsIterCycleStops(t *testing.T) {
 		ids   string // events yielded before the error
 		reqs  int
 	}{
-		{"A-B-A", "", map[string][]string{"": {"a"}, "A": {"b"}, "B": {"c"}},
-			map[string]string{"": "A", "A": "B", "B": "A"}, "a,b,c", 3},
-		{"long cycle", "", map[string][]string{"": {"a"}, "A": {"b"}, "B": {"c"}, "C": {"d"}, "D": {"e"}},
-			map[string]string{"": "A", "A": "B", "B": "C", "C": "D", "D": "B"}, "a,b,c,d,e", 5},
-		{"immediate repeat", "", map[string][]string{"": {"a"}, "A": {"b"}},
-			map[string]string{"": "A", "A": "A"}, "a,b", 2},
-		{"back to the starting key", "S", map[string][]string{"S": {"s"}, "A": {"b"}},
-			map[string]string{"S": "A", "A": "S"}, "s,b", 2},
+		{name: "A-B-A", start: "", pages: map[string][]string{"": {"a"}, "A": {"b"}, "B": {"c"}},
+			next: map[string]string{"": "A", "A": "B", "B": "A"}, ids: "a,b,c", reqs: 3},
+		{name: "long cycle", start: "", pages: map[string][]string{"": {"a"}, "A": {"b"}, "B": {"c"}, "C": {"d"}, "D": {"e"}},
+			next: map[string]string{"": "A", "A": "B", "B": "C", "C": "D", "D": "B"}, ids: "a,b,c,d,e", reqs: 5},
+		{name: "immediate repeat", start: "", pages: map[string][]string{"": {"a"}, "A": {"b"}},
+			next: map[string]string{"": "A", "A": "A"}, ids: "a,b", reqs: 2},
+		{name: "back to the starting key", start: "S", pages: map[string][]string{"S": {"s"}, "A": {"b"}},
+			next: map[string]string{"S": "A", "A": "S"}, ids: "s,b", reqs: 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

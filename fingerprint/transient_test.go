@@ -38,49 +38,49 @@ func TestIsTransient(t *testing.T) {
 		want  bool
 		check func(error) bool // what kind of error it must be, so the case tests what it says
 	}{
-		{"500", fault(fingerprinttest.InternalError()), nil, nil, get, true, status(500)},
-		{"502 HTML", fault(fingerprinttest.BadGatewayHTML()), nil, nil, search, true, status(502)},
-		{"503", fault(fingerprinttest.ServiceUnavailableHTML()), nil, nil, get, true, status(503)},
-		{"504", fault(fingerprinttest.GatewayTimeout()), nil, nil, search, true, status(504)},
-		{"429", fault(fingerprinttest.TooManyRequests("1")), nil, nil, search, true, status(429)},
-		{"408", fault(fingerprinttest.Fault{Status: 408}), nil, nil, get, true, status(408)},
-		{"409 state_not_ready", fault(fingerprinttest.StateNotReady()), []fingerprint.Option{fingerprint.WithStateNotReadyWait(0)}, nil, update, true, status(409)},
-		{"409 other code", fault(fingerprinttest.Fault{Status: 409, Code: fingerprint.ErrorCodeFailed}), nil, nil, update, false, status(409)},
-		{"404", nil, nil, nil, get, false, status(404)},
-		{"400", fault(fingerprinttest.Fault{Status: 400}), nil, nil, search, false, status(400)},
-		{"403 wrong key", fault(fingerprinttest.Fault{Status: 403}), nil, nil, get, false, status(403)},
-		{"401", fault(fingerprinttest.Fault{Status: 401}), nil, nil, get, false, status(401)},
-		{"redirect answered", fault(fingerprinttest.Fault{Status: 302, Header: http.Header{"Location": {"/elsewhere"}}}), nil, nil, get, false, status(302)},
-		{"2xx not decodable", fault(fingerprinttest.Fault{Status: 200, Body: []byte("<html>portal</html>")}), nil, nil, get, false, isType[*fingerprint.DecodeError]},
-		{"validation", nil, nil, nil, func(c *fingerprint.Client, ctx context.Context) error {
+		{name: "500", fault: fault(fingerprinttest.InternalError()), opts: nil, ctx: nil, call: get, want: true, check: status(500)},
+		{name: "502 HTML", fault: fault(fingerprinttest.BadGatewayHTML()), opts: nil, ctx: nil, call: search, want: true, check: status(502)},
+		{name: "503", fault: fault(fingerprinttest.ServiceUnavailableHTML()), opts: nil, ctx: nil, call: get, want: true, check: status(503)},
+		{name: "504", fault: fault(fingerprinttest.GatewayTimeout()), opts: nil, ctx: nil, call: search, want: true, check: status(504)},
+		{name: "429", fault: fault(fingerprinttest.TooManyRequests("1")), opts: nil, ctx: nil, call: search, want: true, check: status(429)},
+		{name: "408", fault: fault(fingerprinttest.Fault{Status: 408}), opts: nil, ctx: nil, call: get, want: true, check: status(408)},
+		{name: "409 state_not_ready", fault: fault(fingerprinttest.StateNotReady()), opts: []fingerprint.Option{fingerprint.WithStateNotReadyWait(0)}, ctx: nil, call: update, want: true, check: status(409)},
+		{name: "409 other code", fault: fault(fingerprinttest.Fault{Status: 409, Code: fingerprint.ErrorCodeFailed}), opts: nil, ctx: nil, call: update, want: false, check: status(409)},
+		{name: "404", fault: nil, opts: nil, ctx: nil, call: get, want: false, check: status(404)},
+		{name: "400", fault: fault(fingerprinttest.Fault{Status: 400}), opts: nil, ctx: nil, call: search, want: false, check: status(400)},
+		{name: "403 wrong key", fault: fault(fingerprinttest.Fault{Status: 403}), opts: nil, ctx: nil, call: get, want: false, check: status(403)},
+		{name: "401", fault: fault(fingerprinttest.Fault{Status: 401}), opts: nil, ctx: nil, call: get, want: false, check: status(401)},
+		{name: "redirect answered", fault: fault(fingerprinttest.Fault{Status: 302, Header: http.Header{"Location": {"/elsewhere"}}}), opts: nil, ctx: nil, call: get, want: false, check: status(302)},
+		{name: "2xx not decodable", fault: fault(fingerprinttest.Fault{Status: 200, Body: []byte("<html>portal</html>")}), opts: nil, ctx: nil, call: get, want: false, check: isType[*fingerprint.DecodeError]},
+		{name: "validation", fault: nil, opts: nil, ctx: nil, call: func(c *fingerprint.Client, ctx context.Context) error {
 			_, err := c.GetEvent(ctx, " ", nil)
 			return err
 		},
-			false, isType[*fingerprint.ValidationError]},
-		{"connection reset", fault(fingerprinttest.ConnectionReset()), nil, nil, get, true, isType[net.Error]},
-		{"body cut short", fault(fingerprinttest.TruncatedBody()), nil, nil, search, true, func(err error) bool {
+			want: false, check: isType[*fingerprint.ValidationError]},
+		{name: "connection reset", fault: fault(fingerprinttest.ConnectionReset()), opts: nil, ctx: nil, call: get, want: true, check: isType[net.Error]},
+		{name: "body cut short", fault: fault(fingerprinttest.TruncatedBody()), opts: nil, ctx: nil, call: search, want: true, check: func(err error) bool {
 			return strings.Contains(err.Error(), "reading response body")
 		}},
-		{"attempt timeout, caller context alive", fault(fingerprinttest.Fault{Status: 500, Delay: 5 * time.Second}),
-			[]fingerprint.Option{fingerprint.WithTimeout(30 * time.Millisecond)}, nil, get, true, func(err error) bool {
+		{name: "attempt timeout, caller context alive", fault: fault(fingerprinttest.Fault{Status: 500, Delay: 5 * time.Second}),
+			opts: []fingerprint.Option{fingerprint.WithTimeout(30 * time.Millisecond)}, ctx: nil, call: get, want: true, check: func(err error) bool {
 				return errors.Is(err, context.DeadlineExceeded)
 			}},
-		{"caller context cancelled", nil, nil, func(ctx context.Context) (context.Context, context.CancelFunc) {
+		{name: "caller context cancelled", fault: nil, opts: nil, ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
 			ctx, cancel := context.WithCancel(ctx)
 			cancel()
 			return ctx, cancel
-		}, get, false, func(err error) bool { return errors.Is(err, context.Canceled) }},
-		{"caller deadline passed", nil, nil, func(ctx context.Context) (context.Context, context.CancelFunc) {
+		}, call: get, want: false, check: func(err error) bool { return errors.Is(err, context.Canceled) }},
+		{name: "caller deadline passed", fault: nil, opts: nil, ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
 			return context.WithDeadline(ctx, time.Now().Add(-time.Second))
-		}, get, true, func(err error) bool { return errors.Is(err, context.DeadlineExceeded) }},
-		{"rate limiter refused", nil, []fingerprint.Option{fingerprint.WithRateLimiter(&countingLimiter{err: errors.New("no")})}, nil, get, true,
-			func(err error) bool { return errors.Is(err, fingerprint.ErrRateLimited) }},
-		{"rate limiter cancelled", nil, []fingerprint.Option{fingerprint.WithRateLimiter(&countingLimiter{})},
-			func(ctx context.Context) (context.Context, context.CancelFunc) {
+		}, call: get, want: true, check: func(err error) bool { return errors.Is(err, context.DeadlineExceeded) }},
+		{name: "rate limiter refused", fault: nil, opts: []fingerprint.Option{fingerprint.WithRateLimiter(&countingLimiter{err: errors.New("no")})}, ctx: nil, call: get, want: true,
+			check: func(err error) bool { return errors.Is(err, fingerprint.ErrRateLimited) }},
+		{name: "rate limiter cancelled", fault: nil, opts: []fingerprint.Option{fingerprint.WithRateLimiter(&countingLimiter{})},
+			ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
 				ctx, cancel := context.WithCancel(ctx)
 				cancel()
 				return ctx, cancel
-			}, get, false, func(err error) bool { return errors.Is(err, context.Canceled) }},
+			}, call: get, want: false, check: func(err error) bool { return errors.Is(err, context.Canceled) }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -218,18 +218,18 @@ func TestRequestFromHTTP_SchemeAndHost(t *testing.T) {
 		opts   edge.RequestOptions
 		want   string
 	}{
-		{"plain http", "http://a.example/p", nil, edge.RequestOptions{}, "http://a.example/p"},
-		{"TLS gives https", "https://a.example:8443/p?x=1", nil, edge.RequestOptions{}, "https://a.example:8443/p?x=1"},
-		{"forwarded proto/host ignored by default", "http://internal:8080/p",
-			map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "www.example.com"},
-			edge.RequestOptions{}, "http://internal:8080/p"},
-		{"forwarded proto/host trusted", "http://internal:8080/p",
-			map[string]string{"X-Forwarded-Proto": "HTTPS, http", "X-Forwarded-Host": "www.example.com, internal"},
-			edge.RequestOptions{TrustForwardedProto: true, TrustForwardedHost: true}, "https://www.example.com/p"},
-		{"bogus forwarded proto ignored", "http://a.example/p",
-			map[string]string{"X-Forwarded-Proto": "javascript"},
-			edge.RequestOptions{TrustForwardedProto: true}, "http://a.example/p"},
-		{"asterisk form", "*", nil, edge.RequestOptions{}, "http://example.com/*"},
+		{name: "plain http", target: "http://a.example/p", hdr: nil, opts: edge.RequestOptions{}, want: "http://a.example/p"},
+		{name: "TLS gives https", target: "https://a.example:8443/p?x=1", hdr: nil, opts: edge.RequestOptions{}, want: "https://a.example:8443/p?x=1"},
+		{name: "forwarded proto/host ignored by default", target: "http://internal:8080/p",
+			hdr:  map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "www.example.com"},
+			opts: edge.RequestOptions{}, want: "http://internal:8080/p"},
+		{name: "forwarded proto/host trusted", target: "http://internal:8080/p",
+			hdr:  map[string]string{"X-Forwarded-Proto": "HTTPS, http", "X-Forwarded-Host": "www.example.com, internal"},
+			opts: edge.RequestOptions{TrustForwardedProto: true, TrustForwardedHost: true}, want: "https://www.example.com/p"},
+		{name: "bogus forwarded proto ignored", target: "http://a.example/p",
+			hdr:  map[string]string{"X-Forwarded-Proto": "javascript"},
+			opts: edge.RequestOptions{TrustForwardedProto: true}, want: "http://a.example/p"},
+		{name: "asterisk form", target: "*", hdr: nil, opts: edge.RequestOptions{}, want: "http://example.com/*"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -399,11 +399,11 @@ func TestRequestFromHTTP_ForwardedURLOnlyFromTrustedProxies(t *testing.T) {
 		TrustedProxies:      []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
 	}
 	cases := []struct{ name, remote, fwdHost, want string }{
-		{"from a trusted proxy", "10.0.0.2:1", "www.example.com:8443", "https://www.example.com:8443/p"},
-		{"direct client", "198.51.100.9:1", "evil.example", "http://internal:8080/p"},
-		{"host with a path", "10.0.0.2:1", "evil.example/x", "https://internal:8080/p"},
-		{"host with user info", "10.0.0.2:1", "user@evil.example", "https://internal:8080/p"},
-		{"host with a space", "10.0.0.2:1", "a b", "https://internal:8080/p"},
+		{name: "from a trusted proxy", remote: "10.0.0.2:1", fwdHost: "www.example.com:8443", want: "https://www.example.com:8443/p"},
+		{name: "direct client", remote: "198.51.100.9:1", fwdHost: "evil.example", want: "http://internal:8080/p"},
+		{name: "host with a path", remote: "10.0.0.2:1", fwdHost: "evil.example/x", want: "https://internal:8080/p"},
+		{name: "host with user info", remote: "10.0.0.2:1", fwdHost: "user@evil.example", want: "https://internal:8080/p"},
+		{name: "host with a space", remote: "10.0.0.2:1", fwdHost: "a b", want: "https://internal:8080/p"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

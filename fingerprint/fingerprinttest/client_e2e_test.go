@@ -239,14 +239,14 @@ func TestClientSurvivesFaults(t *testing.T) {
 		times int
 		want  []int // statuses of getEvent requests in the log
 	}{
-		{"429 with Retry-After", fingerprinttest.TooManyRequests("0"), 2, []int{429, 429, 200}},
-		{"500", fingerprinttest.InternalError(), 1, []int{500, 200}},
-		{"503 HTML", fingerprinttest.ServiceUnavailableHTML(), 1, []int{503, 200}},
-		{"503 service_unavailable with Retry-After", fingerprinttest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"}, 2, []int{503, 503, 200}},
-		{"502 HTML", fingerprinttest.BadGatewayHTML(), 1, []int{502, 200}},
-		{"504", fingerprinttest.GatewayTimeout(), 1, []int{504, 200}},
-		{"truncated body", fingerprinttest.TruncatedBody(), 1, []int{200, 200}},
-		{"connection reset", fingerprinttest.ConnectionReset(), 1, []int{0, 200}},
+		{name: "429 with Retry-After", fault: fingerprinttest.TooManyRequests("0"), times: 2, want: []int{429, 429, 200}},
+		{name: "500", fault: fingerprinttest.InternalError(), times: 1, want: []int{500, 200}},
+		{name: "503 HTML", fault: fingerprinttest.ServiceUnavailableHTML(), times: 1, want: []int{503, 200}},
+		{name: "503 service_unavailable with Retry-After", fault: fingerprinttest.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0"}, times: 2, want: []int{503, 503, 200}},
+		{name: "502 HTML", fault: fingerprinttest.BadGatewayHTML(), times: 1, want: []int{502, 200}},
+		{name: "504", fault: fingerprinttest.GatewayTimeout(), times: 1, want: []int{504, 200}},
+		{name: "truncated body", fault: fingerprinttest.TruncatedBody(), times: 1, want: []int{200, 200}},
+		{name: "connection reset", fault: fingerprinttest.ConnectionReset(), times: 1, want: []int{0, 200}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

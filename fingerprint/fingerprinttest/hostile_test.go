@@ -105,12 +105,12 @@ func TestRejectedRequestWithASlowBodyIsAnswered(t *testing.T) {
 		fault                   *Fault
 		status                  int
 	}{
-		{"wrong key", "PATCH", "/v4/events/e1", "wrong", nil, http.StatusForbidden},
-		{"no key", "POST", "/v4/edge", "", nil, http.StatusForbidden},
-		{"unknown path", "POST", "/v4/nowhere", srv.APIKey(), nil, http.StatusNotFound},
-		{"outside the base path", "POST", "/other", srv.APIKey(), nil, http.StatusNotFound},
-		{"wrong method", "PUT", "/v4/events/e1", srv.APIKey(), nil, http.StatusMethodNotAllowed},
-		{"injected fault", "PATCH", "/v4/events/e1", srv.APIKey(), &Fault{Status: http.StatusServiceUnavailable}, http.StatusServiceUnavailable},
+		{name: "wrong key", method: "PATCH", path: "/v4/events/e1", key: "wrong", fault: nil, status: http.StatusForbidden},
+		{name: "no key", method: "POST", path: "/v4/edge", key: "", fault: nil, status: http.StatusForbidden},
+		{name: "unknown path", method: "POST", path: "/v4/nowhere", key: srv.APIKey(), fault: nil, status: http.StatusNotFound},
+		{name: "outside the base path", method: "POST", path: "/other", key: srv.APIKey(), fault: nil, status: http.StatusNotFound},
+		{name: "wrong method", method: "PUT", path: "/v4/events/e1", key: srv.APIKey(), fault: nil, status: http.StatusMethodNotAllowed},
+		{name: "injected fault", method: "PATCH", path: "/v4/events/e1", key: srv.APIKey(), fault: &Fault{Status: http.StatusServiceUnavailable}, status: http.StatusServiceUnavailable},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -130,14 +130,14 @@ func TestAnalyzeRequestRejectsInvalidBodies(t *testing.T) {
 		status     int
 		message    string
 	}{
-		{"unknown field", edgeBody(`,"ipv4_address":"192.0.2.1","unknown":1`), 400, `request body contains an unknown field "unknown"`},
-		{"no ip", edgeBody(``), 400, "at least one of ipv4_address or ipv6_address is required"},
-		{"bad ipv4", edgeBody(`,"ipv4_address":"192.0.2"`), 400, ""},
-		{"relative url", `{"headers":[{"name":"a","value":"b"}],"method":"GET","url":"/login","ipv4_address":"192.0.2.1"}`, 400, ""},
-		{"no headers", `{"headers":[],"method":"GET","url":"https://a.example/","ipv4_address":"192.0.2.1"}`, 400, "request body is not valid"},
-		{"missing method", `{"headers":[{"name":"a","value":"b"}],"url":"https://a.example/","ipv4_address":"192.0.2.1"}`, 400, "request body is not valid"},
-		{"long linked_id", edgeBody(`,"ipv4_address":"192.0.2.1","linked_id":"` + strings.Repeat("x", 300) + `"`), 400, "linked_id can't be greater than 256 characters long"},
-		{"too large", edgeBody(`,"ipv4_address":"192.0.2.1","tags":{"pad":"` + strings.Repeat("x", 3000) + `"}`), 413, "payload too large"},
+		{name: "unknown field", body: edgeBody(`,"ipv4_address":"192.0.2.1","unknown":1`), status: 400, message: `request body contains an unknown field "unknown"`},
+		{name: "no ip", body: edgeBody(``), status: 400, message: "at least one of ipv4_address or ipv6_address is required"},
+		{name: "bad ipv4", body: edgeBody(`,"ipv4_address":"192.0.2"`), status: 400, message: ""},
+		{name: "relative url", body: `{"headers":[{"name":"a","value":"b"}],"method":"GET","url":"/login","ipv4_address":"192.0.2.1"}`, status: 400, message: ""},
+		{name: "no headers", body: `{"headers":[],"method":"GET","url":"https://a.example/","ipv4_address":"192.0.2.1"}`, status: 400, message: "request body is not valid"},
+		{name: "missing method", body: `{"headers":[{"name":"a","value":"b"}],"url":"https://a.example/","ipv4_address":"192.0.2.1"}`, status: 400, message: "request body is not valid"},
+		{name: "long linked_id", body: edgeBody(`,"ipv4_address":"192.0.2.1","linked_id":"` + strings.Repeat("x", 300) + `"`), status: 400, message: "linked_id can't be greater than 256 characters long"},
+		{name: "too large", body: edgeBody(`,"ipv4_address":"192.0.2.1","tags":{"pad":"` + strings.Repeat("x", 3000) + `"}`), status: 413, message: "payload too large"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

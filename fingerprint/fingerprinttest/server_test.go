@@ -46,10 +46,10 @@ func TestAuthentication(t *testing.T) {
 		status       int
 		code         gen.ErrorCode
 	}{
-		{"missing", "", http.StatusForbidden, gen.ErrorCodeSecretAPIKeyRequired},
-		{"empty bearer", "Bearer ", http.StatusForbidden, gen.ErrorCodeSecretAPIKeyRequired},
-		{"other scheme", "Basic " + srv.APIKey(), http.StatusForbidden, gen.ErrorCodeSecretAPIKeyRequired},
-		{"wrong key", "Bearer nope", http.StatusForbidden, gen.ErrorCodeSecretAPIKeyNotFound},
+		{name: "missing", header: "", status: http.StatusForbidden, code: gen.ErrorCodeSecretAPIKeyRequired},
+		{name: "empty bearer", header: "Bearer ", status: http.StatusForbidden, code: gen.ErrorCodeSecretAPIKeyRequired},
+		{name: "other scheme", header: "Basic " + srv.APIKey(), status: http.StatusForbidden, code: gen.ErrorCodeSecretAPIKeyRequired},
+		{name: "wrong key", header: "Bearer nope", status: http.StatusForbidden, code: gen.ErrorCodeSecretAPIKeyNotFound},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -327,15 +327,15 @@ func TestUnseal_BadInput(t *testing.T) {
 		keys  []sealed.Key
 		want  error
 	}{
-		{"zero keys", blob, nil, sealed.ErrNoKeys},
-		{"empty input", nil, []sealed.Key{key}, sealed.ErrInvalidHeader},
-		{"wrong header", append([]byte{0x9E, 0x85, 0xDC, 0xEE}, blob[4:]...), []sealed.Key{key}, sealed.ErrInvalidHeader},
-		{"header only", blob[:4], []sealed.Key{key}, sealed.ErrTooShort},
-		{"shorter than nonce+tag", blob[:4+12+15], []sealed.Key{key}, sealed.ErrTooShort},
-		{"nonce+tag, no ciphertext", blob[:4+12+16], []sealed.Key{key}, sealed.ErrDecrypt},
-		{"truncated by one byte", blob[:len(blob)-1], []sealed.Key{key}, sealed.ErrDecrypt},
-		{"extra trailing byte", append(bytes.Clone(blob), 0), []sealed.Key{key}, sealed.ErrDecrypt},
-		{"wrong key", blob, []sealed.Key{randomKey(t)}, sealed.ErrDecrypt},
+		{name: "zero keys", input: blob, keys: nil, want: sealed.ErrNoKeys},
+		{name: "empty input", input: nil, keys: []sealed.Key{key}, want: sealed.ErrInvalidHeader},
+		{name: "wrong header", input: append([]byte{0x9E, 0x85, 0xDC, 0xEE}, blob[4:]...), keys: []sealed.Key{key}, want: sealed.ErrInvalidHeader},
+		{name: "header only", input: blob[:4], keys: []sealed.Key{key}, want: sealed.ErrTooShort},
+		{name: "shorter than nonce+tag", input: blob[:4+12+15], keys: []sealed.Key{key}, want: sealed.ErrTooShort},
+		{name: "nonce+tag, no ciphertext", input: blob[:4+12+16], keys: []sealed.Key{key}, want: sealed.ErrDecrypt},
+		{name: "truncated by one byte", input: blob[:len(blob)-1], keys: []sealed.Key{key}, want: sealed.ErrDecrypt},
+		{name: "extra trailing byte", input: append(bytes.Clone(blob), 0), keys: []sealed.Key{key}, want: sealed.ErrDecrypt},
+		{name: "wrong key", input: blob, keys: []sealed.Key{randomKey(t)}, want: sealed.ErrDecrypt},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

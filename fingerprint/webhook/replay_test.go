@@ -30,13 +30,13 @@ func TestHandler_RefusesOldEvents(t *testing.T) {
 		at     time.Time
 		want   int
 	}{
-		{"fresh", 0, now, 200},
-		{"the vendor's retry 5 min later, plus skew", 0, now.Add(-20 * time.Minute), 200},
-		{"from the future (clock skew)", 0, now.Add(10 * time.Minute), 200},
-		{"two hours old: a replay", 0, now.Add(-2 * time.Hour), 400},
-		{"a year old", 0, now.AddDate(-1, 0, 0), 400},
-		{"own MaxEventAge", 10 * time.Minute, now.Add(-11 * time.Minute), 400},
-		{"check turned off", -1, now.AddDate(-1, 0, 0), 200},
+		{name: "fresh", maxAge: 0, at: now, want: 200},
+		{name: "the vendor's retry 5 min later, plus skew", maxAge: 0, at: now.Add(-20 * time.Minute), want: 200},
+		{name: "from the future (clock skew)", maxAge: 0, at: now.Add(10 * time.Minute), want: 200},
+		{name: "two hours old: a replay", maxAge: 0, at: now.Add(-2 * time.Hour), want: 400},
+		{name: "a year old", maxAge: 0, at: now.AddDate(-1, 0, 0), want: 400},
+		{name: "own MaxEventAge", maxAge: 10 * time.Minute, at: now.Add(-11 * time.Minute), want: 400},
+		{name: "check turned off", maxAge: -1, at: now.AddDate(-1, 0, 0), want: 200},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
