@@ -38,6 +38,16 @@ func (e *Event) RawJSON() []byte {
 	return bytes.Clone(e.raw)
 }
 
+// AppendRawJSON appends the JSON object the server sent for this event (see RawJSON) to
+// b and returns the extended slice; it appends nothing for an Event built in code. It
+// saves RawJSON's copy when the bytes go straight to a buffer, as in an export.
+func (e *Event) AppendRawJSON(b []byte) []byte {
+	if e == nil {
+		return b
+	}
+	return append(b, e.raw...)
+}
+
 // UnmarshalJSON decodes an event object and keeps a copy of it (see RawJSON), so an
 // Event read from JSON, such as a stored export, marshals back with its unknown fields.
 // Fields already set on e are cleared first.

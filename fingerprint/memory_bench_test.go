@@ -9,10 +9,11 @@ import (
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
+	"github.com/fpgo/fingerprint-go/gen"
 )
 
 // BenchmarkDecodeSearchPage compares, on a page of 100 generated events, a plain
-// json.Unmarshal (the floor), the bounded decode SearchEvents uses (pre-scan, then the
+// json.Unmarshal into gen.EventSearch (the floor), the bounded decode SearchEvents uses (pre-scan, then the
 // same Unmarshal), and the alternative it was measured against: a json.Decoder that
 // streams the events array and stops past the limit.
 func BenchmarkDecodeSearchPage(b *testing.B) {
@@ -38,7 +39,7 @@ func benchDecodePage(b *testing.B, events []fingerprint.Event) {
 		b.SetBytes(int64(len(page)))
 		b.ReportAllocs()
 		for b.Loop() {
-			var p fingerprint.EventSearch
+			var p gen.EventSearch // the generated struct: no Event.UnmarshalJSON per element
 			if err := json.Unmarshal(page, &p); err != nil || len(p.Events) != 100 {
 				b.Fatal(err)
 			}

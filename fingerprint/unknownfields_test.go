@@ -67,6 +67,9 @@ func requireLossless(t testing.TB, what string, ev *fingerprint.Event, sent []by
 	}
 	requireJSONEqual(t, what+": json.Marshal(*Event)", got, sent)
 	requireJSONEqual(t, what+": RawJSON", ev.RawJSON(), sent)
+	if got := ev.AppendRawJSON([]byte("x")); string(got) != "x"+string(ev.RawJSON()) {
+		t.Errorf("%s: AppendRawJSON appended %q", what, got)
+	}
 	var value fingerprint.Event = *ev // a value marshals the same way
 	if got, err = json.Marshal(value); err != nil {
 		t.Fatal(err)
@@ -208,7 +211,7 @@ func TestEventBuiltInCodeMarshalsLikeGen(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(&ev.Event)
-	if string(a) != string(b) || ev.RawJSON() != nil {
+	if string(a) != string(b) || ev.RawJSON() != nil || string(ev.AppendRawJSON([]byte("x"))) != "x" {
 		t.Errorf("differs from gen.Event:\n%s\n%s", a, b)
 	}
 }

@@ -62,10 +62,12 @@ func newEncoder(w io.Writer) *json.Encoder {
 // compacted when the server's JSON spans lines.
 func encodeEvent(buf *bytes.Buffer, ev *fingerprint.Event) ([]byte, error) {
 	buf.Reset()
-	// Bytes that are not UTF-8 (which no API sends) take the encoder's path, which
-	// replaces them, so no stray 8-bit control reaches a terminal.
-	if raw := ev.RawJSON(); raw != nil && utf8.Valid(raw) {
+	// The server's bytes go straight into buf (no copy per event). Bytes that are not
+	// UTF-8 (which no API sends) take the encoder's path, which replaces them, so no
+	// stray 8-bit control reaches a terminal.
+	if raw := ev.AppendRawJSON(buf.AvailableBuffer()); len(raw) > 0 && utf8.Valid(raw) {
 		if bytes.ContainsAny(raw, "\n\r") {
+			raw = bytes.Clone(raw) // Compact writes into buf, where raw lies
 			if err := json.Compact(buf, raw); err != nil {
 				return nil, err
 			}
