@@ -304,6 +304,7 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, a
 	start := c.now()
 	resp, err := c.httpClient.Do(r) //nolint:gosec // G704: the request goes to the API base URL the caller chose (region or WithBaseURL); redirects are checked in redirect.go
 	if err != nil {
+		redactURLError(err, op.path)
 		c.logAttempt(ctx, op, r, attempt, 0, c.now().Sub(start), err)
 		return nil, &attemptFailure{transport: err, wroteHeader: wroteHeader.Load()}
 	}

@@ -161,6 +161,21 @@ func shorten(id string) string {
 	return id
 }
 
+// redactURLError replaces the URL net/http quotes in a transport error (*url.Error) by its
+// logURL form, so the returned error, like a log, holds no search value or full ID. The
+// error it wraps (DNS, connection, context) is kept for errors.As and errors.Is.
+func redactURLError(err error, template string) {
+	var ue *url.Error
+	if !errors.As(err, &ue) || ue.URL == "" {
+		return
+	}
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		ue.URL = logURL(u, template)
+	} else {
+		ue.URL = redacted
+	}
+}
+
 // logError renders err for a log: the URL net/http puts in a transport error is replaced
 // by its logURL form.
 func logError(err error, template string) string {

@@ -3,7 +3,9 @@ package fingerprint
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -140,5 +142,48 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 		if !strings.Contains(out, v) {
 			t.Errorf("log lacks %q:\n%s", v, out)
 		}
+	}
+}
+
+// A transport error returned to the caller quotes the URL as a log does: the caller's
+// error text often reaches logs and terminals the SDK does not control.
+func TestTransportErrorHoldsNoPersonalData(t *testing.T) {
+	t.Parallel()
+	const visitor, ip, linked = "SecretVisitor123", "1.2.3.4", "user@example.com"
+	const event = "1708102555327.NLOjmgZZ"
+	down, err := NewClient(testKey, WithBaseURL("http://127.0.0.1:1/v4"), WithMaxRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := map[string]error{}
+	_, errs["search"] = down.SearchEvents(t.Context(), &SearchEventsParams{VisitorID: visitor, IPAddress: ip, LinkedID: linked})
+	_, errs["get"] = down.GetEvent(t.Context(), event, nil)
+	errs["delete"] = down.DeleteVisitorData(t.Context(), visitor)
+	for name, err := range errs {
+		if err == nil {
+			t.Fatalf("%s: no error from a closed port", name)
+		}
+		msg := err.Error()
+		for _, v := range []string{visitor, ip, linked, url.QueryEscape(linked), event} {
+			if strings.Contains(msg, v) {
+				t.Errorf("%s: error holds %q: %s", name, v, msg)
+			}
+		}
+		var ue *url.Error
+		if !errors.As(err, &ue) {
+			t.Errorf("%s: *url.Error not reachable: %v", name, err)
+		}
+		var op *net.OpError
+		if !errors.As(err, &op) {
+			t.Errorf("%s: *net.OpError not reachable: %v", name, err)
+		}
+	}
+	for _, v := range []string{"visitor_id=Secret", "ip_address=", "linked_id="} {
+		if !strings.Contains(errs["search"].Error(), v) {
+			t.Errorf("search error lacks %q: %v", v, errs["search"])
+		}
+	}
+	if !strings.Contains(errs["get"].Error(), "/events/170810") {
+		t.Errorf("get error lacks the shortened ID: %v", errs["get"])
 	}
 }
