@@ -103,6 +103,7 @@ func (f *follower) run(ctx context.Context, p *fingerprint.SearchEventsParams) e
 				return err
 			}
 		case ctx.Err() != nil:
+			f.ex.prog.done()
 			return f.ex.w.End() // Ctrl+C is how a tail ends; the state is saved
 		case errors.As(err, &apiErr) && apiErr.StatusCode == 429:
 			// Back off (and search the same window again: what was printed is skipped).
@@ -113,6 +114,7 @@ func (f *follower) run(ctx context.Context, p *fingerprint.SearchEventsParams) e
 			return err
 		}
 		if err := f.env.Sleep(ctx, wait); err != nil {
+			f.ex.prog.done()
 			return f.ex.w.End()
 		}
 	}

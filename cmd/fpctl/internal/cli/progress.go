@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -33,7 +34,11 @@ func (p *progress) page(done, pages int) {
 	if pages == 1 {
 		pl = "page"
 	}
-	p.line(fmt.Sprintf("%d %s, %d %s, %.0f %s/s, %s elapsed", done, p.unit, pages, pl, rate, p.unit, el.Round(time.Second)))
+	unit := p.unit
+	if done == 1 {
+		unit = strings.TrimSuffix(unit, "s") // 1 event, 1 ID
+	}
+	p.line(fmt.Sprintf("%d %s, %d %s, %.0f %s/s, %s elapsed", done, unit, pages, pl, rate, p.unit, el.Round(time.Second)))
 }
 
 // line rewrites the status line.

@@ -37,3 +37,31 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressEndsBeforeOtherOutput: with stdout and stderr the same terminal, the
+// progress line is ended before "(no events)" is written, so the two never share a line;
+// one event is "1 event".
+func TestProgressEndsBeforeOtherOutput(t *testing.T) {
+	evs := fingerprinttest.NewGenerator(1).Events(3)
+	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(evs...))
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--linked-id", "nothing-matches"}, "\n(no events)\n"},
+		{[]string{"--max", "1"}, "1 event, 1 page"},
+	} {
+		var out bytes.Buffer
+		args := append([]string{"events", "search", "--base-url", srv.URL()}, tc.args...)
+		code := Run(context.Background(), args, &Env{
+			Stdout: &out, Stderr: &out, Getenv: env(envSecretKey, srv.APIKey()),
+			IsTerminal: func(w io.Writer) bool { return true },
+		})
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, out.String())
+		}
+		if got := out.String(); !strings.Contains(got, tc.want) {
+			t.Errorf("%v: terminal got %q, want it to contain %q", tc.args, got, tc.want)
+		}
+	}
+}

@@ -196,6 +196,7 @@ func runSearch(ctx context.Context, a *app, o *searchOpts, args []string) error 
 	} else {
 		err = ex.run(ctx, p)
 	}
+	prog.done()
 	if err != nil {
 		_ = w.Abort() // keep what was written well-formed; the export's error is the one to report
 	}
@@ -271,6 +272,7 @@ func (ex *exporter) run(ctx context.Context, params *fingerprint.SearchEventsPar
 		}
 		ex.prog.page(ex.written, ex.pages)
 		if done || (ex.max > 0 && ex.written >= ex.max) {
+			ex.prog.done() // "(no events)" and later notes start on a line of their own
 			return ex.w.End()
 		}
 		if err := ctx.Err(); err != nil {
