@@ -1,8 +1,10 @@
 // Package gen holds the model types and request builders that oapi-codegen generates from
 // api/openapi.yaml, the module's description of the Fingerprint Server API v4. Most users
-// want package fingerprint instead: it re-exports every model type of this package under
-// the same name (fingerprint.Event is gen.Event) and sends the requests, with retries,
-// typed errors, validation and pagination. Model fields are documented here, on the
+// want package fingerprint instead: it re-exports the model types its API uses under the
+// same names, as aliases (fingerprint.Identification is gen.Identification), except
+// fingerprint.Event, which embeds gen.Event and also keeps the server's JSON
+// (Event.RawJSON), and fingerprint.EventSearch, which holds those Events. It sends the
+// requests, with retries, typed errors, validation and pagination. Model fields are documented here, on the
 // generated struct types, with the descriptions of api/openapi.yaml.
 //
 // Only models and the New...Request builders are generated (see oapi-codegen.yaml): the
