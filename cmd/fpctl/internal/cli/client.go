@@ -74,7 +74,7 @@ func (a *app) secretKey() (string, error) {
 	if f := a.g.apiKeyFile; f != "" {
 		b, err := readSecretFile(a.ctx, f)
 		if err != nil {
-			return "", fmt.Errorf("--api-key-file: %w", err)
+			return "", fileFlagError("--api-key-file", err)
 		}
 		warnOpenPerms(a.env, "--api-key-file", f)
 		return b, nil

@@ -147,6 +147,7 @@ func runUnseal(ctx context.Context, a *app, o *unsealOpts, args []string) error 
 		if err != nil {
 			return fileFlagError("--key-file", err)
 		}
+		warnOpenPerms(a.env, "--key-file", f)
 		raw = append(raw, k)
 	}
 	if len(raw) == 0 {
@@ -182,6 +183,7 @@ func runSeal(ctx context.Context, a *app, o *sealOpts, args []string) error {
 	if err != nil {
 		return fileFlagError("--key-file", err)
 	}
+	warnOpenPerms(a.env, "--key-file", o.keyFile)
 	key, err := sealed.ParseKey(s)
 	if err != nil {
 		return usagef("seal: %v", err)
