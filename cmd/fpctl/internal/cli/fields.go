@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,7 @@ func parseFields(s string) (fields []field, notes []string, err error) {
 		names = strings.Split(s, ",")
 	}
 	out := make([]field, 0, len(names))
+	var unknown []string // full paths, each once: one note names them all
 	for _, n := range names {
 		n = strings.TrimSpace(n)
 		if n == "" {
@@ -43,9 +45,18 @@ func parseFields(s string) (fields []field, notes []string, err error) {
 			if !errors.As(err, &pe) || pe.known == nil {
 				return nil, nil, usagef("--fields: %q: %v", n, err)
 			}
-			notes = append(notes, fmt.Sprintf("--fields: %s is not a field this fpctl knows; its column is empty unless the server sends it (a newer field)", pe.path))
+			if !slices.Contains(unknown, n) {
+				unknown = append(unknown, n)
+			}
 		}
 		out = append(out, field{path: n, parts: parts})
+	}
+	switch len(unknown) {
+	case 0:
+	case 1:
+		notes = append(notes, fmt.Sprintf("--fields: %s is not a field this fpctl knows; its column is empty unless the server sends it (a newer field)", unknown[0]))
+	default:
+		notes = append(notes, fmt.Sprintf("--fields: %s are not fields this fpctl knows; their columns are empty unless the server sends them (newer fields)", strings.Join(unknown, ", ")))
 	}
 	return out, notes, nil
 }
