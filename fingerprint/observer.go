@@ -27,9 +27,10 @@ const (
 //
 // What an Observer receives never holds the API key, event or visitor IDs, IP
 // addresses, linked IDs or query values: only the operation, the path template, status
-// codes, error codes and types, timings and retry decisions. The one exception is Err,
-// the error the caller gets: a transport error quotes the request URL, so record
-// ErrorType rather than Err.Error() in telemetry.
+// codes, error codes and types, timings and retry decisions. Err, the error the caller
+// gets, is the one field with request details: a transport error quotes the request URL
+// as debug logs show it (IDs cut to 6 characters, other personal values [REDACTED]), so
+// record ErrorType rather than Err.Error() in telemetry.
 //
 // The hooks run synchronously on the calling goroutine, and a Client may run many calls
 // at once: keep them fast and safe for concurrent use. A hook must not retain the info
