@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 )
@@ -49,6 +50,8 @@ func TestProgressEndsBeforeOtherOutput(t *testing.T) {
 		want string
 	}{
 		{[]string{"--linked-id", "nothing-matches"}, "\n(no events)\n"},
+		// A tail ended (Ctrl+C while it waits) with nothing found.
+		{[]string{"--follow", "--linked-id", "nothing-matches"}, "\n(no events)\n"},
 		{[]string{"--max", "1"}, "1 event, 1 page"},
 	} {
 		var out bytes.Buffer
@@ -56,6 +59,7 @@ func TestProgressEndsBeforeOtherOutput(t *testing.T) {
 		code := Run(context.Background(), args, &Env{
 			Stdout: &out, Stderr: &out, Getenv: env(envSecretKey, srv.APIKey()),
 			IsTerminal: func(w io.Writer) bool { return true },
+			Sleep:      func(context.Context, time.Duration) error { return context.Canceled },
 		})
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", tc.args, code, out.String())
