@@ -8,28 +8,41 @@ import (
 	"testing"
 )
 
-// TestREADMESetupCompiles builds the OpenTelemetry setup block of docs/guide.md (the user
-// guide the README links to; a ```golang fence, which the root module's document check
-// skips since the root module has no
-// OpenTelemetry) as a program in a scratch module that uses this module and the SDK
-// from this checkout.
+// TestREADMESetupCompiles builds the OpenTelemetry setup blocks of README.md and of
+// docs/guide.md (the user guide the README links to), each a ```golang fence, which the
+// root module's document check skips since the root module has no OpenTelemetry, as a
+// program in a scratch module that uses this module and the SDK from this checkout.
 func TestREADMESetupCompiles(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "docs", "guide.md"))
+	for _, doc := range []struct{ file, section string }{
+		{"README.md", ""}, // the README's only ```golang block
+		{filepath.Join("docs", "guide.md"), "## Observability (OpenTelemetry)"},
+	} {
+		t.Run(filepath.Base(doc.file), func(t *testing.T) { compileSetup(t, doc.file, doc.section) })
+	}
+}
+
+// compileSetup builds the first ```golang block of file after the heading section ("" for
+// the whole file).
+func compileSetup(t *testing.T, file, section string) {
+	text, err := os.ReadFile(filepath.Join("..", file))
 	if err != nil {
-		t.Skipf("no ../docs/guide.md (%v): run from the repository", err)
+		t.Skipf("no ../%s (%v): run from the repository", file, err)
 	}
-	_, section, ok := strings.Cut(string(readme), "## Observability (OpenTelemetry)")
-	if !ok {
-		t.Fatal("docs/guide.md has no Observability (OpenTelemetry) section")
+	rest := string(text)
+	if section != "" {
+		var ok bool
+		if _, rest, ok = strings.Cut(rest, section); !ok {
+			t.Fatalf("%s has no %q section", file, section)
+		}
 	}
-	_, block, ok := strings.Cut(section, "```golang\n")
+	_, block, ok := strings.Cut(rest, "```golang\n")
 	if !ok {
-		t.Fatal("the Observability section has no ```golang block")
+		t.Fatalf("%s: no ```golang block", file)
 	}
 	block, _, _ = strings.Cut(block, "```")
 	imports, body, ok := strings.Cut(block, "\n)\n")
 	if !ok || !strings.HasPrefix(imports, "import (") {
-		t.Fatalf("the block does not start with an import list:\n%s", block)
+		t.Fatalf("%s: the block does not start with an import list:\n%s", file, block)
 	}
 	src := "package main\n\n" + imports + "\n)\n\nfunc main() {\n" + body + "\n\t_, _ = client, err\n}\n"
 
@@ -56,6 +69,6 @@ func TestREADMESetupCompiles(t *testing.T) {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOPROXY=off", "GOWORK=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("the OpenTelemetry setup of docs/guide.md does not compile: %v\n%s\n%s", err, out, src)
+		t.Fatalf("the OpenTelemetry setup of %s does not compile: %v\n%s\n%s", file, err, out, src)
 	}
 }
