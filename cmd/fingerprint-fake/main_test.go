@@ -9,13 +9,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 func TestRunServesUntilCancelled(t *testing.T) {
@@ -38,26 +38,40 @@ func TestRunServesUntilCancelled(t *testing.T) {
 			key = strings.TrimSpace(v)
 		}
 	}
-	require.Equal(t, "k123", key)
-	require.True(t, strings.HasSuffix(baseURL, "/v4"), baseURL)
+	if got := key; got != "k123" {
+		t.Fatalf("key = %q, want %q", got, "k123")
+	}
+	if !strings.HasSuffix(baseURL, "/v4") {
+		t.Fatalf("%v: strings.HasSuffix(baseURL, \"/v4\") is false, want true", baseURL)
+	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 
 	req, err := http.NewRequestWithContext(t.Context(), "GET", baseURL+"/events?limit=100", nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	req.Header.Set("Authorization", "Bearer "+key)
 	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	var page struct {
 		Events []json.RawMessage `json:"events"`
 	}
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&page))
+	if err := json.NewDecoder(res.Body).Decode(&page); err != nil {
+		t.Fatalf("json.NewDecoder(res.Body).Decode(&page): %v", err)
+	}
 	res.Body.Close()
-	require.Len(t, page.Events, 30, "the seeded device events")
+	if got := len(page.Events); got != 30 {
+		t.Fatalf("the seeded device events: len(page.Events) = %d, want %d", got, 30)
+	}
 
 	cancel()
 	select {
 	case err := <-done:
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("run did not return after cancellation")
 	}
@@ -77,17 +91,23 @@ func TestRunFailsWhenStdoutFails(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // run would return nil right after the banner
 	err := run(ctx, []string{"-seed", "1"}, failingWriter{}, io.Discard)
-	require.ErrorContains(t, err, "disk full")
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("error = %v, want it to contain %q", err, "disk full")
+	}
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.json")
-	require.NoError(t, os.WriteFile(bad, []byte(`{"not":"an array"}`), 0o600))
+	if err := os.WriteFile(bad, []byte(`{"not":"an array"}`), 0o600); err != nil {
+		t.Fatalf("os.WriteFile(bad, []byte(`{\"not\":\"an array\"}`), 0o600): %v", err)
+	}
 	for _, args := range [][]string{{"-seed", "-1"}, {"-nope"}, {"extra"}, {"-key", ""},
 		{"-rate-limit", "-1"}, {"-rate-limit", "NaN"}, {"-rate-limit", "nan", "-burst", "2"}, {"-rate-limit", "Inf"}, {"-rate-limit", "+Inf"}, {"-burst", "3"}, {"-rate-limit", "2", "-burst", "-1"},
 		{"-delete-quota-hour", "-1"}, {"-delete-quota-day", "-5"}, {"-update-delay", "-1s"},
 		{"-events", filepath.Join(t.TempDir(), "missing.json")}, {"-events", bad}} {
-		require.Error(t, run(t.Context(), args, io.Discard, io.Discard), "%v", args)
+		if err := run(t.Context(), args, io.Discard, io.Discard); err == nil {
+			t.Fatalf("%v: run(t.Context(), args, io.Discard, io.Discard): got nil error, want an error", args)
+		}
 	}
 }
 
@@ -104,7 +124,9 @@ func start(t *testing.T, args ...string) (baseURL, key string) {
 	}()
 	t.Cleanup(func() {
 		cancel()
-		require.NoError(t, <-done)
+		if err := <-done; err != nil {
+			t.Fatalf("<-done: %v", err)
+		}
 	})
 	sc := bufio.NewScanner(out)
 	for sc.Scan() && (baseURL == "" || key == "") {
@@ -117,7 +139,9 @@ func start(t *testing.T, args ...string) (baseURL, key string) {
 		}
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
-	require.NotEmpty(t, baseURL)
+	if len(baseURL) == 0 {
+		t.Fatalf("baseURL is empty")
+	}
 	return baseURL, key
 }
 
@@ -130,10 +154,14 @@ type reply struct {
 func get(t *testing.T, method, url, key string) reply {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, url, nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	req.Header.Set("Authorization", "Bearer "+key)
 	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	_, _ = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	return reply{status: res.StatusCode, header: res.Header}
@@ -141,52 +169,93 @@ func get(t *testing.T, method, url, key string) reply {
 
 func TestRateLimitFlags(t *testing.T) {
 	base, key := start(t, "-rate-limit", "0.01", "-burst", "2")
-	require.Equal(t, http.StatusOK, get(t, "GET", base+"/events", key).status)
-	require.Equal(t, http.StatusOK, get(t, "GET", base+"/events", key).status)
+	if got, want := get(t, "GET", base+"/events", key).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("get(t, \"GET\", base+\"/events\", key).status = %v, want %v", got, want)
+	}
+	if got, want := get(t, "GET", base+"/events", key).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("get(t, \"GET\", base+\"/events\", key).status = %v, want %v", got, want)
+	}
 	res := get(t, "GET", base+"/events", key)
-	require.Equal(t, http.StatusTooManyRequests, res.status)
+	if got, want := res.status, http.StatusTooManyRequests; !reflect.DeepEqual(got, want) {
+		t.Fatalf("res.status = %v, want %v", got, want)
+	}
 	secs, err := strconv.Atoi(res.header.Get("Retry-After"))
-	require.NoError(t, err)
-	require.Greater(t, secs, 90, "a token every 100 s")
-	require.LessOrEqual(t, secs, 100)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if secs <= 90 {
+		t.Fatalf("a token every 100 s: secs = %v, want > %v", secs, 90)
+	}
+	if secs > 100 {
+		t.Fatalf("secs = %v, want <= %v", secs, 100)
+	}
 }
 
 func TestDeleteQuotaFlags(t *testing.T) {
 	base, key := start(t, "-delete-quota-hour", "2", "-delete-quota-day", "500")
 	for range 2 {
-		require.Equal(t, http.StatusNotFound, get(t, "DELETE", base+"/visitors/nobody", key).status)
+		if got, want := get(t, "DELETE", base+"/visitors/nobody", key).status, http.StatusNotFound; !reflect.DeepEqual(got, want) {
+			t.Fatalf("get(t, \"DELETE\", base+\"/visitors/nobody\", key).status = %v, want %v", got, want)
+		}
 	}
 	res := get(t, "DELETE", base+"/visitors/nobody", key)
-	require.Equal(t, http.StatusTooManyRequests, res.status)
+	if got, want := res.status, http.StatusTooManyRequests; !reflect.DeepEqual(got, want) {
+		t.Fatalf("res.status = %v, want %v", got, want)
+	}
 	secs, err := strconv.Atoi(res.header.Get("Retry-After"))
-	require.NoError(t, err)
-	require.Greater(t, secs, 3000, "the hour frees up about an hour after the first delete")
-	require.LessOrEqual(t, secs, 3600)
-	require.Equal(t, http.StatusOK, get(t, "GET", base+"/events", key).status, "other operations are not limited")
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if secs <= 3000 {
+		t.Fatalf("the hour frees up about an hour after the first delete: secs = %v, want > %v", secs, 3000)
+	}
+	if secs > 3600 {
+		t.Fatalf("secs = %v, want <= %v", secs, 3600)
+	}
+	if got, want := get(t, "GET", base+"/events", key).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("other operations are not limited: get(t, \"GET\", base+\"/events\", key).status = %v, want %v", got, want)
+	}
 }
 
 func TestEventsFileAndRuleset(t *testing.T) {
 	old := gen.Event{EventID: "1700000000000.fixtur", Timestamp: time.Now().AddDate(0, -2, 0).UnixMilli(), Bot: ptr(gen.BotResultBad)}
 	b, err := json.Marshal([]gen.Event{old})
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	file := filepath.Join(t.TempDir(), "events.json")
-	require.NoError(t, os.WriteFile(file, b, 0o600))
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatalf("os.WriteFile(file, b, 0o600): %v", err)
+	}
 	base, key := start(t, "-events", file, "-ruleset", "rs_x")
 
 	req, _ := http.NewRequestWithContext(t.Context(), "GET", base+"/events/"+old.EventID+"?ruleset_id=rs_x", nil)
 	req.Header.Set("Authorization", "Bearer "+key)
 	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	defer res.Body.Close()
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	if got, want := res.StatusCode, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("res.StatusCode = %v, want %v", got, want)
+	}
 	var ev gen.Event
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&ev))
-	require.NotNil(t, ev.RuleAction)
+	if err := json.NewDecoder(res.Body).Decode(&ev); err != nil {
+		t.Fatalf("json.NewDecoder(res.Body).Decode(&ev): %v", err)
+	}
+	if ev.RuleAction == nil {
+		t.Fatalf("ev.RuleAction is nil")
+	}
 	kind, err := ev.RuleAction.Discriminator()
-	require.NoError(t, err)
-	require.Equal(t, "block", kind, "a bad bot is blocked by the demo ruleset")
-	require.Equal(t, http.StatusBadRequest, get(t, "GET", base+"/events/"+old.EventID+"?ruleset_id=rs_demo", key).status,
-		"only the named ruleset exists")
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if got := kind; got != "block" {
+		t.Fatalf("a bad bot is blocked by the demo ruleset: kind = %q, want %q", got, "block")
+	}
+	if got, want := get(t, "GET", base+"/events/"+old.EventID+"?ruleset_id=rs_demo", key).status, http.StatusBadRequest; !reflect.DeepEqual(got, want) {
+		t.Fatalf("only the named ruleset exists: get = %v, want %v", got, want)
+	}
 }
 
 // TestEventsFileIsBounded: -events /dev/zero is refused after 64 MiB instead of being
@@ -196,13 +265,17 @@ func TestEventsFileIsBounded(t *testing.T) {
 		t.Skip("no /dev/zero on this system")
 	}
 	err := run(t.Context(), []string{"-seed", "0", "-events", "/dev/zero"}, io.Discard, io.Discard)
-	require.ErrorContains(t, err, "larger than 64 MiB")
+	if err == nil || !strings.Contains(err.Error(), "larger than 64 MiB") {
+		t.Fatalf("error = %v, want it to contain %q", err, "larger than 64 MiB")
+	}
 }
 
 // TestRateLimitMustBeFinite: NaN passed every check as "no limit" (issue 17).
 func TestRateLimitMustBeFinite(t *testing.T) {
 	for _, v := range []string{"NaN", "Inf", "-Inf", "-0.5"} {
 		err := run(t.Context(), []string{"-rate-limit", v}, io.Discard, io.Discard)
-		require.ErrorContains(t, err, "-rate-limit must be a finite number", v)
+		if err == nil || !strings.Contains(err.Error(), "-rate-limit must be a finite number") {
+			t.Fatalf("%v: error = %v, want it to contain %q", v, err, "-rate-limit must be a finite number")
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -14,13 +15,14 @@ import (
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
-	"github.com/stretchr/testify/require"
 )
 
 func newClient(t *testing.T, srv *fingerprinttest.Server, opts ...fingerprint.Option) *fingerprint.Client {
 	t.Helper()
 	c, err := fingerprint.NewClient(srv.APIKey(), append([]fingerprint.Option{fingerprint.WithBaseURL(srv.URL())}, opts...)...)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	return c
 }
 
@@ -41,29 +43,58 @@ func TestClientGetEvent(t *testing.T) {
 	c := newClient(t, srv)
 
 	ev, err := c.GetEvent(t.Context(), full.EventID, nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	want, _ := json.Marshal(full)
 	got, _ := json.Marshal(ev)
-	require.JSONEq(t, string(want), string(got))
+	var wantV, gotV any
+	if err := json.Unmarshal(want, &wantV); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(got, &gotV); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotV, wantV) {
+		t.Fatalf("GetEvent result re-encoded:\n got %s\nwant %s", got, want)
+	}
 
 	_, err = c.GetEvent(t.Context(), "1700000000000.nope00", nil)
-	require.ErrorIs(t, err, fingerprint.ErrNotFound)
+	if !errors.Is(err, fingerprint.ErrNotFound) {
+		t.Fatalf("error = %v, want errors.Is fingerprint.ErrNotFound", err)
+	}
 	var apiErr *fingerprint.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, fingerprint.ErrorCodeEventNotFound, apiErr.Code)
-	require.Equal(t, []int{200, 404}, statuses(srv, fingerprinttest.OpGetEvent), "a 404 is not retried")
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error = %v (%T), want errors.As %T", err, err, &apiErr)
+	}
+	if got, want := apiErr.Code, fingerprint.ErrorCodeEventNotFound; !reflect.DeepEqual(got, want) {
+		t.Fatalf("apiErr.Code = %v, want %v", got, want)
+	}
+	if got, want := statuses(srv, fingerprinttest.OpGetEvent), []int{200, 404}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("a 404 is not retried: statuses(srv, fingerprinttest.OpGetEvent) = %v, want %v", got, want)
+	}
 }
 
 func TestClientWrongKey(t *testing.T) {
 	srv := fingerprinttest.NewServer(t)
 	c, err := fingerprint.NewClient("sk_wrong_but_plausible", fingerprint.WithBaseURL(srv.URL()))
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	_, err = c.SearchEvents(t.Context(), nil)
-	require.ErrorIs(t, err, fingerprint.ErrUnauthorized)
+	if !errors.Is(err, fingerprint.ErrUnauthorized) {
+		t.Fatalf("error = %v, want errors.Is fingerprint.ErrUnauthorized", err)
+	}
 	var apiErr *fingerprint.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, fingerprint.ErrorCodeSecretAPIKeyNotFound, apiErr.Code)
-	require.NotContains(t, err.Error(), "sk_wrong_but_plausible")
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error = %v (%T), want errors.As %T", err, err, &apiErr)
+	}
+	if got, want := apiErr.Code, fingerprint.ErrorCodeSecretAPIKeyNotFound; !reflect.DeepEqual(got, want) {
+		t.Fatalf("apiErr.Code = %v, want %v", got, want)
+	}
+	if strings.Contains(err.Error(), "sk_wrong_but_plausible") {
+		t.Fatalf("err.Error() = %q, must not contain %q", err.Error(), "sk_wrong_but_plausible")
+	}
 }
 
 func TestClientSearchFiltersRoundTrip(t *testing.T) {
@@ -104,17 +135,23 @@ func TestClientSearchFiltersRoundTrip(t *testing.T) {
 					want = append(want, e.EventID)
 				}
 			}
-			require.NotEmpty(t, want, "the seed must exercise the filter")
+			if len(want) == 0 {
+				t.Fatalf("the seed must exercise the filter: want is empty")
+			}
 			var got []string
 			p := tc.params
 			p.Limit = 100
 			for ev, err := range c.SearchEventsIter(t.Context(), &p) {
-				require.NoError(t, err)
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
 				got = append(got, ev.EventID)
 			}
 			slices.Sort(want)
 			slices.Sort(got)
-			require.Equal(t, want, got)
+			if have, expected := got, want; !reflect.DeepEqual(have, expected) {
+				t.Fatalf("got = %v, want %v", have, expected)
+			}
 		})
 	}
 }
@@ -134,37 +171,59 @@ func TestClientIteratesOver1000Events(t *testing.T) {
 		seen := map[string]bool{}
 		var prev *fingerprint.Event
 		for ev, err := range c.SearchEventsIter(t.Context(), &fingerprint.SearchEventsParams{Limit: 100, Reverse: reverse}) {
-			require.NoError(t, err)
-			require.False(t, seen[ev.EventID], "duplicate %s", ev.EventID)
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if seen[ev.EventID] {
+				t.Fatalf("duplicate %s: seen[ev.EventID] is true, want false", ev.EventID)
+			}
 			seen[ev.EventID] = true
-			require.NotEqual(t, fingerprint.EventSourceEdge, fingerprint.EventSource(ptrVal(ev.Source)))
+			if reflect.DeepEqual(fingerprint.EventSource(ptrVal(ev.Source)), fingerprint.EventSourceEdge) {
+				t.Fatalf("fingerprint.EventSource(ptrVal(ev.Source)) = %v, want anything but %v", fingerprint.EventSource(ptrVal(ev.Source)), fingerprint.EventSourceEdge)
+			}
 			if prev != nil {
 				if reverse {
-					require.GreaterOrEqual(t, ev.Timestamp, prev.Timestamp)
+					if ev.Timestamp < prev.Timestamp {
+						t.Fatalf("ev.Timestamp = %v, want >= %v", ev.Timestamp, prev.Timestamp)
+					}
 				} else {
-					require.LessOrEqual(t, ev.Timestamp, prev.Timestamp)
+					if ev.Timestamp > prev.Timestamp {
+						t.Fatalf("ev.Timestamp = %v, want <= %v", ev.Timestamp, prev.Timestamp)
+					}
 				}
 			}
 			prev = ev
 		}
-		require.Len(t, seen, 1234, "every device event, none missed")
-		require.Equal(t, 13, len(statuses(srv, fingerprinttest.OpSearchEvents)), "13 pages of up to 100")
+		if got := len(seen); got != 1234 {
+			t.Fatalf("every device event, none missed: len(seen) = %d, want %d", got, 1234)
+		}
+		if got := len(statuses(srv, fingerprinttest.OpSearchEvents)); got != 13 {
+			t.Fatalf("13 pages of up to 100: len(statuses(srv, fingerprinttest.OpSearchEvents)) = %v, want %v", got, 13)
+		}
 	}
 
 	// Breaking out early stops paging.
 	srv.ResetRequests()
 	n := 0
 	for _, err := range c.SearchEventsIter(t.Context(), &fingerprint.SearchEventsParams{Limit: 10}) {
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		if n++; n == 15 {
 			break
 		}
 	}
-	require.Len(t, statuses(srv, fingerprinttest.OpSearchEvents), 2)
+	if got := len(statuses(srv, fingerprinttest.OpSearchEvents)); got != 2 {
+		t.Fatalf("len(statuses(srv, fingerprinttest.OpSearchEvents)) = %d, want %d", got, 2)
+	}
 
 	page, err := c.SearchEvents(t.Context(), &fingerprint.SearchEventsParams{TotalHits: 1000, Limit: 1})
-	require.NoError(t, err)
-	require.Equal(t, int64(1000), *page.TotalHits)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if got, want := *page.TotalHits, int64(1000); !reflect.DeepEqual(got, want) {
+		t.Fatalf("*page.TotalHits = %v, want %v", got, want)
+	}
 }
 
 func ptrVal[T any](p *T) T {
@@ -184,30 +243,58 @@ func TestClientUpdateDeleteAndAnalyze(t *testing.T) {
 	target := evs[3]
 
 	tags := fingerprint.Tags{"reviewed": true}
-	require.NoError(t, c.UpdateEvent(ctx, target.EventID, fingerprint.EventUpdate{
+	if err := c.UpdateEvent(ctx, target.EventID, fingerprint.EventUpdate{
 		LinkedID: fingerprint.Ptr("case-42"), Suspect: fingerprint.Ptr(true), Tags: (*map[string]any)(&tags),
-	}))
+	}); err != nil {
+		t.Fatalf("c.UpdateEvent: %v", err)
+	}
 	ev, err := c.GetEvent(ctx, target.EventID, nil)
-	require.NoError(t, err)
-	require.Equal(t, "case-42", *ev.LinkedID)
-	require.True(t, *ev.Suspect)
-	require.Equal(t, true, (*ev.Tags)["reviewed"])
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if got := *ev.LinkedID; got != "case-42" {
+		t.Fatalf("*ev.LinkedID = %q, want %q", got, "case-42")
+	}
+	if !*ev.Suspect {
+		t.Fatalf("*ev.Suspect is false, want true")
+	}
+	if got := (*ev.Tags)["reviewed"]; got != true {
+		t.Fatalf("(*ev.Tags)[\"reviewed\"] = %v, want %v", got, true)
+	}
 	found, err := c.SearchEvents(ctx, &fingerprint.SearchEventsParams{Suspect: fingerprint.Ptr(true)})
-	require.NoError(t, err)
-	require.Len(t, found.Events, 1)
-	require.Equal(t, target.EventID, found.Events[0].EventID)
-	require.ErrorIs(t, c.UpdateEvent(ctx, "1700000000000.nope00", fingerprint.EventUpdate{Suspect: fingerprint.Ptr(false)}), fingerprint.ErrNotFound)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if got := len(found.Events); got != 1 {
+		t.Fatalf("len(found.Events) = %d, want %d", got, 1)
+	}
+	if got, want := found.Events[0].EventID, target.EventID; !reflect.DeepEqual(got, want) {
+		t.Fatalf("found.Events[0].EventID = %v, want %v", got, want)
+	}
+	if err := c.UpdateEvent(ctx, "1700000000000.nope00", fingerprint.EventUpdate{Suspect: fingerprint.Ptr(false)}); !errors.Is(err, fingerprint.ErrNotFound) {
+		t.Fatalf("error = %v, want errors.Is fingerprint.ErrNotFound", err)
+	}
 
 	visitor := target.Identification.VisitorID
-	require.NoError(t, c.DeleteVisitorData(ctx, visitor))
+	if err := c.DeleteVisitorData(ctx, visitor); err != nil {
+		t.Fatalf("c.DeleteVisitorData(ctx, visitor): %v", err)
+	}
 	_, err = c.GetEvent(ctx, target.EventID, nil)
-	require.ErrorIs(t, err, fingerprint.ErrNotFound)
+	if !errors.Is(err, fingerprint.ErrNotFound) {
+		t.Fatalf("error = %v, want errors.Is fingerprint.ErrNotFound", err)
+	}
 	_, err = c.SearchEvents(ctx, &fingerprint.SearchEventsParams{VisitorID: visitor})
-	require.ErrorIs(t, err, fingerprint.ErrNotFound, "search by a deleted visitor is visitor_not_found")
+	if !errors.Is(err, fingerprint.ErrNotFound) {
+		t.Fatalf("search by a deleted visitor is visitor_not_found: error = %v, want errors.Is fingerprint.ErrNotFound", err)
+	}
 	err = c.DeleteVisitorData(ctx, visitor)
 	var apiErr *fingerprint.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, fingerprint.ErrorCodeVisitorNotFound, apiErr.Code)
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error = %v (%T), want errors.As %T", err, err, &apiErr)
+	}
+	if got, want := apiErr.Code, fingerprint.ErrorCodeVisitorNotFound; !reflect.DeepEqual(got, want) {
+		t.Fatalf("apiErr.Code = %v, want %v", got, want)
+	}
 
 	res, err := c.AnalyzeRequest(ctx, &fingerprint.EdgeRequest{
 		Headers:     []fingerprint.EdgeRequestHeader{{Name: "User-Agent", Value: "Mozilla/5.0 (compatible; Googlebot/2.1)"}, {Name: "Cookie", Value: ""}},
@@ -215,19 +302,35 @@ func TestClientUpdateDeleteAndAnalyze(t *testing.T) {
 		URL:         "https://shop.example.com/",
 		IPv4Address: fingerprint.Ptr("203.0.113.5"),
 	})
-	require.NoError(t, err)
-	require.Equal(t, "Googlebot", res.BotInfo.Name)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if got := res.BotInfo.Name; got != "Googlebot" {
+		t.Fatalf("res.BotInfo.Name = %q, want %q", got, "Googlebot")
+	}
 	edge, err := c.GetEvent(ctx, res.EventID, nil)
-	require.NoError(t, err)
-	require.Equal(t, fingerprint.EventSourceEdge, *edge.Source)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if got, want := *edge.Source, fingerprint.EventSourceEdge; !reflect.DeepEqual(got, want) {
+		t.Fatalf("*edge.Source = %v, want %v", got, want)
+	}
 	page, err := c.SearchEvents(ctx, &fingerprint.SearchEventsParams{Source: []fingerprint.EventSource{fingerprint.EventSourceEdge}})
-	require.NoError(t, err)
-	require.Len(t, page.Events, 1)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if got := len(page.Events); got != 1 {
+		t.Fatalf("len(page.Events) = %d, want %d", got, 1)
+	}
 
 	noDelete := fingerprinttest.NewServer(t, fingerprinttest.WithoutDeleteAPI())
 	err = newClient(t, noDelete).DeleteVisitorData(ctx, visitor)
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, fingerprint.ErrorCodeFeatureNotEnabled, apiErr.Code)
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error = %v (%T), want errors.As %T", err, err, &apiErr)
+	}
+	if got, want := apiErr.Code, fingerprint.ErrorCodeFeatureNotEnabled; !reflect.DeepEqual(got, want) {
+		t.Fatalf("apiErr.Code = %v, want %v", got, want)
+	}
 }
 
 func TestClientSurvivesFaults(t *testing.T) {
@@ -252,34 +355,60 @@ func TestClientSurvivesFaults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(full))
-			require.NoError(t, srv.FailNext(tc.times, tc.fault))
+			if err := srv.FailNext(tc.times, tc.fault); err != nil {
+				t.Fatalf("srv.FailNext(tc.times, tc.fault): %v", err)
+			}
 			ev, err := newClient(t, srv).GetEvent(t.Context(), id, nil)
-			require.NoError(t, err)
-			require.Equal(t, id, ev.EventID)
-			require.Equal(t, tc.want, statuses(srv, fingerprinttest.OpGetEvent))
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if got, want := ev.EventID, id; !reflect.DeepEqual(got, want) {
+				t.Fatalf("ev.EventID = %v, want %v", got, want)
+			}
+			if have, expected := statuses(srv, fingerprinttest.OpGetEvent), tc.want; !reflect.DeepEqual(have, expected) {
+				t.Fatalf("statuses(srv, fingerprinttest.OpGetEvent) = %v, want %v", have, expected)
+			}
 		})
 	}
 }
 
 func TestClientGivesUpWithTheLastError(t *testing.T) {
 	srv := fingerprinttest.NewServer(t)
-	require.NoError(t, srv.FailNext(3, fingerprinttest.ServiceUnavailableHTML()))
+	if err := srv.FailNext(3, fingerprinttest.ServiceUnavailableHTML()); err != nil {
+		t.Fatalf("srv.FailNext(3, fingerprinttest.ServiceUnavailableHTML()): %v", err)
+	}
 	_, err := newClient(t, srv, fingerprint.WithMaxRetries(2)).SearchEvents(t.Context(), nil)
 	var apiErr *fingerprint.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
-	require.Contains(t, string(apiErr.Body), "503 Service Temporarily Unavailable", "a non-JSON body survives")
-	require.Equal(t, []int{503, 503, 503}, statuses(srv, fingerprinttest.OpSearchEvents))
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error = %v (%T), want errors.As %T", err, err, &apiErr)
+	}
+	if got, want := apiErr.StatusCode, http.StatusServiceUnavailable; !reflect.DeepEqual(got, want) {
+		t.Fatalf("apiErr.StatusCode = %v, want %v", got, want)
+	}
+	if !strings.Contains(string(apiErr.Body), "503 Service Temporarily Unavailable") {
+		t.Fatalf("a non-JSON body survives: string(apiErr.Body) = %q, want it to contain %q", string(apiErr.Body), "503 Service Temporarily Unavailable")
+	}
+	if got, want := statuses(srv, fingerprinttest.OpSearchEvents), []int{503, 503, 503}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("statuses(srv, fingerprinttest.OpSearchEvents) = %v, want %v", got, want)
+	}
 }
 
 func TestClientRetriesStateNotReady(t *testing.T) {
 	ev := fingerprinttest.NewGenerator(2).Event()
 	srv := fingerprinttest.NewServer(t, fingerprinttest.WithEvents(ev))
-	require.NoError(t, srv.FailNext(1, fingerprinttest.StateNotReady()))
-	require.NoError(t, newClient(t, srv).UpdateEvent(t.Context(), ev.EventID, fingerprint.EventUpdate{Suspect: fingerprint.Ptr(true)}))
-	require.Equal(t, []int{409, 200}, statuses(srv, fingerprinttest.OpUpdateEvent))
+	if err := srv.FailNext(1, fingerprinttest.StateNotReady()); err != nil {
+		t.Fatalf("srv.FailNext(1, fingerprinttest.StateNotReady()): %v", err)
+	}
+	if err := newClient(t, srv).UpdateEvent(t.Context(), ev.EventID, fingerprint.EventUpdate{Suspect: fingerprint.Ptr(true)}); err != nil {
+		t.Fatalf("UpdateEvent: %v", err)
+	}
+	if got, want := statuses(srv, fingerprinttest.OpUpdateEvent), []int{409, 200}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("statuses(srv, fingerprinttest.OpUpdateEvent) = %v, want %v", got, want)
+	}
 	stored, _ := srv.Event(ev.EventID)
-	require.True(t, *stored.Suspect)
+	if !*stored.Suspect {
+		t.Fatalf("*stored.Suspect is false, want true")
+	}
 }
 
 func TestClientDoesNotRetryEdgeServerErrors(t *testing.T) {
@@ -289,15 +418,27 @@ func TestClientDoesNotRetryEdgeServerErrors(t *testing.T) {
 		Headers: []fingerprint.EdgeRequestHeader{{Name: "User-Agent", Value: "Mozilla/5.0"}},
 		Method:  "GET", URL: "https://a.example/", IPv4Address: fingerprint.Ptr("192.0.2.1"),
 	}
-	require.NoError(t, srv.FailNext(1, fingerprinttest.InternalError()))
+	if err := srv.FailNext(1, fingerprinttest.InternalError()); err != nil {
+		t.Fatalf("srv.FailNext(1, fingerprinttest.InternalError()): %v", err)
+	}
 	_, err := c.AnalyzeRequest(t.Context(), req)
-	require.Error(t, err)
-	require.Equal(t, []int{500}, statuses(srv, fingerprinttest.OpAnalyzeRequest), "each call creates an event: no blind retry")
+	if err == nil {
+		t.Fatalf("err: got nil error, want an error")
+	}
+	if got, want := statuses(srv, fingerprinttest.OpAnalyzeRequest), []int{500}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("each call creates an event: no blind retry: statuses(srv, fingerprinttest.OpAnalyzeRequest) = %v, want %v", got, want)
+	}
 
-	require.NoError(t, srv.FailNext(1, fingerprinttest.TooManyRequests("0")))
+	if err := srv.FailNext(1, fingerprinttest.TooManyRequests("0")); err != nil {
+		t.Fatalf("srv.FailNext(1, fingerprinttest.TooManyRequests(\"0\")): %v", err)
+	}
 	_, err = c.AnalyzeRequest(t.Context(), req)
-	require.NoError(t, err)
-	require.Equal(t, []int{500, 429, 200}, statuses(srv, fingerprinttest.OpAnalyzeRequest))
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if got, want := statuses(srv, fingerprinttest.OpAnalyzeRequest), []int{500, 429, 200}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("statuses(srv, fingerprinttest.OpAnalyzeRequest) = %v, want %v", got, want)
+	}
 }
 
 func TestClientTimesOutOnASlowServer(t *testing.T) {
@@ -307,9 +448,15 @@ func TestClientTimesOutOnASlowServer(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, err := c.SearchEvents(ctx, nil)
-	require.Error(t, err)
-	require.True(t, errors.Is(err, context.DeadlineExceeded), "got %v", err)
-	require.Less(t, time.Since(start), time.Second)
+	if err == nil {
+		t.Fatalf("err: got nil error, want an error")
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v: errors.Is(err, context.DeadlineExceeded) is false, want true", err)
+	}
+	if time.Since(start) >= time.Second {
+		t.Fatalf("time.Since(start) = %v, want < %v", time.Since(start), time.Second)
+	}
 }
 
 // TestClientSubmitsFeedback: the SDK's SubmitEventFeedback against the fake, end to end:
@@ -333,25 +480,49 @@ func TestClientSubmitsFeedback(t *testing.T) {
 	c := newClient(t, srv)
 	ctx := t.Context()
 
-	require.NoError(t, c.SubmitEventFeedback(ctx, browser.EventID, fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(true)}))
+	if err := c.SubmitEventFeedback(ctx, browser.EventID, fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(true)}); err != nil {
+		t.Fatalf("c.SubmitEventFeedback: %v", err)
+	}
 	fb, ok := srv.Feedback(browser.EventID)
-	require.True(t, ok)
-	require.True(t, *fb.Feedback.ResetIdentificationConfidenceScore)
+	if !ok {
+		t.Fatalf("ok is false, want true")
+	}
+	if !*fb.Feedback.ResetIdentificationConfidenceScore {
+		t.Fatalf("*fb.Feedback.ResetIdentificationConfidenceScore is false, want true")
+	}
 
 	err := c.SubmitEventFeedback(ctx, mobile.EventID, fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(true)})
 	var apiErr *fingerprint.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
-	require.Equal(t, fingerprint.ErrorCodeRequestCannotBeParsed, apiErr.Code)
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error = %v (%T), want errors.As %T", err, err, &apiErr)
+	}
+	if got, want := apiErr.StatusCode, http.StatusBadRequest; !reflect.DeepEqual(got, want) {
+		t.Fatalf("apiErr.StatusCode = %v, want %v", got, want)
+	}
+	if got, want := apiErr.Code, fingerprint.ErrorCodeRequestCannotBeParsed; !reflect.DeepEqual(got, want) {
+		t.Fatalf("apiErr.Code = %v, want %v", got, want)
+	}
 
 	// The quota (2 per hour here) is spent: the next call is refused for an hour, longer
 	// than the client waits, so it returns the 429 at once.
 	err = c.SubmitEventFeedback(ctx, browser.EventID, fingerprint.EventFeedback{ResetIdentificationConfidenceScore: fingerprint.Ptr(false)})
-	require.ErrorIs(t, err, fingerprint.ErrRateLimited)
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, time.Hour, apiErr.RetryAfter)
-	require.Equal(t, []int{202, 400, 429}, statuses(srv, fingerprinttest.OpSubmitEventFeedback))
+	if !errors.Is(err, fingerprint.ErrRateLimited) {
+		t.Fatalf("error = %v, want errors.Is fingerprint.ErrRateLimited", err)
+	}
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error = %v (%T), want errors.As %T", err, err, &apiErr)
+	}
+	if got, want := apiErr.RetryAfter, time.Hour; !reflect.DeepEqual(got, want) {
+		t.Fatalf("apiErr.RetryAfter = %v, want %v", got, want)
+	}
+	if got, want := statuses(srv, fingerprinttest.OpSubmitEventFeedback), []int{202, 400, 429}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("statuses(srv, fingerprinttest.OpSubmitEventFeedback) = %v, want %v", got, want)
+	}
 	fb, _ = srv.Feedback(browser.EventID)
-	require.Equal(t, 1, fb.Count)
-	require.True(t, *fb.Feedback.ResetIdentificationConfidenceScore, "the refused submission changed nothing")
+	if got := fb.Count; got != 1 {
+		t.Fatalf("fb.Count = %v, want %v", got, 1)
+	}
+	if !*fb.Feedback.ResetIdentificationConfidenceScore {
+		t.Fatalf("the refused submission changed nothing: *fb.Feedback.ResetIdentificationConfidenceScore is false, want true")
+	}
 }

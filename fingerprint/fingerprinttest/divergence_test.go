@@ -6,6 +6,7 @@ package fingerprinttest
 import (
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 // The vendor's Node SDK sends PATCH bodies without a Content-Type, so fetch labels them
@@ -25,9 +25,13 @@ func TestUpdateReadsJSONWhateverTheContentType(t *testing.T) {
 		t.Run("content-type "+ct, func(t *testing.T) {
 			hdr := []string{"Content-Type", ct}
 			r := call(t, srv, "PATCH", "/events/e1", `{"linked_id":"L-`+ct+`"}`, hdr...)
-			require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+			if got, want := r.status, http.StatusOK; !reflect.DeepEqual(got, want) {
+				t.Fatalf("body: %s: r.status = %v, want %v", r.body, got, want)
+			}
 			got, _ := srv.Event("e1")
-			require.Equal(t, "L-"+ct, *got.LinkedID)
+			if have, expected := *got.LinkedID, "L-"+ct; !reflect.DeepEqual(have, expected) {
+				t.Fatalf("*got.LinkedID = %v, want %v", have, expected)
+			}
 
 			wantError(t, call(t, srv, "PATCH", "/events/1700000000000.nope00", `{"suspect":true}`, hdr...),
 				http.StatusNotFound, gen.ErrorCodeEventNotFound, "event id not found")
@@ -39,7 +43,9 @@ func TestUpdateReadsJSONWhateverTheContentType(t *testing.T) {
 				http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "request body is not valid")
 
 			res := decode[gen.EdgeResponse](t, call(t, srv, "POST", "/edge", edgeBody(`,"ipv4_address":"192.0.2.10"`), hdr...))
-			require.Equal(t, gen.EventSourceEdge, *res.Source)
+			if got, want := *res.Source, gen.EventSourceEdge; !reflect.DeepEqual(got, want) {
+				t.Fatalf("*res.Source = %v, want %v", got, want)
+			}
 		})
 	}
 	// The request log shows the Content-Type the client really sent.
@@ -49,7 +55,9 @@ func TestUpdateReadsJSONWhateverTheContentType(t *testing.T) {
 			sent = append(sent, e.Header.Get("Content-Type"))
 		}
 	}
-	require.Equal(t, []string{"", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "application/json"}, sent)
+	if got, want := sent, []string{"", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "application/json"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("sent = %v, want %v", got, want)
+	}
 }
 
 func TestUpdateRejectsUnknownFields(t *testing.T) {
@@ -59,7 +67,9 @@ func TestUpdateRejectsUnknownFields(t *testing.T) {
 			`request body contains an unknown field "invalid"`)
 	}
 	got, _ := srv.Event("e1")
-	require.Nil(t, got.Suspect, "a rejected update changes nothing")
+	if got.Suspect != nil {
+		t.Fatalf("a rejected update changes nothing: got.Suspect = %v, want nil", got.Suspect)
+	}
 }
 
 // Events older than one month cannot be changed; the status is an assumption (see the
@@ -71,8 +81,12 @@ func TestUpdateOfAnEventOlderThanOneMonth(t *testing.T) {
 	wantError(t, call(t, srv, "PATCH", "/events/old", `{"suspect":true}`), http.StatusBadRequest,
 		gen.ErrorCodeRequestCannotBeParsed, "events older than one month can't be updated")
 	got, _ := srv.Event("old")
-	require.Nil(t, got.Suspect)
-	require.Equal(t, http.StatusOK, call(t, srv, "PATCH", "/events/recent", `{"suspect":true}`).status)
+	if got.Suspect != nil {
+		t.Fatalf("got.Suspect = %v, want nil", got.Suspect)
+	}
+	if got, want := call(t, srv, "PATCH", "/events/recent", `{"suspect":true}`).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"PATCH\", \"/events/recent\", `{\"suspect\":true}`).status = %v, want %v", got, want)
+	}
 }
 
 func TestSearchRejectsLinkedIDOver256Characters(t *testing.T) {
@@ -81,7 +95,9 @@ func TestSearchRejectsLinkedIDOver256Characters(t *testing.T) {
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(ev))
 	wantError(t, call(t, srv, "GET", "/events?linked_id="+strings.Repeat("x", 257), nil), http.StatusBadRequest,
 		gen.ErrorCodeRequestCannotBeParsed, "linked_id can't be greater than 256 characters long")
-	require.Equal(t, []string{"e1"}, ids(search(t, srv, "linked_id="+strings.Repeat("x", 256)).Events))
+	if got, want := ids(search(t, srv, "linked_id="+strings.Repeat("x", 256)).Events), []string{"e1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids(search(t, srv, \"linked_id=\"+strings.Repeat(\"x\", 256)).Events) = %v, want %v", got, want)
+	}
 }
 
 // The limit counts characters, as the message says and as package fingerprint checks:
@@ -91,9 +107,13 @@ func TestLinkedIDLimitCountsCharacters(t *testing.T) {
 	ev := at("e1", 1)
 	ev.LinkedID = ptr(long)
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(ev))
-	require.Equal(t, []string{"e1"}, ids(search(t, srv, "linked_id="+url.QueryEscape(long)).Events))
+	if got, want := ids(search(t, srv, "linked_id="+url.QueryEscape(long)).Events), []string{"e1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids(search(t, srv, \"linked_id=\"+url.QueryEscape(long)).Events) = %v, want %v", got, want)
+	}
 	res := call(t, srv, "PATCH", "/events/e1", []byte(`{"linked_id":"`+long+`"}`))
-	require.Equal(t, http.StatusOK, res.status, res.body)
+	if got, want := res.status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("%v: res.status = %v, want %v", res.body, got, want)
+	}
 	wantError(t, call(t, srv, "PATCH", "/events/e1", []byte(`{"linked_id":"`+long+`é"}`)), http.StatusBadRequest,
 		gen.ErrorCodeRequestCannotBeParsed, "linked_id can't be greater than 256 characters long")
 }
@@ -118,7 +138,9 @@ func TestSearchStartOlderThan90DaysIs400(t *testing.T) {
 			gen.ErrorCodeRequestCannotBeParsed, "invalid start time")
 	}
 	ok := fixedNow.Add(-90*24*time.Hour + time.Second)
-	require.Equal(t, []string{"e1"}, ids(search(t, srv, "start="+strconv.FormatInt(ok.UnixMilli(), 10)).Events))
+	if got, want := ids(search(t, srv, "start="+strconv.FormatInt(ok.UnixMilli(), 10)).Events), []string{"e1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids = %v, want %v", got, want)
+	}
 }
 
 // A value that is not URL-escaped must not vanish silently (net/url drops such pairs).
@@ -140,5 +162,7 @@ func TestIPAddressWithAZoneIs400(t *testing.T) {
 		gen.ErrorCodeRequestCannotBeParsed, "invalid ip address")
 	wantError(t, call(t, srv, "POST", "/edge", edgeBody(`,"ipv6_address":"fe80::1%eth0"`)), http.StatusBadRequest,
 		gen.ErrorCodeRequestCannotBeParsed, "invalid ipv6_address")
-	require.Empty(t, srv.Events())
+	if len(srv.Events()) != 0 {
+		t.Fatalf("srv.Events() = %v, want empty", srv.Events())
+	}
 }

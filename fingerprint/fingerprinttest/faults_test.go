@@ -5,112 +5,198 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 func TestFailNextStatuses(t *testing.T) {
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("e1", 1)))
-	require.NoError(t, srv.FailNext(2, TooManyRequests("3")))
-	require.Equal(t, 2, srv.PendingFaults())
+	if err := srv.FailNext(2, TooManyRequests("3")); err != nil {
+		t.Fatalf("srv.FailNext(2, TooManyRequests(\"3\")): %v", err)
+	}
+	if got := srv.PendingFaults(); got != 2 {
+		t.Fatalf("srv.PendingFaults() = %v, want %v", got, 2)
+	}
 	for range 2 {
 		r := call(t, srv, "GET", "/events/e1", nil)
 		wantError(t, r, http.StatusTooManyRequests, gen.ErrorCodeTooManyRequests, "too many requests")
-		require.Equal(t, "3", r.header.Get("Retry-After"))
+		if got := r.header.Get("Retry-After"); got != "3" {
+			t.Fatalf("r.header.Get(\"Retry-After\") = %q, want %q", got, "3")
+		}
 	}
-	require.Equal(t, http.StatusOK, call(t, srv, "GET", "/events/e1", nil).status)
-	require.Zero(t, srv.PendingFaults())
+	if got, want := call(t, srv, "GET", "/events/e1", nil).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"GET\", \"/events/e1\", nil).status = %v, want %v", got, want)
+	}
+	if srv.PendingFaults() != 0 {
+		t.Fatalf("srv.PendingFaults() = %v, want 0", srv.PendingFaults())
+	}
 
-	require.NoError(t, srv.FailNext(1, ServiceUnavailableHTML()))
+	if err := srv.FailNext(1, ServiceUnavailableHTML()); err != nil {
+		t.Fatalf("srv.FailNext(1, ServiceUnavailableHTML()): %v", err)
+	}
 	r := call(t, srv, "GET", "/events/e1", nil)
-	require.Equal(t, http.StatusServiceUnavailable, r.status)
-	require.Contains(t, r.header.Get("Content-Type"), "text/html")
-	require.Contains(t, string(r.body), "<html>")
+	if got, want := r.status, http.StatusServiceUnavailable; !reflect.DeepEqual(got, want) {
+		t.Fatalf("r.status = %v, want %v", got, want)
+	}
+	if !strings.Contains(r.header.Get("Content-Type"), "text/html") {
+		t.Fatalf("r.header.Get(\"Content-Type\") = %q, want it to contain %q", r.header.Get("Content-Type"), "text/html")
+	}
+	if !strings.Contains(string(r.body), "<html>") {
+		t.Fatalf("string(r.body) = %q, want it to contain %q", string(r.body), "<html>")
+	}
 
 	// The API's own 503 (documented for get and search) is JSON with service_unavailable.
-	require.NoError(t, srv.FailNext(1, Fault{Status: http.StatusServiceUnavailable, RetryAfter: "5"}))
+	if err := srv.FailNext(1, Fault{Status: http.StatusServiceUnavailable, RetryAfter: "5"}); err != nil {
+		t.Fatalf("srv.FailNext: %v", err)
+	}
 	r = call(t, srv, "GET", "/events/e1", nil)
 	wantError(t, r, http.StatusServiceUnavailable, gen.ErrorCodeServiceUnavailable, "service unavailable")
-	require.Equal(t, "5", r.header.Get("Retry-After"))
+	if got := r.header.Get("Retry-After"); got != "5" {
+		t.Fatalf("r.header.Get(\"Retry-After\") = %q, want %q", got, "5")
+	}
 
-	require.NoError(t, srv.FailNext(1, InternalError()))
+	if err := srv.FailNext(1, InternalError()); err != nil {
+		t.Fatalf("srv.FailNext(1, InternalError()): %v", err)
+	}
 	wantError(t, call(t, srv, "GET", "/events?limit=1", nil), http.StatusInternalServerError, gen.ErrorCodeFailed, "internal server error")
-	require.NoError(t, srv.FailNext(1, GatewayTimeout()))
+	if err := srv.FailNext(1, GatewayTimeout()); err != nil {
+		t.Fatalf("srv.FailNext(1, GatewayTimeout()): %v", err)
+	}
 	wantError(t, call(t, srv, "GET", "/events", nil), http.StatusGatewayTimeout, gen.ErrorCodeFailed, "gateway timeout")
-	require.NoError(t, srv.FailNext(1, BadGatewayHTML()))
-	require.Equal(t, http.StatusBadGateway, call(t, srv, "GET", "/events", nil).status)
-	require.NoError(t, srv.FailNext(1, Fault{Status: 403, Code: gen.ErrorCodeWrongRegion, Message: "wrong region"}))
+	if err := srv.FailNext(1, BadGatewayHTML()); err != nil {
+		t.Fatalf("srv.FailNext(1, BadGatewayHTML()): %v", err)
+	}
+	if got, want := call(t, srv, "GET", "/events", nil).status, http.StatusBadGateway; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"GET\", \"/events\", nil).status = %v, want %v", got, want)
+	}
+	if err := srv.FailNext(1, Fault{Status: 403, Code: gen.ErrorCodeWrongRegion, Message: "wrong region"}); err != nil {
+		t.Fatalf("srv.FailNext: %v", err)
+	}
 	wantError(t, call(t, srv, "GET", "/events", nil), http.StatusForbidden, gen.ErrorCodeWrongRegion, "wrong region")
 
 	log := srv.Requests()
-	require.Equal(t, "status 429", log[0].Fault)
-	require.Equal(t, "", log[2].Fault)
+	if got := log[0].Fault; got != "status 429" {
+		t.Fatalf("log[0].Fault = %q, want %q", got, "status 429")
+	}
+	if got := log[2].Fault; got != "" {
+		t.Fatalf("log[2].Fault = %q, want %q", got, "")
+	}
 
 	// Defaults follow the operation, as the real API's bodies do.
-	require.NoError(t, srv.FailNext(1, TooManyRequests("")))
+	if err := srv.FailNext(1, TooManyRequests("")); err != nil {
+		t.Fatalf("srv.FailNext(1, TooManyRequests(\"\")): %v", err)
+	}
 	r = call(t, srv, "GET", "/events", nil)
 	wantError(t, r, http.StatusTooManyRequests, gen.ErrorCodeTooManyRequests, "too many search requests")
-	require.Empty(t, r.header.Get("Retry-After"))
-	require.NoError(t, srv.FailNext(1, Fault{Status: 404}))
+	if len(r.header.Get("Retry-After")) != 0 {
+		t.Fatalf("r.header.Get(\"Retry-After\") = %v, want empty", r.header.Get("Retry-After"))
+	}
+	if err := srv.FailNext(1, Fault{Status: 404}); err != nil {
+		t.Fatalf("srv.FailNext(1, Fault{Status: 404}): %v", err)
+	}
 	wantError(t, call(t, srv, "GET", "/events/e1", nil), http.StatusNotFound, gen.ErrorCodeEventNotFound, "event id not found")
-	require.NoError(t, srv.FailNext(1, Fault{Status: 404}))
+	if err := srv.FailNext(1, Fault{Status: 404}); err != nil {
+		t.Fatalf("srv.FailNext(1, Fault{Status: 404}): %v", err)
+	}
 	wantError(t, call(t, srv, "DELETE", "/visitors/v1", nil), http.StatusNotFound, gen.ErrorCodeVisitorNotFound, "visitor not found")
-	require.NoError(t, srv.FailNext(1, Fault{Status: 418}))
+	if err := srv.FailNext(1, Fault{Status: 418}); err != nil {
+		t.Fatalf("srv.FailNext(1, Fault{Status: 418}): %v", err)
+	}
 	wantError(t, call(t, srv, "GET", "/events/e1", nil), http.StatusTeapot, gen.ErrorCodeFailed, "I'm a teapot")
 }
 
 func TestFaultsTargetOneOperation(t *testing.T) {
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("e1", 1)))
-	require.NoError(t, srv.FailNext(1, StateNotReady()))
-	require.Equal(t, http.StatusOK, call(t, srv, "GET", "/events/e1", nil).status, "GET is not an update")
+	if err := srv.FailNext(1, StateNotReady()); err != nil {
+		t.Fatalf("srv.FailNext(1, StateNotReady()): %v", err)
+	}
+	if got, want := call(t, srv, "GET", "/events/e1", nil).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("GET is not an update: call(t, srv, \"GET\", \"/events/e1\", nil).status = %v, want %v", got, want)
+	}
 	wantError(t, call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`), http.StatusConflict, gen.ErrorCodeStateNotReady, "")
-	require.Equal(t, http.StatusOK, call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`).status)
+	if got, want := call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"PATCH\", \"/events/e1\", `{\"suspect\":true}`).status = %v, want %v", got, want)
+	}
 
 	// Faults queue in order.
-	require.NoError(t, srv.FailNext(1, Fault{Status: 500}))
-	require.NoError(t, srv.FailNext(1, Fault{Status: 502}))
-	require.Equal(t, 500, call(t, srv, "GET", "/events", nil).status)
-	require.Equal(t, 502, call(t, srv, "GET", "/events", nil).status)
+	if err := srv.FailNext(1, Fault{Status: 500}); err != nil {
+		t.Fatalf("srv.FailNext(1, Fault{Status: 500}): %v", err)
+	}
+	if err := srv.FailNext(1, Fault{Status: 502}); err != nil {
+		t.Fatalf("srv.FailNext(1, Fault{Status: 502}): %v", err)
+	}
+	if got := call(t, srv, "GET", "/events", nil).status; got != 500 {
+		t.Fatalf("call(t, srv, \"GET\", \"/events\", nil).status = %v, want %v", got, 500)
+	}
+	if got := call(t, srv, "GET", "/events", nil).status; got != 502 {
+		t.Fatalf("call(t, srv, \"GET\", \"/events\", nil).status = %v, want %v", got, 502)
+	}
 
-	require.Error(t, srv.FailNext(0, InternalError()))
-	require.Error(t, srv.FailNext(1, Fault{Status: 42}))
-	require.Error(t, srv.FailNext(1, Fault{Status: 500, Operation: "nope"}))
+	if err := srv.FailNext(0, InternalError()); err == nil {
+		t.Fatalf("srv.FailNext(0, InternalError()): got nil error, want an error")
+	}
+	if err := srv.FailNext(1, Fault{Status: 42}); err == nil {
+		t.Fatalf("srv.FailNext(1, Fault{Status: 42}): got nil error, want an error")
+	}
+	if err := srv.FailNext(1, Fault{Status: 500, Operation: "nope"}); err == nil {
+		t.Fatalf("srv.FailNext(1, Fault{Status: 500, Operation: \"nope\"}): got nil error, want an error")
+	}
 }
 
 func rawGet(t *testing.T, srv *Server, path string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(t.Context(), "GET", srv.URL()+path, nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
 	return http.DefaultClient.Do(req)
 }
 
 func TestTruncatedBody(t *testing.T) {
 	srv := NewServer(t, WithEvents(FullEvent()))
-	require.NoError(t, srv.FailNext(1, TruncatedBody()))
+	if err := srv.FailNext(1, TruncatedBody()); err != nil {
+		t.Fatalf("srv.FailNext(1, TruncatedBody()): %v", err)
+	}
 	res, err := rawGet(t, srv, "/events/"+FullEvent().EventID)
-	require.NoError(t, err, "the status line and headers arrive")
+	if err != nil {
+		t.Fatalf("the status line and headers arrive: unexpected error: %v", err)
+	}
 	defer res.Body.Close()
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	if got, want := res.StatusCode, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("res.StatusCode = %v, want %v", got, want)
+	}
 	b, err := io.ReadAll(res.Body)
-	require.ErrorIs(t, err, io.ErrUnexpectedEOF)
-	require.Less(t, int64(len(b)), res.ContentLength)
-	require.Equal(t, "truncate", srv.Requests()[0].Fault)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("error = %v, want errors.Is io.ErrUnexpectedEOF", err)
+	}
+	if int64(len(b)) >= res.ContentLength {
+		t.Fatalf("int64(len(b)) = %v, want < %v", int64(len(b)), res.ContentLength)
+	}
+	if got := srv.Requests()[0].Fault; got != "truncate" {
+		t.Fatalf("srv.Requests()[0].Fault = %q, want %q", got, "truncate")
+	}
 }
 
 func TestConnectionReset(t *testing.T) {
 	srv := NewServer(t)
-	require.NoError(t, srv.FailNext(1, ConnectionReset()))
+	if err := srv.FailNext(1, ConnectionReset()); err != nil {
+		t.Fatalf("srv.FailNext(1, ConnectionReset()): %v", err)
+	}
 	if res, err := rawGet(t, srv, "/events"); err == nil {
 		res.Body.Close()
 		t.Fatal("a reset connection gives no response")
 	}
-	require.Equal(t, 0, srv.Requests()[0].Status)
+	if got := srv.Requests()[0].Status; got != 0 {
+		t.Fatalf("srv.Requests()[0].Status = %v, want %v", got, 0)
+	}
 	res, err := rawGet(t, srv, "/events")
-	require.NoError(t, err, "only one request is affected")
+	if err != nil {
+		t.Fatalf("only one request is affected: unexpected error: %v", err)
+	}
 	res.Body.Close()
 }
 
@@ -119,26 +205,40 @@ func TestLatency(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, "GET", srv.URL()+"/events", nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err == nil {
 		res.Body.Close()
 	}
-	require.True(t, errors.Is(err, context.DeadlineExceeded), "got %v", err)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v: errors.Is(err, context.DeadlineExceeded) is false, want true", err)
+	}
 
 	srv.SetLatency(0)
 	start := time.Now()
 	res, err = rawGet(t, srv, "/events")
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	res.Body.Close()
-	require.Less(t, time.Since(start), 300*time.Millisecond)
+	if time.Since(start) >= (300 * time.Millisecond) {
+		t.Fatalf("time.Since(start) = %v, want < %v", time.Since(start), 300*time.Millisecond)
+	}
 
-	require.NoError(t, srv.FailNext(1, Fault{Status: 500, Delay: 200 * time.Millisecond}))
+	if err := srv.FailNext(1, Fault{Status: 500, Delay: 200 * time.Millisecond}); err != nil {
+		t.Fatalf("srv.FailNext(1, Fault{Status: 500, Delay: 200 * time.Millisecond}): %v", err)
+	}
 	start = time.Now()
 	res, err = rawGet(t, srv, "/events")
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	res.Body.Close()
-	require.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond)
+	if time.Since(start) < (200 * time.Millisecond) {
+		t.Fatalf("time.Since(start) = %v, want >= %v", time.Since(start), 200*time.Millisecond)
+	}
 }
 
 func TestConcurrentUse(t *testing.T) {
@@ -180,25 +280,35 @@ func TestConcurrentUse(t *testing.T) {
 		}()
 	}
 	for range 8 {
-		require.NoError(t, <-done)
+		if err := <-done; err != nil {
+			t.Fatalf("<-done: %v", err)
+		}
 	}
-	require.Len(t, srv.Requests(), 80)
+	if got := len(srv.Requests()); got != 80 {
+		t.Fatalf("len(srv.Requests()) = %d, want %d", got, 80)
+	}
 }
 
 // TestEveryOperationTakesFaults: FailNext knows every operation of the spec, so a new
 // operation cannot be left out of fault injection.
 func TestEveryOperationTakesFaults(t *testing.T) {
 	sp, err := loadSpec()
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	srv := NewServer(t)
 	n := 0
 	for _, item := range sp.doc.Paths.Map() {
 		for _, op := range item.Operations() {
-			require.NoError(t, srv.FailNext(1, Fault{Operation: op.OperationID, Status: 500}), op.OperationID)
+			if err := srv.FailNext(1, Fault{Operation: op.OperationID, Status: 500}); err != nil {
+				t.Fatalf("%v: (srv.FailNext(1, Fault{Operation: op.OperationID, Status: 500})): %v", op.OperationID, err)
+			}
 			n++
 		}
 	}
-	require.Equal(t, 6, n)
+	if got := n; got != 6 {
+		t.Fatalf("n = %v, want %v", got, 6)
+	}
 }
 
 // TestFaultsBelongToAuthenticatedCalls: a stray request without the key, or with a
@@ -210,9 +320,15 @@ func TestFaultsBelongToAuthenticatedCalls(t *testing.T) {
 		gen.ErrorCodeSecretAPIKeyRequired, errKeyRequired.message)
 	wantError(t, call(t, srv, "GET", "/events/e1", nil, "Authorization", "Bearer wrong"), http.StatusForbidden,
 		gen.ErrorCodeSecretAPIKeyNotFound, errKeyNotFound.message)
-	require.Equal(t, 1, srv.PendingFaults(), "an unauthenticated request took the fault")
+	if got := srv.PendingFaults(); got != 1 {
+		t.Fatalf("an unauthenticated request took the fault: srv.PendingFaults() = %v, want %v", got, 1)
+	}
 	wantError(t, call(t, srv, "GET", "/events/e1", nil), http.StatusServiceUnavailable, gen.ErrorCodeServiceUnavailable, "service unavailable")
-	require.Zero(t, srv.PendingFaults())
+	if srv.PendingFaults() != 0 {
+		t.Fatalf("srv.PendingFaults() = %v, want 0", srv.PendingFaults())
+	}
 	log := srv.Requests()
-	require.Equal(t, []string{"", "", "status 503"}, []string{log[0].Fault, log[1].Fault, log[2].Fault})
+	if got, want := []string{log[0].Fault, log[1].Fault, log[2].Fault}, []string{"", "", "status 503"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("[]string{log[0].Fault, log[1].Fault, log[2].Fault} = %v, want %v", got, want)
+	}
 }

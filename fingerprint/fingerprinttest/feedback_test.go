@@ -2,13 +2,13 @@ package fingerprinttest
 
 import (
 	"net/http"
+	"reflect"
 	"regexp"
 	"testing"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 // browserEvent is a JavaScript-agent event minutesAgo before fixedNow.
@@ -30,33 +30,63 @@ func TestFeedbackAcceptedAndStored(t *testing.T) {
 	clock := newManualClock()
 	srv := NewServer(t, WithClock(clock.now), WithEvents(browserEvent("e1", 10)))
 	_, ok := srv.Feedback("e1")
-	require.False(t, ok, "no feedback before any was sent")
+	if ok {
+		t.Fatalf("no feedback before any was sent: ok is true, want false")
+	}
 
 	r := postFeedback(t, srv, "e1", resetTrue)
-	require.Equal(t, http.StatusAccepted, r.status, "body: %s", r.body)
-	require.Empty(t, r.body, "202 has no body")
+	if got, want := r.status, http.StatusAccepted; !reflect.DeepEqual(got, want) {
+		t.Fatalf("body: %s: r.status = %v, want %v", r.body, got, want)
+	}
+	if len(r.body) != 0 {
+		t.Fatalf("202 has no body: r.body = %v, want empty", r.body)
+	}
 	fb, ok := srv.Feedback("e1")
-	require.True(t, ok)
-	require.Equal(t, 1, fb.Count)
-	require.True(t, fb.At.Equal(fixedNow), "accepted at the server's clock")
-	require.NotNil(t, fb.Feedback.ResetIdentificationConfidenceScore)
-	require.True(t, *fb.Feedback.ResetIdentificationConfidenceScore)
+	if !ok {
+		t.Fatalf("ok is false, want true")
+	}
+	if got := fb.Count; got != 1 {
+		t.Fatalf("fb.Count = %v, want %v", got, 1)
+	}
+	if !fb.At.Equal(fixedNow) {
+		t.Fatalf("accepted at the server's clock: fb.At.Equal(fixedNow) is false, want true")
+	}
+	if fb.Feedback.ResetIdentificationConfidenceScore == nil {
+		t.Fatalf("fb.Feedback.ResetIdentificationConfidenceScore is nil")
+	}
+	if !*fb.Feedback.ResetIdentificationConfidenceScore {
+		t.Fatalf("*fb.Feedback.ResetIdentificationConfidenceScore is false, want true")
+	}
 
 	// The latest submission wins; the accessor hands out copies.
 	clock.advance(time.Minute)
-	require.Equal(t, http.StatusAccepted, postFeedback(t, srv, "e1", `{"reset_identification_confidence_score":false}`).status)
+	if got, want := postFeedback(t, srv, "e1", `{"reset_identification_confidence_score":false}`).status, http.StatusAccepted; !reflect.DeepEqual(got, want) {
+		t.Fatalf("second postFeedback status = %v, want %v", got, want)
+	}
 	fb, _ = srv.Feedback("e1")
-	require.Equal(t, 2, fb.Count)
-	require.False(t, *fb.Feedback.ResetIdentificationConfidenceScore)
-	require.True(t, fb.At.Equal(fixedNow.Add(time.Minute)))
+	if got := fb.Count; got != 2 {
+		t.Fatalf("fb.Count = %v, want %v", got, 2)
+	}
+	if *fb.Feedback.ResetIdentificationConfidenceScore {
+		t.Fatalf("*fb.Feedback.ResetIdentificationConfidenceScore is true, want false")
+	}
+	if !fb.At.Equal(fixedNow.Add(time.Minute)) {
+		t.Fatalf("fb.At.Equal(fixedNow.Add(time.Minute)) is false, want true")
+	}
 	*fb.Feedback.ResetIdentificationConfidenceScore = true
 	again, _ := srv.Feedback("e1")
-	require.False(t, *again.Feedback.ResetIdentificationConfidenceScore, "the stored value is not shared")
+	if *again.Feedback.ResetIdentificationConfidenceScore {
+		t.Fatalf("the stored value is not shared: *again.Feedback.ResetIdentificationConfidenceScore is true, want false")
+	}
 
 	// The event itself is unchanged (the API applies feedback asynchronously).
 	ev, _ := srv.Event("e1")
-	require.Equal(t, browserEvent("e1", 10).Event, ev.Event)
-	require.Equal(t, OpSubmitEventFeedback, srv.Requests()[0].Operation)
+	if got, want := ev.Event, browserEvent("e1", 10).Event; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ev.Event = %v, want %v", got, want)
+	}
+	if got, want := srv.Requests()[0].Operation, OpSubmitEventFeedback; !reflect.DeepEqual(got, want) {
+		t.Fatalf("srv.Requests()[0].Operation = %v, want %v", got, want)
+	}
 }
 
 func TestFeedbackValidation(t *testing.T) {
@@ -81,7 +111,9 @@ func TestFeedbackValidation(t *testing.T) {
 	wantError(t, postFeedback(t, srv, "nope", resetTrue), http.StatusNotFound, gen.ErrorCodeEventNotFound, "event id not found")
 	wantError(t, postFeedback(t, srv, "bad%20id", resetTrue), http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "invalid event_id")
 	_, ok := srv.Feedback("e1")
-	require.False(t, ok, "nothing invalid was stored")
+	if ok {
+		t.Fatalf("nothing invalid was stored: ok is true, want false")
+	}
 
 	off := NewServer(t, WithoutFeedbackAPI(), WithEvents(browserEvent("e1", 10)))
 	wantError(t, postFeedback(t, off, "e1", resetTrue), http.StatusForbidden, gen.ErrorCodeFeatureNotEnabled, "")
@@ -100,15 +132,21 @@ func TestFeedbackRefusesOldMobileAndEdgeEvents(t *testing.T) {
 	}
 	// Exactly 24 hours after the event is still in time; a millisecond later is not.
 	clock.advance(FeedbackWindow)
-	require.Equal(t, http.StatusAccepted, postFeedback(t, srv, "day", resetTrue).status)
+	if got, want := postFeedback(t, srv, "day", resetTrue).status, http.StatusAccepted; !reflect.DeepEqual(got, want) {
+		t.Fatalf("postFeedback(t, srv, \"day\", resetTrue).status = %v, want %v", got, want)
+	}
 	clock.advance(time.Millisecond)
 	wantError(t, postFeedback(t, srv, "day", resetTrue), http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed,
 		"feedback can only be submitted within 24 hours of the event")
 	fb, _ := srv.Feedback("day")
-	require.Equal(t, 1, fb.Count)
+	if got := fb.Count; got != 1 {
+		t.Fatalf("fb.Count = %v, want %v", got, 1)
+	}
 	for _, id := range []string{"android", "ios", "edge"} {
 		_, ok := srv.Feedback(id)
-		require.False(t, ok, id)
+		if ok {
+			t.Fatalf("%v: ok is true, want false", id)
+		}
 	}
 }
 
@@ -123,18 +161,30 @@ func TestFeedbackQuotaIsItsOwn(t *testing.T) {
 	srv := NewServer(t, WithClock(clock.now), WithFeedbackQuota(2, 3), WithDeleteQuota(1, 0), WithEvents(evs...))
 	send := func() response { return postFeedback(t, srv, "e1", resetTrue) }
 
-	require.Equal(t, http.StatusOK, call(t, srv, "DELETE", "/visitors/v1", nil).status, "a delete uses the delete quota only")
-	require.Equal(t, http.StatusAccepted, send().status) // t0
+	if got, want := call(t, srv, "DELETE", "/visitors/v1", nil).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("a delete uses the delete quota only: call(t, srv, \"DELETE\", \"/visitors/v1\", nil).status = %v, want %v", got, want)
+	}
+	if got, want := send().status, http.StatusAccepted; !reflect.DeepEqual(got, want) {
+		t.Fatalf("send().status = %v, want %v", got, want)
+	} // t0
 	clock.advance(10 * time.Minute)
-	require.Equal(t, http.StatusAccepted, send().status) // t0+10m
-	wantTooMany(t, send(), "too many requests", "3000")  // the hour frees up at t0+60m
-	require.Equal(t, "feedback quota", srv.Requests()[len(srv.Requests())-1].Fault)
+	if got, want := send().status, http.StatusAccepted; !reflect.DeepEqual(got, want) {
+		t.Fatalf("send().status = %v, want %v", got, want)
+	} // t0+10m
+	wantTooMany(t, send(), "too many requests", "3000") // the hour frees up at t0+60m
+	if got := srv.Requests()[len(srv.Requests())-1].Fault; got != "feedback quota" {
+		t.Fatalf("srv.Requests()[len(srv.Requests())-1].Fault = %q, want %q", got, "feedback quota")
+	}
 	wantTooMany(t, call(t, srv, "DELETE", "/visitors/v2", nil), "too many requests", "3000") // and the delete quota is full on its own
 	fb, _ := srv.Feedback("e1")
-	require.Equal(t, 2, fb.Count, "a request over the quota stores nothing")
+	if got := fb.Count; got != 2 {
+		t.Fatalf("a request over the quota stores nothing: fb.Count = %v, want %v", got, 2)
+	}
 
 	clock.advance(50 * time.Minute)
-	require.Equal(t, http.StatusAccepted, send().status) // t0+60m: the day now holds 3
+	if got, want := send().status, http.StatusAccepted; !reflect.DeepEqual(got, want) {
+		t.Fatalf("send().status = %v, want %v", got, want)
+	} // t0+60m: the day now holds 3
 	clock.advance(10 * time.Minute)
 	wantTooMany(t, send(), "too many requests", "82200") // the day frees up at t0+24h
 	clock.advance(82200 * time.Second)
@@ -157,20 +207,31 @@ func TestDocumentedFeedbackQuota(t *testing.T) {
 		for status() == http.StatusNotFound {
 			n++
 		}
-		require.Equal(t, min(FeedbackQuotaPerHour, FeedbackQuotaPerDay-hour*FeedbackQuotaPerHour), n, "hour %d", hour)
+		if got, want := n, min(FeedbackQuotaPerHour, FeedbackQuotaPerDay-hour*FeedbackQuotaPerHour); !reflect.DeepEqual(got, want) {
+			t.Fatalf("hour %d: n = %v, want %v", hour, got, want)
+		}
 		clock.advance(time.Hour)
 	}
-	require.Equal(t, http.StatusTooManyRequests, status(), "the day is full")
-	require.Equal(t, http.StatusNotFound, call(t, srv, "DELETE", "/visitors/nobody", nil).status, "deletes are not limited by it")
+	if got, want := status(), http.StatusTooManyRequests; !reflect.DeepEqual(got, want) {
+		t.Fatalf("the day is full: status() = %v, want %v", got, want)
+	}
+	if got, want := call(t, srv, "DELETE", "/visitors/nobody", nil).status, http.StatusNotFound; !reflect.DeepEqual(got, want) {
+		t.Fatalf("deletes are not limited by it: call(t, srv, \"DELETE\", \"/visitors/nobody\", nil).status = %v, want %v", got, want)
+	}
 
 	for name, opt := range map[string]Option{"negative hour": WithFeedbackQuota(-1, 0), "negative day": WithFeedbackQuota(0, -1)} {
 		_, err := Start(opt)
-		require.Error(t, err, name)
+		if err == nil {
+			t.Fatalf("%v: err: got nil error, want an error", name)
+		}
 	}
 }
 
 // osVersion is what a mobile OS reports: one to three dot-separated numbers.
 var osVersion = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}$`)
+
+// appleBoard is the shape of an Apple board code such as D79AP.
+var appleBoard = regexp.MustCompile(`^D[0-9]+AP$`)
 
 func TestGeneratedDeviceDetails(t *testing.T) {
 	g := NewGenerator(5)
@@ -185,31 +246,55 @@ func TestGeneratedDeviceDetails(t *testing.T) {
 	var mobile int
 	for _, ev := range evs {
 		if ev.SDK == nil || ev.SDK.Platform == gen.SDKPlatformJS {
-			require.Nil(t, ev.DeviceDetails, "browser and edge events have no device_details (%s)", ev.EventID)
+			if ev.DeviceDetails != nil {
+				t.Fatalf("browser and edge events have no device_details (%s): ev.DeviceDetails = %v, want nil", ev.EventID, ev.DeviceDetails)
+			}
 			continue
 		}
 		mobile++
 		d := ev.DeviceDetails
-		require.NotNil(t, d, "mobile event %s", ev.EventID)
-		require.NotNil(t, d.DeviceManufacturer)
-		require.NotNil(t, d.DeviceModel)
-		require.NotNil(t, d.OSVersion)
-		require.Regexp(t, osVersion, *d.OSVersion)
+		if d == nil {
+			t.Fatalf("mobile event %s: d is nil", ev.EventID)
+		}
+		if d.DeviceManufacturer == nil {
+			t.Fatalf("d.DeviceManufacturer is nil")
+		}
+		if d.DeviceModel == nil {
+			t.Fatalf("d.DeviceModel is nil")
+		}
+		if d.OSVersion == nil {
+			t.Fatalf("d.OSVersion is nil")
+		}
+		if !osVersion.MatchString(*d.OSVersion) {
+			t.Fatalf("*d.OSVersion = %q, want it to match %s", *d.OSVersion, osVersion)
+		}
 		components[len(regexp.MustCompile(`\.`).FindAllString(*d.OSVersion, -1))+1] = true
 		manufacturers[*d.DeviceManufacturer] = true
 		if ev.SDK.Platform == gen.SDKPlatformIOS {
-			require.Equal(t, "Apple", *d.DeviceManufacturer)
-			require.Regexp(t, `^D[0-9]+AP$`, *d.DeviceModel, "an Apple board code")
-		} else {
-			require.NotEqual(t, "Apple", *d.DeviceManufacturer)
+			if got := *d.DeviceManufacturer; got != "Apple" {
+				t.Fatalf("*d.DeviceManufacturer = %q, want %q", got, "Apple")
+			}
+			if !appleBoard.MatchString(*d.DeviceModel) {
+				t.Fatalf("an Apple board code: *d.DeviceModel = %q, want it to match %s", *d.DeviceModel, appleBoard)
+			}
+		} else if *d.DeviceManufacturer == "Apple" {
+			t.Fatalf("*d.DeviceManufacturer = %q on a non-iOS platform, want anything but %q", *d.DeviceManufacturer, "Apple")
 		}
 		// One device per visitor.
 		if prev, ok := byVisitor[ev.Identification.VisitorID]; ok {
-			require.Equal(t, prev, *d)
+			if got, want := *d, prev; !reflect.DeepEqual(got, want) {
+				t.Fatalf("visitor %s has two devices: %+v and %+v", ev.Identification.VisitorID, got, want)
+			}
 		}
 		byVisitor[ev.Identification.VisitorID] = *d
 	}
-	require.Greater(t, mobile, 60)
-	require.True(t, manufacturers["samsung"], "raw vendor casing, e.g. samsung: %v", manufacturers)
-	require.Equal(t, map[int]bool{1: true, 2: true, 3: true}, components, "os_version with 1, 2 and 3 components")
+	if mobile <= 60 {
+		t.Fatalf("mobile = %v, want > %v", mobile, 60)
+	}
+	if !manufacturers["samsung"] {
+		t.Fatalf("raw vendor casing, e.g. samsung: %v: manufacturers[\"samsung\"] is false, want true", manufacturers)
+	}
+	if got, want := components, (map[int]bool{1: true, 2: true, 3: true}); !reflect.DeepEqual(got, want) {
+		t.Fatalf("os_version with 1, 2 and 3 components: components = %v, want %v", got, want)
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 // generated is the JSON of what a generator seeded with seed makes: 50 device events,
@@ -21,8 +20,12 @@ func generated(seed uint64) []byte {
 }
 
 func TestGeneratorIsDeterministic(t *testing.T) {
-	require.Equal(t, generated(3), generated(3))
-	require.NotEqual(t, generated(3), generated(4))
+	if got, want := generated(3), generated(3); !reflect.DeepEqual(got, want) {
+		t.Fatalf("generated(3) = %v, want %v", got, want)
+	}
+	if reflect.DeepEqual(generated(4), generated(3)) {
+		t.Fatalf("generated(4) = %v, want anything but %v", generated(4), generated(3))
+	}
 }
 
 func TestGeneratedEventsAreValidAndRealistic(t *testing.T) {
@@ -34,25 +37,39 @@ func TestGeneratedEventsAreValidAndRealistic(t *testing.T) {
 		evs = append(evs, g.EdgeEvent())
 	}
 	srv := NewServer(t, WithClock(fixedClock))
-	require.NoError(t, srv.AddEvents(evs...), "every generated event matches the Event schema")
+	if err := srv.AddEvents(evs...); err != nil {
+		t.Fatalf("every generated event matches the Event schema: srv.AddEvents(evs...): %v", err)
+	}
 
 	seen := map[string]bool{}
 	visitors := map[string]bool{}
 	platforms := map[gen.SDKPlatform]int{}
 	var edge, badBots, vpn, withRaw int
 	for _, ev := range evs {
-		require.False(t, seen[ev.EventID], "duplicate event ID %s", ev.EventID)
+		if seen[ev.EventID] {
+			t.Fatalf("duplicate event ID %s: seen[ev.EventID] is true, want false", ev.EventID)
+		}
 		seen[ev.EventID] = true
 		ts := time.UnixMilli(ev.Timestamp)
-		require.False(t, ts.After(fixedNow), "event in the future")
-		require.True(t, ts.After(fixedNow.Add(-7*24*time.Hour)), "event outside the default search window")
+		if ts.After(fixedNow) {
+			t.Fatalf("event in the future: ts.After(fixedNow) is true, want false")
+		}
+		if !ts.After(fixedNow.Add(-7 * 24 * time.Hour)) {
+			t.Fatalf("event outside the default search window: ts.After(fixedNow.Add(-7*24*time.Hour)) is false, want true")
+		}
 		if ev.Source != nil && *ev.Source == gen.EventSourceEdge {
 			edge++
-			require.Nil(t, ev.Identification)
-			require.NotNil(t, ev.IPInfo)
+			if ev.Identification != nil {
+				t.Fatalf("ev.Identification = %v, want nil", ev.Identification)
+			}
+			if ev.IPInfo == nil {
+				t.Fatalf("ev.IPInfo is nil")
+			}
 			continue
 		}
-		require.NotNil(t, ev.Identification)
+		if ev.Identification == nil {
+			t.Fatalf("ev.Identification is nil")
+		}
 		visitors[ev.Identification.VisitorID] = true
 		platforms[ev.SDK.Platform]++
 		if ev.Bot != nil && *ev.Bot == gen.BotResultBad {
@@ -64,21 +81,41 @@ func TestGeneratedEventsAreValidAndRealistic(t *testing.T) {
 		if ev.RawDeviceAttributes != nil {
 			withRaw++
 		}
-		require.NotNil(t, ev.SuspectScore)
-		require.NotNil(t, ev.Velocity)
+		if ev.SuspectScore == nil {
+			t.Fatalf("ev.SuspectScore is nil")
+		}
+		if ev.Velocity == nil {
+			t.Fatalf("ev.Velocity is nil")
+		}
 	}
-	require.Equal(t, 50, edge)
-	require.Less(t, len(visitors), 1500/2, "visitors return")
+	if got := edge; got != 50 {
+		t.Fatalf("edge = %v, want %v", got, 50)
+	}
+	if len(visitors) >= (1500 / 2) {
+		t.Fatalf("visitors return: len(visitors) = %v, want < %v", len(visitors), 1500/2)
+	}
 	for _, p := range []gen.SDKPlatform{gen.SDKPlatformJS, gen.SDKPlatformAndroid, gen.SDKPlatformIOS} {
-		require.Greater(t, platforms[p], 50, "platform %s", p)
+		if platforms[p] <= 50 {
+			t.Fatalf("platform %s: platforms[p] = %v, want > %v", p, platforms[p], 50)
+		}
 	}
-	require.Greater(t, badBots, 10)
-	require.Greater(t, vpn, 50)
-	require.Equal(t, platforms[gen.SDKPlatformJS], withRaw, "browser events carry raw device attributes")
+	if badBots <= 10 {
+		t.Fatalf("badBots = %v, want > %v", badBots, 10)
+	}
+	if vpn <= 50 {
+		t.Fatalf("vpn = %v, want > %v", vpn, 50)
+	}
+	if got, want := withRaw, platforms[gen.SDKPlatformJS]; !reflect.DeepEqual(got, want) {
+		t.Fatalf("browser events carry raw device attributes: withRaw = %v, want %v", got, want)
+	}
 
 	// The default search sees them all (newest first), edge events only with source=edge.
-	require.Equal(t, int64(1000), *search(t, srv, "total_hits=1000").TotalHits)
-	require.Equal(t, int64(50), *search(t, srv, "source=edge&total_hits=1000").TotalHits)
+	if got, want := *search(t, srv, "total_hits=1000").TotalHits, int64(1000); !reflect.DeepEqual(got, want) {
+		t.Fatalf("*search(t, srv, \"total_hits=1000\").TotalHits = %v, want %v", got, want)
+	}
+	if got, want := *search(t, srv, "source=edge&total_hits=1000").TotalHits, int64(50); !reflect.DeepEqual(got, want) {
+		t.Fatalf("*search(t, srv, \"source=edge&total_hits=1000\").TotalHits = %v, want %v", got, want)
+	}
 }
 
 func TestFullEventHasEveryField(t *testing.T) {
@@ -93,19 +130,29 @@ func TestFullEventHasEveryField(t *testing.T) {
 				continue
 			}
 			if k := rv.Field(i).Kind(); k == reflect.Pointer || k == reflect.Slice || k == reflect.Map {
-				require.False(t, rv.Field(i).IsNil(), "%s.%s is missing", rv.Type().Name(), f.Name)
+				if rv.Field(i).IsNil() {
+					t.Fatalf("%s.%s is missing: rv.Field(i).IsNil() is true, want false", rv.Type().Name(), f.Name)
+				}
 			}
 		}
 	}
 	b, err := json.Marshal(ev)
-	require.NoError(t, err)
-	require.InDelta(t, 8000, len(b), 2500, "about 8 KB of JSON, got %d", len(b))
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if d := len(b) - 8000; d < -2500 || d > 2500 {
+		t.Fatalf("about 8 KB of JSON, got %d bytes, want 8000 ± 2500", len(b))
+	}
 	again, _ := json.Marshal(FullEvent())
-	require.Equal(t, b, again, "deterministic")
+	if got, want := again, b; !reflect.DeepEqual(got, want) {
+		t.Fatalf("deterministic: again = %v, want %v", got, want)
+	}
 
 	srv := NewServer(t)
-	require.NoError(t, srv.AddEvents(ev), "valid against the Event schema")
+	if err := srv.AddEvents(ev); err != nil {
+		t.Fatalf("valid against the Event schema: srv.AddEvents(ev): %v", err)
+	}
 	got := decode[gen.Event](t, call(t, srv, "GET", "/events/"+ev.EventID, nil))
 	gotJSON, _ := json.Marshal(got)
-	require.JSONEq(t, string(b), string(gotJSON), "served unchanged")
+	sameJSON(t, "served unchanged", string(b), string(gotJSON))
 }

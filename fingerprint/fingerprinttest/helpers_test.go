@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 // response is a raw HTTP answer from the server under test.
@@ -34,11 +34,15 @@ func call(t *testing.T, srv *Server, method, pathAndQuery string, body any, head
 		rd = bytes.NewReader(b)
 	default:
 		j, err := json.Marshal(b)
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		rd = bytes.NewReader(j)
 	}
 	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL()+pathAndQuery, rd)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -51,10 +55,14 @@ func call(t *testing.T, srv *Server, method, pathAndQuery string, body any, head
 		}
 	}
 	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	r := response{status: res.StatusCode, header: res.Header, body: b}
 	checkAgainstSpec(t, method, pathAndQuery, r)
 	return r
@@ -63,20 +71,32 @@ func call(t *testing.T, srv *Server, method, pathAndQuery string, body any, head
 // wantError decodes an error body and checks status and code.
 func wantError(t *testing.T, r response, status int, code gen.ErrorCode, message string) {
 	t.Helper()
-	require.Equal(t, status, r.status, "body: %s", r.body)
+	if got, want := r.status, status; !reflect.DeepEqual(got, want) {
+		t.Fatalf("body: %s: r.status = %v, want %v", r.body, got, want)
+	}
 	var e gen.ErrorResponse
-	require.NoError(t, json.Unmarshal(r.body, &e), "body: %s", r.body)
-	require.Equal(t, code, e.Error.Code)
+	if err := json.Unmarshal(r.body, &e); err != nil {
+		t.Fatalf("body: %s: json.Unmarshal(r.body, &e): %v", r.body, err)
+	}
+	if got, want := e.Error.Code, code; !reflect.DeepEqual(got, want) {
+		t.Fatalf("e.Error.Code = %v, want %v", got, want)
+	}
 	if message != "" {
-		require.Equal(t, message, e.Error.Message)
+		if got, want := e.Error.Message, message; !reflect.DeepEqual(got, want) {
+			t.Fatalf("e.Error.Message = %v, want %v", got, want)
+		}
 	}
 }
 
 func decode[T any](t *testing.T, r response) T {
 	t.Helper()
-	require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
+	if got, want := r.status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("body: %s: r.status = %v, want %v", r.body, got, want)
+	}
 	var v T
-	require.NoError(t, json.Unmarshal(r.body, &v), "body: %s", r.body)
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		t.Fatalf("body: %s: json.Unmarshal(r.body, &v): %v", r.body, err)
+	}
 	return v
 }
 
@@ -104,4 +124,20 @@ func before(a, b *gen.Event, reverse bool) bool {
 		return (a.Timestamp < b.Timestamp) == reverse
 	}
 	return (a.EventID < b.EventID) == reverse
+}
+
+// sameJSON fails the test unless want and got encode the same JSON value
+// (object key order and whitespace do not matter).
+func sameJSON(t *testing.T, what, want, got string) {
+	t.Helper()
+	var w, g any
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("%s: expected value is not JSON: %v", what, err)
+	}
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		t.Fatalf("%s: %v in %s", what, err, got)
+	}
+	if !reflect.DeepEqual(w, g) {
+		t.Fatalf("%s:\n got %s\nwant %s", what, got, want)
+	}
 }

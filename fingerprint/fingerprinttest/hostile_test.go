@@ -9,12 +9,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 // Past 10,000 pairs url.ParseQuery returns an empty map and an error; a server that
@@ -42,39 +42,71 @@ func TestRequestLogIsBounded(t *testing.T) {
 	const extra = 25
 	for i := range requestLogSize + extra {
 		req, err := http.NewRequestWithContext(t.Context(), "GET", fmt.Sprintf("%s/events?n=%d&q=%s", srv.URL(), i, big[:10<<10]), nil)
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		req.Header.Set("Authorization", "Bearer wrong-key")
 		req.Header.Set("X-Big", big)
 		for j := range 3 * maxLoggedValues {
 			req.Header.Set(fmt.Sprintf("X-Many-%d", j), "v")
 		}
 		res, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
 		_, _ = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		require.Equal(t, http.StatusForbidden, res.StatusCode)
+		if got, want := res.StatusCode, http.StatusForbidden; !reflect.DeepEqual(got, want) {
+			t.Fatalf("res.StatusCode = %v, want %v", got, want)
+		}
 	}
 	log := srv.Requests()
-	require.Len(t, log, requestLogSize, "the ring keeps the most recent entries")
-	require.Equal(t, fmt.Sprint(extra), log[0].Query.Get("n"), "the oldest entries were dropped first")
-	require.Equal(t, fmt.Sprint(requestLogSize+extra-1), log[len(log)-1].Query.Get("n"))
+	if got := len(log); got != requestLogSize {
+		t.Fatalf("the ring keeps the most recent entries: len(log) = %d, want %d", got, requestLogSize)
+	}
+	if got, want := log[0].Query.Get("n"), fmt.Sprint(extra); !reflect.DeepEqual(got, want) {
+		t.Fatalf("the oldest entries were dropped first: log[0].Query.Get(\"n\") = %v, want %v", got, want)
+	}
+	if got, want := log[len(log)-1].Query.Get("n"), fmt.Sprint(requestLogSize+extra-1); !reflect.DeepEqual(got, want) {
+		t.Fatalf("log[len(log)-1].Query.Get(\"n\") = %v, want %v", got, want)
+	}
 	for _, e := range log {
-		require.True(t, e.Truncated)
-		require.LessOrEqual(t, fieldBytes(e.Header), maxLoggedHeaderBytes)
-		require.LessOrEqual(t, fieldBytes(e.Query), maxLoggedHeaderBytes)
-		require.LessOrEqual(t, fieldCount(e.Header), maxLoggedValues)
+		if !e.Truncated {
+			t.Fatalf("e.Truncated is false, want true")
+		}
+		if fieldBytes(e.Header) > maxLoggedHeaderBytes {
+			t.Fatalf("fieldBytes(e.Header) = %v, want <= %v", fieldBytes(e.Header), maxLoggedHeaderBytes)
+		}
+		if fieldBytes(e.Query) > maxLoggedHeaderBytes {
+			t.Fatalf("fieldBytes(e.Query) = %v, want <= %v", fieldBytes(e.Query), maxLoggedHeaderBytes)
+		}
+		if fieldCount(e.Header) > maxLoggedValues {
+			t.Fatalf("fieldCount(e.Header) = %v, want <= %v", fieldCount(e.Header), maxLoggedValues)
+		}
 	}
 
 	// Bodies are capped too; short ones are kept whole.
 	srv.ResetRequests()
 	long := `{"tags":{"pad":"` + strings.Repeat("x", 2*maxLoggedBodyBytes) + `"}}`
-	require.Equal(t, http.StatusOK, call(t, srv, "PATCH", "/events/e1", long).status)
-	require.Equal(t, http.StatusOK, call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`).status)
+	if got, want := call(t, srv, "PATCH", "/events/e1", long).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"PATCH\", \"/events/e1\", long).status = %v, want %v", got, want)
+	}
+	if got, want := call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"PATCH\", \"/events/e1\", `{\"suspect\":true}`).status = %v, want %v", got, want)
+	}
 	log = srv.Requests()
-	require.Len(t, log[0].Body, maxLoggedBodyBytes)
-	require.True(t, log[0].Truncated)
-	require.Equal(t, `{"suspect":true}`, string(log[1].Body))
-	require.False(t, log[1].Truncated)
+	if got := len(log[0].Body); got != maxLoggedBodyBytes {
+		t.Fatalf("len(log[0].Body) = %d, want %d", got, maxLoggedBodyBytes)
+	}
+	if !log[0].Truncated {
+		t.Fatalf("log[0].Truncated is false, want true")
+	}
+	if got := string(log[1].Body); got != `{"suspect":true}` {
+		t.Fatalf("string(log[1].Body) = %q, want %q", got, `{"suspect":true}`)
+	}
+	if log[1].Truncated {
+		t.Fatalf("log[1].Truncated is true, want false")
+	}
 }
 
 func fieldBytes[M ~map[string][]string](m M) int {
@@ -119,21 +151,29 @@ func TestRejectedRequestWithASlowBodyIsAnswered(t *testing.T) {
 			}
 			var d net.Dialer
 			conn, err := d.DialContext(t.Context(), "tcp", hostPort)
-			require.NoError(t, err)
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
 			defer conn.Close()
 			auth := ""
 			if c.key != "" {
 				auth = "Authorization: Bearer " + c.key + "\r\n"
 			}
 			_, err = fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: x\r\n%sContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":", c.method, c.path, auth)
-			require.NoError(t, err)
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
 			// ...and the rest of the body never comes. The deadline only stops a hung
 			// test; the server answers after its 200 ms body timeout.
 			_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-			require.NoError(t, err, "the server must answer a rejected request whose body stalls")
+			if err != nil {
+				t.Fatalf("the server must answer a rejected request whose body stalls: unexpected error: %v", err)
+			}
 			defer res.Body.Close()
-			require.Equal(t, c.status, res.StatusCode)
+			if got, want := res.StatusCode, c.status; !reflect.DeepEqual(got, want) {
+				t.Fatalf("res.StatusCode = %v, want %v", got, want)
+			}
 		})
 	}
 }

@@ -7,6 +7,7 @@ package fingerprinttest_test
 import (
 	"errors"
 	"net/http"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -14,7 +15,6 @@ import (
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/fingerprint/fingerprinttest"
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 // attempt is one HTTP exchange seen by recorder.
@@ -62,8 +62,12 @@ func requireWaited(t *testing.T, log []attempt) {
 			continue
 		}
 		secs, err := time.ParseDuration(a.retryAfter + "s")
-		require.NoError(t, err)
-		require.GreaterOrEqual(t, log[i+1].sent.Sub(a.answered), secs, "attempt %d came before Retry-After", i+1)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		if log[i+1].sent.Sub(a.answered) < secs {
+			t.Fatalf("attempt %d came before Retry-After: log[i+1].sent.Sub(a.answered) = %v, want >= %v", i+1, log[i+1].sent.Sub(a.answered), secs)
+		}
 	}
 }
 
@@ -116,15 +120,27 @@ func TestClientWaitsOutTheRateLimit(t *testing.T) {
 
 	for range 2 {
 		got, err := c.GetEvent(t.Context(), ev.EventID, nil)
-		require.NoError(t, err)
-		require.Equal(t, ev.EventID, got.EventID)
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		if have, expected := got.EventID, ev.EventID; !reflect.DeepEqual(have, expected) {
+			t.Fatalf("got.EventID = %v, want %v", have, expected)
+		}
 	}
 	log := rec.attempts()
-	require.Len(t, log, 3)
-	require.Equal(t, []int{200, 429, 200}, []int{log[0].status, log[1].status, log[2].status})
-	require.Equal(t, "1", log[1].retryAfter, "0.25 s to the next token, rounded up")
+	if got := len(log); got != 3 {
+		t.Fatalf("len(log) = %d, want %d", got, 3)
+	}
+	if got, want := []int{log[0].status, log[1].status, log[2].status}, []int{200, 429, 200}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("[]int{log[0].status, log[1].status, log[2].status} = %v, want %v", got, want)
+	}
+	if got := log[1].retryAfter; got != "1" {
+		t.Fatalf("0.25 s to the next token, rounded up: log[1].retryAfter = %q, want %q", got, "1")
+	}
 	requireWaited(t, log)
-	require.Equal(t, []int{200, 429, 200}, statuses(srv, fingerprinttest.OpGetEvent), "the fake saw the same")
+	if got, want := statuses(srv, fingerprinttest.OpGetEvent), []int{200, 429, 200}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("the fake saw the same: statuses(srv, fingerprinttest.OpGetEvent) = %v, want %v", got, want)
+	}
 }
 
 func TestClientWaitsOutTheDeleteQuota(t *testing.T) {
@@ -134,14 +150,24 @@ func TestClientWaitsOutTheDeleteQuota(t *testing.T) {
 	rec := clock.recorder()
 	c := newClient(t, srv, fingerprint.WithHTTPClient(&http.Client{Transport: rec}))
 
-	require.ErrorIs(t, c.DeleteVisitorData(t.Context(), "visitor1"), fingerprint.ErrNotFound) // counts
-	clock.jump(time.Hour - 200*time.Millisecond)                                              // the hour frees up in 0.2 s
-	require.ErrorIs(t, c.DeleteVisitorData(t.Context(), "visitor2"), fingerprint.ErrNotFound, "retried once the quota allowed it")
+	if err := c.DeleteVisitorData(t.Context(), "visitor1"); !errors.Is(err, fingerprint.ErrNotFound) {
+		t.Fatalf("error = %v, want errors.Is fingerprint.ErrNotFound", err)
+	} // counts
+	clock.jump(time.Hour - 200*time.Millisecond) // the hour frees up in 0.2 s
+	if err := c.DeleteVisitorData(t.Context(), "visitor2"); !errors.Is(err, fingerprint.ErrNotFound) {
+		t.Fatalf("retried once the quota allowed it: error = %v, want errors.Is fingerprint.ErrNotFound", err)
+	}
 
 	log := rec.attempts()
-	require.Len(t, log, 3)
-	require.Equal(t, []int{404, 429, 404}, []int{log[0].status, log[1].status, log[2].status})
-	require.Equal(t, "1", log[1].retryAfter, "0.2 s rounded up")
+	if got := len(log); got != 3 {
+		t.Fatalf("len(log) = %d, want %d", got, 3)
+	}
+	if got, want := []int{log[0].status, log[1].status, log[2].status}, []int{404, 429, 404}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("[]int{log[0].status, log[1].status, log[2].status} = %v, want %v", got, want)
+	}
+	if got := log[1].retryAfter; got != "1" {
+		t.Fatalf("0.2 s rounded up: log[1].retryAfter = %q, want %q", got, "1")
+	}
 	requireWaited(t, log)
 }
 
@@ -153,18 +179,32 @@ func TestClientReportsAQuotaWaitItWillNotSleep(t *testing.T) {
 		fingerprinttest.WithDeleteQuota(fingerprinttest.DeleteQuotaPerHour, fingerprinttest.DeleteQuotaPerDay))
 	c := newClient(t, srv)
 	for range fingerprinttest.DeleteQuotaPerHour {
-		require.ErrorIs(t, c.DeleteVisitorData(t.Context(), "nobody"), fingerprint.ErrNotFound)
+		if err := c.DeleteVisitorData(t.Context(), "nobody"); !errors.Is(err, fingerprint.ErrNotFound) {
+			t.Fatalf("error = %v, want errors.Is fingerprint.ErrNotFound", err)
+		}
 		mu.Lock()
 		now = now.Add(time.Minute)
 		mu.Unlock()
 	}
 	err := c.DeleteVisitorData(t.Context(), "nobody")
 	var apiErr *fingerprint.APIError
-	require.True(t, errors.As(err, &apiErr), "err = %v", err)
-	require.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
-	require.Equal(t, gen.ErrorCodeTooManyRequests, apiErr.Code)
-	require.Equal(t, 30*time.Minute, apiErr.RetryAfter, "the first of the 30 deletes leaves the hour in 30 minutes")
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v: errors.As(err, &apiErr) is false, want true", err)
+	}
+	if got, want := apiErr.StatusCode, http.StatusTooManyRequests; !reflect.DeepEqual(got, want) {
+		t.Fatalf("apiErr.StatusCode = %v, want %v", got, want)
+	}
+	if got, want := apiErr.Code, gen.ErrorCodeTooManyRequests; !reflect.DeepEqual(got, want) {
+		t.Fatalf("apiErr.Code = %v, want %v", got, want)
+	}
+	if got, want := apiErr.RetryAfter, 30*time.Minute; !reflect.DeepEqual(got, want) {
+		t.Fatalf("the first of the 30 deletes leaves the hour in 30 minutes: apiErr.RetryAfter = %v, want %v", got, want)
+	}
 	got := statuses(srv, fingerprinttest.OpDeleteVisitorData)
-	require.Equal(t, http.StatusTooManyRequests, got[len(got)-1])
-	require.Len(t, got, fingerprinttest.DeleteQuotaPerHour+1, "a wait longer than the client's cap is not retried")
+	if have, expected := got[len(got)-1], http.StatusTooManyRequests; !reflect.DeepEqual(have, expected) {
+		t.Fatalf("got[len(got)-1] = %v, want %v", have, expected)
+	}
+	if n := len(got); n != fingerprinttest.DeleteQuotaPerHour+1 {
+		t.Fatalf("a wait longer than the client's cap is not retried: len(got) = %d, want %d", n, fingerprinttest.DeleteQuotaPerHour+1)
+	}
 }

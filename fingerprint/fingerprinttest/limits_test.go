@@ -3,13 +3,14 @@ package fingerprinttest
 import (
 	"math"
 	"net/http"
+	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 // manualClock is a server clock that moves only when the test says so.
@@ -36,7 +37,9 @@ func (c *manualClock) advance(d time.Duration) {
 func wantTooMany(t *testing.T, r response, message, retryAfter string) {
 	t.Helper()
 	wantError(t, r, http.StatusTooManyRequests, gen.ErrorCodeTooManyRequests, message)
-	require.Equal(t, retryAfter, r.header.Get("Retry-After"))
+	if got, want := r.header.Get("Retry-After"), retryAfter; !reflect.DeepEqual(got, want) {
+		t.Fatalf("r.header.Get(\"Retry-After\") = %v, want %v", got, want)
+	}
 }
 
 func TestRateLimitIsATokenBucket(t *testing.T) {
@@ -45,7 +48,9 @@ func TestRateLimitIsATokenBucket(t *testing.T) {
 	get := func() response { return call(t, srv, "GET", "/events/e1", nil) }
 
 	for range 3 { // the burst
-		require.Equal(t, http.StatusOK, get().status)
+		if got, want := get().status, http.StatusOK; !reflect.DeepEqual(got, want) {
+			t.Fatalf("get().status = %v, want %v", got, want)
+		}
 	}
 	wantTooMany(t, get(), "too many requests", "1") // half a second to the next token, rounded up
 	wantTooMany(t, call(t, srv, "GET", "/events", nil), "too many search requests", "1")
@@ -53,20 +58,30 @@ func TestRateLimitIsATokenBucket(t *testing.T) {
 		http.StatusForbidden, gen.ErrorCodeSecretAPIKeyNotFound, "") // checked first, takes no token
 
 	clock.advance(500 * time.Millisecond)
-	require.Equal(t, http.StatusOK, get().status, "one token refilled")
+	if got, want := get().status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("one token refilled: get().status = %v, want %v", got, want)
+	}
 	wantTooMany(t, call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`), "too many requests", "1")
 	got, _ := srv.Event("e1")
-	require.Nil(t, got.Suspect, "a limited request changes nothing")
+	if got.Suspect != nil {
+		t.Fatalf("a limited request changes nothing: got.Suspect = %v, want nil", got.Suspect)
+	}
 
 	clock.advance(time.Hour)
 	for range 3 { // refilled up to the burst, no further
-		require.Equal(t, http.StatusOK, get().status)
+		if got, want := get().status, http.StatusOK; !reflect.DeepEqual(got, want) {
+			t.Fatalf("get().status = %v, want %v", got, want)
+		}
 	}
-	require.Equal(t, http.StatusTooManyRequests, get().status)
+	if got, want := get().status, http.StatusTooManyRequests; !reflect.DeepEqual(got, want) {
+		t.Fatalf("get().status = %v, want %v", got, want)
+	}
 
 	// Injected faults come first and take no token.
 	srv.MustFailNext(1, InternalError())
-	require.Equal(t, http.StatusInternalServerError, get().status)
+	if got, want := get().status, http.StatusInternalServerError; !reflect.DeepEqual(got, want) {
+		t.Fatalf("get().status = %v, want %v", got, want)
+	}
 
 	var faults []string
 	for _, e := range srv.Requests() {
@@ -74,18 +89,24 @@ func TestRateLimitIsATokenBucket(t *testing.T) {
 			faults = append(faults, e.Fault)
 		}
 	}
-	require.Equal(t, []string{"rate limit", "rate limit", "rate limit", "rate limit"}, faults)
+	if got, want := faults, []string{"rate limit", "rate limit", "rate limit", "rate limit"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("faults = %v, want %v", got, want)
+	}
 }
 
 func TestRateLimitRetryAfterRoundsUp(t *testing.T) {
 	clock := newManualClock()
 	srv := NewServer(t, WithClock(clock.now), WithRateLimit(0.25, 1), WithEvents(at("e1", 1)))
-	require.Equal(t, http.StatusOK, call(t, srv, "GET", "/events/e1", nil).status)
+	if got, want := call(t, srv, "GET", "/events/e1", nil).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"GET\", \"/events/e1\", nil).status = %v, want %v", got, want)
+	}
 	wantTooMany(t, call(t, srv, "GET", "/events/e1", nil), "too many requests", "4")
 	clock.advance(3900 * time.Millisecond)
 	wantTooMany(t, call(t, srv, "GET", "/events/e1", nil), "too many requests", "1") // 0.1 s left
 	clock.advance(100 * time.Millisecond)
-	require.Equal(t, http.StatusOK, call(t, srv, "GET", "/events/e1", nil).status)
+	if got, want := call(t, srv, "GET", "/events/e1", nil).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"GET\", \"/events/e1\", nil).status = %v, want %v", got, want)
+	}
 
 	// A clock going back refills nothing, and coming forward again only counts the
 	// time after the last refill.
@@ -94,7 +115,9 @@ func TestRateLimitRetryAfterRoundsUp(t *testing.T) {
 	clock.advance(time.Hour + 3*time.Second)
 	wantTooMany(t, call(t, srv, "GET", "/events/e1", nil), "too many requests", "1")
 	clock.advance(time.Second)
-	require.Equal(t, http.StatusOK, call(t, srv, "GET", "/events/e1", nil).status)
+	if got, want := call(t, srv, "GET", "/events/e1", nil).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"GET\", \"/events/e1\", nil).status = %v, want %v", got, want)
+	}
 }
 
 func TestDeleteQuotaSlidingWindows(t *testing.T) {
@@ -108,23 +131,37 @@ func TestDeleteQuotaSlidingWindows(t *testing.T) {
 	srv := NewServer(t, WithClock(clock.now), WithDeleteQuota(2, 3), WithEvents(evs...))
 	del := func(v string) response { return call(t, srv, "DELETE", "/visitors/"+v, nil) }
 
-	require.Equal(t, http.StatusOK, del("v1").status) // t0
+	if got, want := del("v1").status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("del(\"v1\").status = %v, want %v", got, want)
+	} // t0
 	clock.advance(10 * time.Minute)
-	require.Equal(t, http.StatusOK, del("v2").status) // t0+10m
+	if got, want := del("v2").status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("del(\"v2\").status = %v, want %v", got, want)
+	} // t0+10m
 	clock.advance(10 * time.Minute)
 	wantTooMany(t, del("v3"), "too many requests", "2400") // the hour frees up at t0+60m
 	_, kept := srv.Event("e-v3")
-	require.True(t, kept, "a delete over the quota deletes nothing")
-	require.Equal(t, http.StatusOK, call(t, srv, "GET", "/events/e-v3", nil).status, "other operations are not limited")
+	if !kept {
+		t.Fatalf("a delete over the quota deletes nothing: kept is false, want true")
+	}
+	if got, want := call(t, srv, "GET", "/events/e-v3", nil).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("other operations are not limited: call(t, srv, \"GET\", \"/events/e-v3\", nil).status = %v, want %v", got, want)
+	}
 	wantError(t, del("bad%20id"), http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "invalid visitor id")
 
 	clock.advance(40 * time.Minute)
-	require.Equal(t, http.StatusOK, del("v3").status) // t0+60m: the day now holds 3
+	if got, want := del("v3").status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("del(\"v3\").status = %v, want %v", got, want)
+	} // t0+60m: the day now holds 3
 	clock.advance(10 * time.Minute)
 	wantTooMany(t, del("v4"), "too many requests", "82200") // the day frees up at t0+24h
 	clock.advance(82200 * time.Second)
-	require.Equal(t, http.StatusOK, del("v4").status)
-	require.Equal(t, "delete quota", srv.Requests()[len(srv.Requests())-2].Fault)
+	if got, want := del("v4").status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("del(\"v4\").status = %v, want %v", got, want)
+	}
+	if got := srv.Requests()[len(srv.Requests())-2].Fault; got != "delete quota" {
+		t.Fatalf("srv.Requests()[len(srv.Requests())-2].Fault = %q, want %q", got, "delete quota")
+	}
 
 	// Deletes of unknown visitors count too; malformed ones (400) do not.
 	one := NewServer(t, WithClock(clock.now), WithDeleteQuota(1, 0), WithEvents(evs[4]))
@@ -142,10 +179,14 @@ func TestDocumentedDeleteQuota(t *testing.T) {
 		for status() == http.StatusNotFound {
 			n++
 		}
-		require.Equal(t, min(DeleteQuotaPerHour, DeleteQuotaPerDay-hour*DeleteQuotaPerHour), n, "hour %d", hour)
+		if got, want := n, min(DeleteQuotaPerHour, DeleteQuotaPerDay-hour*DeleteQuotaPerHour); !reflect.DeepEqual(got, want) {
+			t.Fatalf("hour %d: n = %v, want %v", hour, got, want)
+		}
 		clock.advance(time.Hour)
 	}
-	require.Equal(t, http.StatusTooManyRequests, status(), "the day is full")
+	if got, want := status(), http.StatusTooManyRequests; !reflect.DeepEqual(got, want) {
+		t.Fatalf("the day is full: status() = %v, want %v", got, want)
+	}
 }
 
 func TestLimitOptionsAreChecked(t *testing.T) {
@@ -160,12 +201,16 @@ func TestLimitOptionsAreChecked(t *testing.T) {
 		"negative quota": WithDeleteQuota(-30, -500),
 	} {
 		_, err := Start(opt)
-		require.Error(t, err, name)
+		if err == nil {
+			t.Fatalf("%v: err: got nil error, want an error", name)
+		}
 	}
 	// Both windows at 0 leave deletes unlimited.
 	srv := NewServer(t, WithDeleteQuota(0, 0))
 	for range 3 {
-		require.Equal(t, http.StatusNotFound, call(t, srv, "DELETE", "/visitors/nobody", nil).status)
+		if got, want := call(t, srv, "DELETE", "/visitors/nobody", nil).status, http.StatusNotFound; !reflect.DeepEqual(got, want) {
+			t.Fatalf("call(t, srv, \"DELETE\", \"/visitors/nobody\", nil).status = %v, want %v", got, want)
+		}
 	}
 }
 
@@ -182,19 +227,43 @@ func TestMustFailNextFailsTheTest(t *testing.T) {
 	tb := &fakeTB{TB: t}
 	srv := NewServer(tb)
 	srv.MustFailNext(1, Fault{Status: 42})
-	require.Len(t, tb.fatal, 1)
-	require.ErrorContains(t, tb.fatal[0].(error), "invalid status 42")
+	if got := len(tb.fatal); got != 1 {
+		t.Fatalf("len(tb.fatal) = %d, want %d", got, 1)
+	}
+	if err := tb.fatal[0].(error); err == nil || !strings.Contains(err.Error(), "invalid status 42") {
+		t.Fatalf("error = %v, want it to contain %q", err, "invalid status 42")
+	}
 	srv.MustFailNext(0, InternalError())
 	srv.MustFailNext(1, Fault{Operation: "nope", Status: 500})
-	require.Len(t, tb.fatal, 3)
-	require.Zero(t, srv.PendingFaults())
+	if got := len(tb.fatal); got != 3 {
+		t.Fatalf("len(tb.fatal) = %d, want %d", got, 3)
+	}
+	if srv.PendingFaults() != 0 {
+		t.Fatalf("srv.PendingFaults() = %v, want 0", srv.PendingFaults())
+	}
 
 	srv.MustFailNext(1, InternalError())
-	require.Len(t, tb.fatal, 3, "a valid fault is queued")
-	require.Equal(t, 1, srv.PendingFaults())
+	if got := len(tb.fatal); got != 3 {
+		t.Fatalf("a valid fault is queued: len(tb.fatal) = %d, want %d", got, 3)
+	}
+	if got := srv.PendingFaults(); got != 1 {
+		t.Fatalf("srv.PendingFaults() = %v, want %v", got, 1)
+	}
 
 	started, err := Start()
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	defer started.Close()
-	require.PanicsWithError(t, "fingerprinttest: FailNext: n must be positive, got 0", func() { started.MustFailNext(0, InternalError()) })
+	func() {
+		const want = "fingerprinttest: FailNext: n must be positive, got 0"
+		defer func() {
+			r := recover()
+			err, ok := r.(error)
+			if !ok || err.Error() != want {
+				t.Fatalf("MustFailNext(0) panicked with %v, want an error %q", r, want)
+			}
+		}()
+		started.MustFailNext(0, InternalError())
+	}()
 }

@@ -6,13 +6,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 func TestUpdateEvent(t *testing.T) {
@@ -21,23 +21,45 @@ func TestUpdateEvent(t *testing.T) {
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(ev, at("e2", 11)))
 
 	r := call(t, srv, "PATCH", "/events/e1", `{"linked_id":"order-7","tags":{"a":1},"suspect":false}`)
-	require.Equal(t, http.StatusOK, r.status)
-	require.Empty(t, r.body)
+	if got, want := r.status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("r.status = %v, want %v", got, want)
+	}
+	if len(r.body) != 0 {
+		t.Fatalf("r.body = %v, want empty", r.body)
+	}
 	got := decode[fingerprint.Event](t, call(t, srv, "GET", "/events/e1", nil))
-	require.Equal(t, "order-7", *got.LinkedID)
-	require.Equal(t, gen.Tags{"a": float64(1)}, *got.Tags)
-	require.False(t, *got.Suspect, "suspect:false is applied, not ignored")
+	if have := *got.LinkedID; have != "order-7" {
+		t.Fatalf("*got.LinkedID = %q, want %q", have, "order-7")
+	}
+	if have, expected := *got.Tags, (gen.Tags{"a": float64(1)}); !reflect.DeepEqual(have, expected) {
+		t.Fatalf("*got.Tags = %v, want %v", have, expected)
+	}
+	if *got.Suspect {
+		t.Fatalf("suspect:false is applied, not ignored: *got.Suspect is true, want false")
+	}
 
 	// Search sees the new values.
-	require.Equal(t, []string{"e1"}, ids(search(t, srv, "suspect=false").Events))
-	require.Empty(t, search(t, srv, "suspect=true").Events)
-	require.Equal(t, []string{"e1"}, ids(search(t, srv, "linked_id=order-7").Events))
+	if got, want := ids(search(t, srv, "suspect=false").Events), []string{"e1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids(search(t, srv, \"suspect=false\").Events) = %v, want %v", got, want)
+	}
+	if len(search(t, srv, "suspect=true").Events) != 0 {
+		t.Fatalf("search(t, srv, \"suspect=true\").Events = %v, want empty", search(t, srv, "suspect=true").Events)
+	}
+	if got, want := ids(search(t, srv, "linked_id=order-7").Events), []string{"e1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids(search(t, srv, \"linked_id=order-7\").Events) = %v, want %v", got, want)
+	}
 
 	// Fields left out stay as they are.
-	require.Equal(t, http.StatusOK, call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`).status)
+	if got, want := call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"PATCH\", \"/events/e1\", `{\"suspect\":true}`).status = %v, want %v", got, want)
+	}
 	got, _ = srv.Event("e1")
-	require.Equal(t, "order-7", *got.LinkedID)
-	require.True(t, *got.Suspect)
+	if have := *got.LinkedID; have != "order-7" {
+		t.Fatalf("*got.LinkedID = %q, want %q", have, "order-7")
+	}
+	if !*got.Suspect {
+		t.Fatalf("*got.Suspect is false, want true")
+	}
 
 	wantError(t, call(t, srv, "PATCH", "/events/nope", `{"suspect":true}`), http.StatusNotFound, gen.ErrorCodeEventNotFound, "")
 	wantError(t, call(t, srv, "PATCH", "/events/e1", `{"linked_id":"`+strings.Repeat("x", 257)+`"}`),
@@ -54,7 +76,9 @@ func TestUpdateDelayGivesStateNotReady(t *testing.T) {
 		WithEvents(fingerprint.Event{Event: gen.Event{EventID: "fresh", Timestamp: fixedNow.Add(-2 * time.Second).UnixMilli()}}))
 	wantError(t, call(t, srv, "PATCH", "/events/fresh", `{"suspect":true}`), http.StatusConflict, gen.ErrorCodeStateNotReady, "resource is not mutable yet, try again")
 	got, _ := srv.Event("fresh")
-	require.Nil(t, got.Suspect, "a rejected update changes nothing")
+	if got.Suspect != nil {
+		t.Fatalf("a rejected update changes nothing: got.Suspect = %v, want nil", got.Suspect)
+	}
 }
 
 func TestDeleteVisitorData(t *testing.T) {
@@ -66,16 +90,24 @@ func TestDeleteVisitorData(t *testing.T) {
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(mk("a1", "VA"), mk("a2", "VA"), mk("b1", "VB")))
 
 	r := call(t, srv, "DELETE", "/visitors/VA", nil)
-	require.Equal(t, http.StatusOK, r.status)
-	require.Empty(t, r.body)
-	require.Equal(t, []string{"b1"}, ids(srv.Events()))
+	if got, want := r.status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("r.status = %v, want %v", got, want)
+	}
+	if len(r.body) != 0 {
+		t.Fatalf("r.body = %v, want empty", r.body)
+	}
+	if got, want := ids(srv.Events()), []string{"b1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids(srv.Events()) = %v, want %v", got, want)
+	}
 	wantError(t, call(t, srv, "GET", "/events/a1", nil), http.StatusNotFound, gen.ErrorCodeEventNotFound, "")
 	wantError(t, call(t, srv, "DELETE", "/visitors/VA", nil), http.StatusNotFound, gen.ErrorCodeVisitorNotFound, "visitor not found")
 	wantError(t, call(t, srv, "DELETE", "/visitors/bad%20id", nil), http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "invalid visitor id")
 
 	noDelete := NewServer(t, WithoutDeleteAPI(), WithEvents(mk("x", "VX")))
 	wantError(t, call(t, noDelete, "DELETE", "/visitors/VX", nil), http.StatusForbidden, gen.ErrorCodeFeatureNotEnabled, "")
-	require.Len(t, noDelete.Events(), 1)
+	if got := len(noDelete.Events()); got != 1 {
+		t.Fatalf("len(noDelete.Events()) = %d, want %d", got, 1)
+	}
 }
 
 func edgeBody(extra string) string {
@@ -87,40 +119,82 @@ func TestAnalyzeRequestCreatesAnEdgeEvent(t *testing.T) {
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(at("device", 1)))
 
 	res := decode[gen.EdgeResponse](t, call(t, srv, "POST", "/edge", edgeBody(`,"ipv4_address":"192.0.2.10","linked_id":"L1","tags":{"k":"v"}`)))
-	require.Equal(t, gen.EventSourceEdge, *res.Source)
-	require.Equal(t, fixedNow.UnixMilli(), res.Timestamp)
-	require.Equal(t, "192.0.2.10", res.IPInfo.V4.Address)
-	require.NotNil(t, res.IPInfo.V4.Geolocation)
-	require.Equal(t, "GPTBot", res.BotInfo.Name)
-	require.Equal(t, "L1", *res.LinkedID)
+	if got, want := *res.Source, gen.EventSourceEdge; !reflect.DeepEqual(got, want) {
+		t.Fatalf("*res.Source = %v, want %v", got, want)
+	}
+	if got, want := res.Timestamp, fixedNow.UnixMilli(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("res.Timestamp = %v, want %v", got, want)
+	}
+	if got := res.IPInfo.V4.Address; got != "192.0.2.10" {
+		t.Fatalf("res.IPInfo.V4.Address = %q, want %q", got, "192.0.2.10")
+	}
+	if res.IPInfo.V4.Geolocation == nil {
+		t.Fatalf("res.IPInfo.V4.Geolocation is nil")
+	}
+	if got := res.BotInfo.Name; got != "GPTBot" {
+		t.Fatalf("res.BotInfo.Name = %q, want %q", got, "GPTBot")
+	}
+	if got := *res.LinkedID; got != "L1" {
+		t.Fatalf("*res.LinkedID = %q, want %q", got, "L1")
+	}
 
 	ev := decode[gen.Event](t, call(t, srv, "GET", "/events/"+res.EventID, nil))
-	require.Equal(t, gen.EventSourceEdge, *ev.Source)
-	require.Nil(t, ev.Identification, "edge events carry no identification")
-	require.Equal(t, "https://shop.example.com/login?next=%2F", *ev.URL)
+	if got, want := *ev.Source, gen.EventSourceEdge; !reflect.DeepEqual(got, want) {
+		t.Fatalf("*ev.Source = %v, want %v", got, want)
+	}
+	if ev.Identification != nil {
+		t.Fatalf("edge events carry no identification: ev.Identification = %v, want nil", ev.Identification)
+	}
+	if got := *ev.URL; got != "https://shop.example.com/login?next=%2F" {
+		t.Fatalf("*ev.URL = %q, want %q", got, "https://shop.example.com/login?next=%2F")
+	}
 
-	require.Equal(t, []string{res.EventID}, ids(search(t, srv, "source=edge").Events))
-	require.Equal(t, []string{"device"}, ids(search(t, srv, "").Events))
-	require.Equal(t, []string{res.EventID}, ids(search(t, srv, "source=edge&ip_address=192.0.2.0%2F24").Events))
+	if got, want := ids(search(t, srv, "source=edge").Events), []string{res.EventID}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids(search(t, srv, \"source=edge\").Events) = %v, want %v", got, want)
+	}
+	if got, want := ids(search(t, srv, "").Events), []string{"device"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids(search(t, srv, \"\").Events) = %v, want %v", got, want)
+	}
+	if got, want := ids(search(t, srv, "source=edge&ip_address=192.0.2.0%2F24").Events), []string{res.EventID}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids(search(t, srv, \"source=edge&ip_address=192.0.2.0%%2F24\").Events) = %v, want %v", got, want)
+	}
 
 	forwarded := srv.EdgeRequests()
-	require.Len(t, forwarded, 1)
-	require.Equal(t, "Cookie", forwarded[0].Headers[2].Name)
-	require.Equal(t, "", forwarded[0].Headers[2].Value)
+	if got := len(forwarded); got != 1 {
+		t.Fatalf("len(forwarded) = %d, want %d", got, 1)
+	}
+	if got := forwarded[0].Headers[2].Name; got != "Cookie" {
+		t.Fatalf("forwarded[0].Headers[2].Name = %q, want %q", got, "Cookie")
+	}
+	if got := forwarded[0].Headers[2].Value; got != "" {
+		t.Fatalf("forwarded[0].Headers[2].Value = %q, want %q", got, "")
+	}
 	forwarded[0].Headers[2].Value = "changed by the caller"
-	require.Equal(t, "", srv.EdgeRequests()[0].Headers[2].Value, "callers get copies")
+	if got := srv.EdgeRequests()[0].Headers[2].Value; got != "" {
+		t.Fatalf("callers get copies: srv.EdgeRequests()[0].Headers[2].Value = %q, want %q", got, "")
+	}
 }
 
 func TestAnalyzeRequestIPv4MappedAndBots(t *testing.T) {
 	srv := NewServer(t, WithClock(fixedClock))
 	res := decode[gen.EdgeResponse](t, call(t, srv, "POST", "/edge", `{"headers":[{"name":"User-Agent","value":"Mozilla/5.0"}],"method":"get","url":"http://a.example/","ipv6_address":"::ffff:198.51.100.9"}`))
-	require.Equal(t, "198.51.100.9", res.IPInfo.V4.Address, "an IPv4-mapped address is reported as v4")
-	require.Nil(t, res.IPInfo.V6)
-	require.Nil(t, res.BotInfo, "an ordinary browser is no bot")
+	if got := res.IPInfo.V4.Address; got != "198.51.100.9" {
+		t.Fatalf("an IPv4-mapped address is reported as v4: res.IPInfo.V4.Address = %q, want %q", got, "198.51.100.9")
+	}
+	if res.IPInfo.V6 != nil {
+		t.Fatalf("res.IPInfo.V6 = %v, want nil", res.IPInfo.V6)
+	}
+	if res.BotInfo != nil {
+		t.Fatalf("an ordinary browser is no bot: res.BotInfo = %v, want nil", res.BotInfo)
+	}
 
 	res = decode[gen.EdgeResponse](t, call(t, srv, "POST", "/edge", `{"headers":[{"name":"user-agent","value":"curl/8.5.0"}],"method":"GET","url":"https://a.example/","ipv4_address":"192.0.2.1","ipv6_address":"2001:db8::1"}`))
-	require.Equal(t, "2001:db8::1", res.IPInfo.V6.Address)
-	require.Equal(t, gen.BotInfoCategoryScraping, res.BotInfo.Category)
+	if got := res.IPInfo.V6.Address; got != "2001:db8::1" {
+		t.Fatalf("res.IPInfo.V6.Address = %q, want %q", got, "2001:db8::1")
+	}
+	if got, want := res.BotInfo.Category, gen.BotInfoCategoryScraping; !reflect.DeepEqual(got, want) {
+		t.Fatalf("res.BotInfo.Category = %v, want %v", got, want)
+	}
 }
 
 func TestAnalyzeRequestRejectsInvalidBodies(t *testing.T) {
@@ -148,21 +222,29 @@ func TestAnalyzeRequestRejectsInvalidBodies(t *testing.T) {
 			wantError(t, call(t, srv, "POST", "/edge", c.body), c.status, code, c.message)
 		})
 	}
-	require.Empty(t, srv.Events(), "rejected requests create no events")
+	if len(srv.Events()) != 0 {
+		t.Fatalf("rejected requests create no events: srv.Events() = %v, want empty", srv.Events())
+	}
 }
 
 func TestSlowBodyGetsRequestReadTimeout(t *testing.T) {
 	srv := NewServer(t, WithBodyReadTimeout(100*time.Millisecond))
 	var d net.Dialer
 	conn, err := d.DialContext(t.Context(), "tcp", strings.TrimPrefix(strings.TrimSuffix(srv.URL(), BasePath), "http://"))
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	defer conn.Close()
 	_, err = fmt.Fprintf(conn, "POST /v4/edge HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"headers\":", srv.APIKey())
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	// ...and the rest of the body never comes.
 	_ = conn.SetReadDeadline(time.Now().Add(3 * time.Second))
 	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	wantError(t, response{status: res.StatusCode, header: res.Header, body: b}, http.StatusBadRequest, gen.ErrorCodeRequestReadTimeout, "request read timeout")
@@ -187,5 +269,7 @@ func TestEdgeRejectsWhatTheAPICannotAnalyse(t *testing.T) {
 				gen.ErrorCodeRequestCannotBeParsed, tc.message)
 		})
 	}
-	require.Empty(t, srv.Events())
+	if len(srv.Events()) != 0 {
+		t.Fatalf("srv.Events() = %v, want empty", srv.Events())
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"testing"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 // naiveSearch answers a search the simple way: filter every stored event, sort the
@@ -20,9 +20,13 @@ import (
 func naiveSearch(t *testing.T, srv *Server, query string) (body []byte, ok bool) {
 	t.Helper()
 	v, err := url.ParseQuery(query)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	q, e := parseQuery(v, fixedNow)
-	require.Nil(t, e, query)
+	if e != nil {
+		t.Fatalf("%v: e = %v, want nil", query, e)
+	}
 	srv.mu.Lock()
 	var matched []*gen.Event
 	raw := map[string]json.RawMessage{}
@@ -75,7 +79,9 @@ func naiveSearch(t *testing.T, srv *Server, query string) (body []byte, ok bool)
 		page.PaginationKey = ptr(cursor{Timestamp: last.Timestamp, EventID: last.EventID}.encode())
 	}
 	body, err = json.Marshal(page)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	return body, true
 }
 
@@ -84,11 +90,17 @@ func requireOrderIndex(t *testing.T, srv *Server) {
 	t.Helper()
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
-	require.Len(t, srv.order, len(srv.events))
+	if got := len(srv.order); got != len(srv.events) {
+		t.Fatalf("len(srv.order) = %d, want %d", got, len(srv.events))
+	}
 	for i, st := range srv.order {
-		require.Same(t, srv.events[st.ev.EventID], st, "index entry %d", i)
+		if srv.events[st.ev.EventID] != st {
+			t.Fatalf("index entry %d: srv.order[%d] is not the same pointer as srv.events[%q]", i, i, st.ev.EventID)
+		}
 		if i > 0 {
-			require.Negative(t, compareStored(srv.order[i-1], st.ev.Timestamp, st.ev.EventID), "index entry %d out of order", i)
+			if compareStored(srv.order[i-1], st.ev.Timestamp, st.ev.EventID) >= 0 {
+				t.Fatalf("index entry %d out of order: compareStored(srv.order[i-1], st.ev.Timestamp, st.ev.EventID) = %v, want negative", i, compareStored(srv.order[i-1], st.ev.Timestamp, st.ev.EventID))
+			}
 		}
 	}
 }
@@ -128,17 +140,31 @@ func TestSearchMatchesNaiveSearch(t *testing.T) {
 				want, ok := naiveSearch(t, srv, q)
 				r := call(t, srv, "GET", "/events?"+q, nil)
 				if !ok {
-					require.Equal(t, http.StatusNotFound, r.status, "%s: %s", step, q)
+					if got, want := r.status, http.StatusNotFound; !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s: %s: r.status = %v, want %v", step, q, got, want)
+					}
 					break
 				}
-				require.Equal(t, http.StatusOK, r.status, "%s: %s", step, q)
+				if got, want := r.status, http.StatusOK; !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s: %s: r.status = %v, want %v", step, q, got, want)
+				}
 				res := decode[fingerprint.EventSearch](t, r)
 				var wantRes fingerprint.EventSearch
-				require.NoError(t, json.Unmarshal(want, &wantRes))
-				require.Equal(t, ids(wantRes.Events), ids(res.Events), "%s: %s (page %d)", step, q, page)
-				require.Equal(t, wantRes.PaginationKey, res.PaginationKey, "%s: %s (page %d)", step, q, page)
-				require.Equal(t, wantRes.TotalHits, res.TotalHits, "%s: %s (page %d)", step, q, page)
-				require.Equal(t, string(want), string(r.body), "%s: %s (page %d): same page, different bytes", step, q, page)
+				if err := json.Unmarshal(want, &wantRes); err != nil {
+					t.Fatalf("json.Unmarshal(want, &wantRes): %v", err)
+				}
+				if have, expected := ids(res.Events), ids(wantRes.Events); !reflect.DeepEqual(have, expected) {
+					t.Fatalf("%s: %s (page %d): ids(res.Events) = %v, want %v", step, q, page, have, expected)
+				}
+				if have, expected := res.PaginationKey, wantRes.PaginationKey; !reflect.DeepEqual(have, expected) {
+					t.Fatalf("%s: %s (page %d): res.PaginationKey = %v, want %v", step, q, page, have, expected)
+				}
+				if have, expected := res.TotalHits, wantRes.TotalHits; !reflect.DeepEqual(have, expected) {
+					t.Fatalf("%s: %s (page %d): res.TotalHits = %v, want %v", step, q, page, have, expected)
+				}
+				if have, expected := string(r.body), string(want); !reflect.DeepEqual(have, expected) {
+					t.Fatalf("%s: %s (page %d): same page, different bytes: string(r.body) = %v, want %v", step, q, page, have, expected)
+				}
 				if res.PaginationKey == nil {
 					break
 				}
@@ -153,7 +179,9 @@ func TestSearchMatchesNaiveSearch(t *testing.T) {
 	moved.Timestamp = tie.UnixMilli()
 	same := evs[2]
 	same.LinkedID = ptr("order-x")
-	require.NoError(t, srv.AddEvents(moved, same, g.EventAt(tie)))
+	if err := srv.AddEvents(moved, same, g.EventAt(tie)); err != nil {
+		t.Fatalf("srv.AddEvents(moved, same, g.EventAt(tie)): %v", err)
+	}
 	requireOrderIndex(t, srv)
 	var batch []fingerprint.Event
 	for i, ev := range evs[10:80] {
@@ -161,18 +189,24 @@ func TestSearchMatchesNaiveSearch(t *testing.T) {
 		batch = append(batch, ev)
 	}
 	batch = append(batch, g.Events(10)...)
-	require.NoError(t, srv.AddEvents(batch...))
+	if err := srv.AddEvents(batch...); err != nil {
+		t.Fatalf("srv.AddEvents(batch...): %v", err)
+	}
 	requireOrderIndex(t, srv)
 	check("replaced")
 
 	for _, ev := range evs[90:100] {
 		r := call(t, srv, "PATCH", "/events/"+ev.EventID, `{"linked_id":"order-x","suspect":true}`)
-		require.Equal(t, http.StatusOK, r.status)
+		if got, want := r.status, http.StatusOK; !reflect.DeepEqual(got, want) {
+			t.Fatalf("r.status = %v, want %v", got, want)
+		}
 	}
 	requireOrderIndex(t, srv)
 	check("updated")
 
-	require.Equal(t, http.StatusOK, call(t, srv, "DELETE", "/visitors/"+visitor, nil).status)
+	if got, want := call(t, srv, "DELETE", "/visitors/"+visitor, nil).status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("call(t, srv, \"DELETE\", \"/visitors/\"+visitor, nil).status = %v, want %v", got, want)
+	}
 	requireOrderIndex(t, srv)
 	check("deleted")
 }

@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 func search(t *testing.T, srv *Server, query string) fingerprint.EventSearch {
@@ -30,28 +31,44 @@ func TestSearchDefaults(t *testing.T) {
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(evs...))
 
 	res := search(t, srv, "")
-	require.Equal(t, []string{"e00", "e01", "e02", "e03", "e04", "e05", "e06", "e07", "e08", "e09"}, ids(res.Events))
-	require.NotNil(t, res.PaginationKey)
-	require.Nil(t, res.TotalHits)
+	if got, want := ids(res.Events), []string{"e00", "e01", "e02", "e03", "e04", "e05", "e06", "e07", "e08", "e09"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids(res.Events) = %v, want %v", got, want)
+	}
+	if res.PaginationKey == nil {
+		t.Fatalf("res.PaginationKey is nil")
+	}
+	if res.TotalHits != nil {
+		t.Fatalf("res.TotalHits = %v, want nil", res.TotalHits)
+	}
 
 	res = search(t, srv, "reverse=true&limit=3")
-	require.Equal(t, []string{"e14", "e13", "e12"}, ids(res.Events), "oldest first, limit after ordering")
+	if got, want := ids(res.Events), []string{"e14", "e13", "e12"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("oldest first, limit after ordering: ids(res.Events) = %v, want %v", got, want)
+	}
 
 	// Setting start does not move the default end, and vice versa.
 	start := fixedNow.Add(-8 * 24 * time.Hour).Format(time.RFC3339)
 	res = search(t, srv, "limit=100&start="+url.QueryEscape(start))
-	require.Len(t, res.Events, 16, "old event included, future still excluded")
-	require.NotContains(t, ids(res.Events), "future")
+	if got := len(res.Events); got != 16 {
+		t.Fatalf("old event included, future still excluded: len(res.Events) = %d, want %d", got, 16)
+	}
+	if slices.Contains(ids(res.Events), "future") {
+		t.Fatalf("ids(res.Events) = %q, must not contain %q", ids(res.Events), "future")
+	}
 	end := strconv.FormatInt(fixedNow.Add(time.Hour).UnixMilli(), 10)
 	res = search(t, srv, "limit=100&end="+end)
-	require.Len(t, res.Events, 16, "future included, old still excluded")
-	require.NotContains(t, ids(res.Events), "old")
+	if got := len(res.Events); got != 16 {
+		t.Fatalf("future included, old still excluded: len(res.Events) = %d, want %d", got, 16)
+	}
+	if slices.Contains(ids(res.Events), "old") {
+		t.Fatalf("ids(res.Events) = %q, must not contain %q", ids(res.Events), "old")
+	}
 }
 
 func TestSearchEmptyResultIsAnEmptyArray(t *testing.T) {
 	srv := NewServer(t)
 	r := call(t, srv, "GET", "/events", nil)
-	require.JSONEq(t, `{"events":[]}`, string(r.body))
+	sameJSON(t, "body", `{"events":[]}`, string(r.body))
 }
 
 func TestSearchPaginationAndTotalHits(t *testing.T) {
@@ -79,18 +96,30 @@ func TestSearchPaginationAndTotalHits(t *testing.T) {
 			}
 			key = *res.PaginationKey
 		}
-		require.Equal(t, 3, pages)
-		require.Len(t, seen, 25)
+		if got := pages; got != 3 {
+			t.Fatalf("pages = %v, want %v", got, 3)
+		}
+		if got := len(seen); got != 25 {
+			t.Fatalf("len(seen) = %d, want %d", got, 25)
+		}
 		for i := 1; i < len(seen); i++ {
 			a, _ := srv.Event(seen[i-1])
 			b, _ := srv.Event(seen[i])
-			require.True(t, before(&a.Event, &b.Event, reverse), "%s before %s (reverse=%v)", seen[i-1], seen[i], reverse)
+			if !before(&a.Event, &b.Event, reverse) {
+				t.Fatalf("%s before %s (reverse=%v): before(&a.Event, &b.Event, reverse) is false, want true", seen[i-1], seen[i], reverse)
+			}
 		}
 	}
 
-	require.Equal(t, int64(5), *search(t, srv, "total_hits=5").TotalHits, "capped by the requested value")
-	require.Equal(t, int64(25), *search(t, srv, "total_hits=1000").TotalHits)
-	require.Equal(t, int64(3), *search(t, srv, "total_hits=1000&limit=1&end="+strconv.FormatInt(evs[2].Timestamp, 10)+"&start="+strconv.FormatInt(evs[0].Timestamp, 10)).TotalHits)
+	if got, want := *search(t, srv, "total_hits=5").TotalHits, int64(5); !reflect.DeepEqual(got, want) {
+		t.Fatalf("capped by the requested value: *search(t, srv, \"total_hits=5\").TotalHits = %v, want %v", got, want)
+	}
+	if got, want := *search(t, srv, "total_hits=1000").TotalHits, int64(25); !reflect.DeepEqual(got, want) {
+		t.Fatalf("*search(t, srv, \"total_hits=1000\").TotalHits = %v, want %v", got, want)
+	}
+	if got, want := *search(t, srv, "total_hits=1000&limit=1&end="+strconv.FormatInt(evs[2].Timestamp, 10)+"&start="+strconv.FormatInt(evs[0].Timestamp, 10)).TotalHits, int64(3); !reflect.DeepEqual(got, want) {
+		t.Fatalf("*search = %v, want %v", got, want)
+	}
 
 	wantError(t, call(t, srv, "GET", "/events?pagination_key=not-a-key", nil), http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "invalid pagination key")
 }
@@ -131,7 +160,9 @@ func TestSearchUnknownVisitorIs404(t *testing.T) {
 	ev.Identification = &gen.Identification{VisitorID: "known"}
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(ev))
 	wantError(t, call(t, srv, "GET", "/events?visitor_id=unknown", nil), http.StatusNotFound, gen.ErrorCodeVisitorNotFound, "")
-	require.Equal(t, []string{"e1"}, ids(search(t, srv, "visitor_id=known").Events))
+	if got, want := ids(search(t, srv, "visitor_id=known").Events), []string{"e1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ids(search(t, srv, \"visitor_id=known\").Events) = %v, want %v", got, want)
+	}
 }
 
 // TestSearchFilters checks every filter of the spec against hand-made events:
@@ -234,7 +265,9 @@ func TestSearchFilters(t *testing.T) {
 			c.set(&yes.Event, true)
 			c.set(&no.Event, false)
 			srv := NewServer(t, WithClock(fixedClock), WithEvents(yes, no, none))
-			require.Equal(t, []string{"yes"}, ids(search(t, srv, c.query).Events))
+			if got, want := ids(search(t, srv, c.query).Events), []string{"yes"}; !reflect.DeepEqual(got, want) {
+				t.Fatalf("ids(search(t, srv, c.query).Events) = %v, want %v", got, want)
+			}
 		})
 	}
 
@@ -242,8 +275,12 @@ func TestSearchFilters(t *testing.T) {
 		with, without := at("with", 1), at("without", 2)
 		with.BotInfo = bot(func(*gen.BotInfo) {})
 		srv := NewServer(t, WithClock(fixedClock), WithEvents(with, without))
-		require.Equal(t, []string{"with"}, ids(search(t, srv, "bot_info=all").Events))
-		require.Equal(t, []string{"without"}, ids(search(t, srv, "bot_info=none").Events))
+		if got, want := ids(search(t, srv, "bot_info=all").Events), []string{"with"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("ids(search(t, srv, \"bot_info=all\").Events) = %v, want %v", got, want)
+		}
+		if got, want := ids(search(t, srv, "bot_info=none").Events), []string{"without"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("ids(search(t, srv, \"bot_info=none\").Events) = %v, want %v", got, want)
+		}
 	})
 
 	t.Run("source", func(t *testing.T) {
@@ -251,8 +288,12 @@ func TestSearchFilters(t *testing.T) {
 		dev.Source = ptr(gen.EventSourceDevice)
 		edge.Source = ptr(gen.EventSourceEdge)
 		srv := NewServer(t, WithClock(fixedClock), WithEvents(dev, implicit, edge))
-		require.Equal(t, []string{"device", "implicit"}, ids(search(t, srv, "").Events))
-		require.Equal(t, []string{"edge"}, ids(search(t, srv, "source=edge").Events))
+		if got, want := ids(search(t, srv, "").Events), []string{"device", "implicit"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("ids(search(t, srv, \"\").Events) = %v, want %v", got, want)
+		}
+		if got, want := ids(search(t, srv, "source=edge").Events), []string{"edge"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("ids(search(t, srv, \"source=edge\").Events) = %v, want %v", got, want)
+		}
 	})
 
 	t.Run("filters combine", func(t *testing.T) {
@@ -260,7 +301,9 @@ func TestSearchFilters(t *testing.T) {
 		a.VPN, b.VPN, c.VPN = ptr(true), ptr(true), ptr(false)
 		a.LinkedID, b.LinkedID, c.LinkedID = ptr("x"), ptr("y"), ptr("x")
 		srv := NewServer(t, WithClock(fixedClock), WithEvents(a, b, c))
-		require.Equal(t, []string{"a"}, ids(search(t, srv, "vpn=true&linked_id=x").Events))
+		if got, want := ids(search(t, srv, "vpn=true&linked_id=x").Events), []string{"a"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("ids(search(t, srv, \"vpn=true&linked_id=x\").Events) = %v, want %v", got, want)
+		}
 	})
 }
 

@@ -2,16 +2,17 @@ package fingerprinttest
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fpgo/fingerprint-go/fingerprint"
 	"github.com/fpgo/fingerprint-go/gen"
-	"github.com/stretchr/testify/require"
 )
 
 func TestStartRejectsBadOptions(t *testing.T) {
@@ -27,16 +28,24 @@ func TestStartRejectsBadOptions(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Start(opt)
-			require.Error(t, err)
+			if err == nil {
+				t.Fatalf("err: got nil error, want an error")
+			}
 		})
 	}
 }
 
 func TestURLAndKey(t *testing.T) {
 	srv := NewServer(t, WithAPIKey("my-key"))
-	require.True(t, strings.HasPrefix(srv.URL(), "http://127.0.0.1:"), srv.URL())
-	require.True(t, strings.HasSuffix(srv.URL(), "/v4"), srv.URL())
-	require.Equal(t, "my-key", srv.APIKey())
+	if !strings.HasPrefix(srv.URL(), "http://127.0.0.1:") {
+		t.Fatalf("%v: strings.HasPrefix(srv.URL(), \"http://127.0.0.1:\") is false, want true", srv.URL())
+	}
+	if !strings.HasSuffix(srv.URL(), "/v4") {
+		t.Fatalf("%v: strings.HasSuffix(srv.URL(), \"/v4\") is false, want true", srv.URL())
+	}
+	if got := srv.APIKey(); got != "my-key" {
+		t.Fatalf("srv.APIKey() = %q, want %q", got, "my-key")
+	}
 }
 
 func TestAuthentication(t *testing.T) {
@@ -58,17 +67,25 @@ func TestAuthentication(t *testing.T) {
 		})
 	}
 	r := call(t, srv, "GET", "/events/e1", nil, "Authorization", "bearer "+srv.APIKey())
-	require.Equal(t, http.StatusOK, r.status)
+	if got, want := r.status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("r.status = %v, want %v", got, want)
+	}
 }
 
 func TestUnknownPathsAndMethods(t *testing.T) {
 	srv := NewServer(t)
 	req, err := http.NewRequestWithContext(t.Context(), "GET", strings.TrimSuffix(srv.URL(), "/v4")+"/events", nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	res.Body.Close()
-	require.Equal(t, http.StatusNotFound, res.StatusCode)
+	if got, want := res.StatusCode, http.StatusNotFound; !reflect.DeepEqual(got, want) {
+		t.Fatalf("res.StatusCode = %v, want %v", got, want)
+	}
 
 	wantError(t, call(t, srv, "GET", "/nothing", nil), http.StatusNotFound, gen.ErrorCodeFailed, "")
 	wantError(t, call(t, srv, "PUT", "/events/e1", "{}"), http.StatusMethodNotAllowed, gen.ErrorCodeFailed, "")
@@ -80,9 +97,15 @@ func TestGetEvent(t *testing.T) {
 	srv := NewServer(t, WithEvents(full))
 
 	got := decode[gen.Event](t, call(t, srv, "GET", "/events/"+full.EventID, nil))
-	require.Equal(t, full.EventID, got.EventID)
-	require.Equal(t, full.RawDeviceAttributes, got.RawDeviceAttributes)
-	require.Equal(t, full.IPInfo, got.IPInfo)
+	if have, expected := got.EventID, full.EventID; !reflect.DeepEqual(have, expected) {
+		t.Fatalf("got.EventID = %v, want %v", have, expected)
+	}
+	if have, expected := got.RawDeviceAttributes, full.RawDeviceAttributes; !reflect.DeepEqual(have, expected) {
+		t.Fatalf("got.RawDeviceAttributes = %v, want %v", have, expected)
+	}
+	if have, expected := got.IPInfo, full.IPInfo; !reflect.DeepEqual(have, expected) {
+		t.Fatalf("got.IPInfo = %v, want %v", have, expected)
+	}
 
 	wantError(t, call(t, srv, "GET", "/events/missing.123", nil), http.StatusNotFound, gen.ErrorCodeEventNotFound, "event id not found")
 	wantError(t, call(t, srv, "GET", "/events/bad%20id", nil), http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "invalid event_id")
@@ -91,20 +114,34 @@ func TestGetEvent(t *testing.T) {
 func TestGetEventWithRuleset(t *testing.T) {
 	ev := at("e1", 1)
 	srv := NewServer(t, WithClock(fixedClock), WithEvents(ev))
-	require.NoError(t, srv.AddRuleset("rs_1", func(fingerprint.Event) gen.EventRuleAction {
+	if err := srv.AddRuleset("rs_1", func(fingerprint.Event) gen.EventRuleAction {
 		var a gen.EventRuleAction
-		require.NoError(t, a.FromEventRuleActionAllow(gen.EventRuleActionAllow{Type: gen.RuleActionTypeAllow}))
+		if err := a.FromEventRuleActionAllow(gen.EventRuleActionAllow{Type: gen.RuleActionTypeAllow}); err != nil {
+			t.Fatalf("a.FromEventRuleActionAllow: %v", err)
+		}
 		return a
-	}))
+	}); err != nil {
+		t.Fatalf("srv.AddRuleset: %v", err)
+	}
 	got := decode[gen.Event](t, call(t, srv, "GET", "/events/e1?ruleset_id=rs_1", nil))
-	require.NotNil(t, got.RuleAction)
-	require.Equal(t, "rs_1", got.RuleAction.RulesetID)
+	if got.RuleAction == nil {
+		t.Fatalf("got.RuleAction is nil")
+	}
+	if have := got.RuleAction.RulesetID; have != "rs_1" {
+		t.Fatalf("got.RuleAction.RulesetID = %q, want %q", have, "rs_1")
+	}
 	kind, err := got.RuleAction.Discriminator()
-	require.NoError(t, err)
-	require.Equal(t, "allow", kind)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	if got := kind; got != "allow" {
+		t.Fatalf("kind = %q, want %q", got, "allow")
+	}
 
 	plain := decode[gen.Event](t, call(t, srv, "GET", "/events/e1", nil))
-	require.Nil(t, plain.RuleAction)
+	if plain.RuleAction != nil {
+		t.Fatalf("plain.RuleAction = %v, want nil", plain.RuleAction)
+	}
 
 	wantError(t, call(t, srv, "GET", "/events/e1?ruleset_id=other", nil), http.StatusBadRequest, gen.ErrorCodeRulesetNotFound, "ruleset not found")
 }
@@ -113,21 +150,35 @@ func TestServerKeepsItsOwnCopies(t *testing.T) {
 	ev := at("e1", 1)
 	ev.LinkedID = ptr("before")
 	srv := NewServer(t, WithClock(fixedClock))
-	require.NoError(t, srv.AddEvents(ev))
+	if err := srv.AddEvents(ev); err != nil {
+		t.Fatalf("srv.AddEvents(ev): %v", err)
+	}
 	*ev.LinkedID = "after"
 	got, ok := srv.Event("e1")
-	require.True(t, ok)
-	require.Equal(t, "before", *got.LinkedID)
+	if !ok {
+		t.Fatalf("ok is false, want true")
+	}
+	if have := *got.LinkedID; have != "before" {
+		t.Fatalf("*got.LinkedID = %q, want %q", have, "before")
+	}
 	*got.LinkedID = "changed"
 	again, _ := srv.Event("e1")
-	require.Equal(t, "before", *again.LinkedID)
+	if got := *again.LinkedID; got != "before" {
+		t.Fatalf("*again.LinkedID = %q, want %q", got, "before")
+	}
 }
 
 func TestAddEventsRejectsInvalidEvents(t *testing.T) {
 	srv := NewServer(t)
-	require.Error(t, srv.AddEvents(fingerprint.Event{Event: gen.Event{EventID: "x", Timestamp: 0}}))
-	require.Error(t, srv.AddEvents(fingerprint.Event{Event: gen.Event{EventID: "has space", Timestamp: 1}}))
-	require.Empty(t, srv.Events())
+	if err := srv.AddEvents(fingerprint.Event{Event: gen.Event{EventID: "x", Timestamp: 0}}); err == nil {
+		t.Fatalf("srv.AddEvents: got nil error, want an error")
+	}
+	if err := srv.AddEvents(fingerprint.Event{Event: gen.Event{EventID: "has space", Timestamp: 1}}); err == nil {
+		t.Fatalf("srv.AddEvents: got nil error, want an error")
+	}
+	if len(srv.Events()) != 0 {
+		t.Fatalf("srv.Events() = %v, want empty", srv.Events())
+	}
 }
 
 func TestRequestLogNeverHoldsTheKey(t *testing.T) {
@@ -136,24 +187,44 @@ func TestRequestLogNeverHoldsTheKey(t *testing.T) {
 	call(t, srv, "GET", "/events?limit=5", nil, "User-Agent", "probe/1")
 	call(t, srv, "PATCH", "/events/e1", `{"linked_id":"x"}`)
 	log := srv.Requests()
-	require.Len(t, log, 3)
-	require.Equal(t, OpGetEvent, log[0].Operation)
-	require.Equal(t, "/v4/events/e1", log[0].Path)
-	require.Equal(t, http.StatusOK, log[0].Status)
-	require.Equal(t, "5", log[1].Query.Get("limit"))
-	require.Equal(t, "probe/1", log[1].Header.Get("User-Agent"))
-	require.JSONEq(t, `{"linked_id":"x"}`, string(log[2].Body))
+	if got := len(log); got != 3 {
+		t.Fatalf("len(log) = %d, want %d", got, 3)
+	}
+	if got, want := log[0].Operation, OpGetEvent; !reflect.DeepEqual(got, want) {
+		t.Fatalf("log[0].Operation = %v, want %v", got, want)
+	}
+	if got := log[0].Path; got != "/v4/events/e1" {
+		t.Fatalf("log[0].Path = %q, want %q", got, "/v4/events/e1")
+	}
+	if got, want := log[0].Status, http.StatusOK; !reflect.DeepEqual(got, want) {
+		t.Fatalf("log[0].Status = %v, want %v", got, want)
+	}
+	if got := log[1].Query.Get("limit"); got != "5" {
+		t.Fatalf("log[1].Query.Get(\"limit\") = %q, want %q", got, "5")
+	}
+	if got := log[1].Header.Get("User-Agent"); got != "probe/1" {
+		t.Fatalf("log[1].Header.Get(\"User-Agent\") = %q, want %q", got, "probe/1")
+	}
+	sameJSON(t, "log[2].Body", `{"linked_id":"x"}`, string(log[2].Body))
 	for _, e := range log {
-		require.Empty(t, e.Header.Get("Authorization"))
-		require.NotContains(t, strings.Join([]string{e.Path, e.Query.Encode(), string(e.Body)}, " "), "very-secret-key-123")
+		if len(e.Header.Get("Authorization")) != 0 {
+			t.Fatalf("e.Header.Get(\"Authorization\") = %v, want empty", e.Header.Get("Authorization"))
+		}
+		if logged := strings.Join([]string{e.Path, e.Query.Encode(), string(e.Body)}, " "); strings.Contains(logged, "very-secret-key-123") {
+			t.Fatalf("request log entry %q must not contain the API key", logged)
+		}
 		for _, vs := range e.Header {
 			for _, v := range vs {
-				require.NotContains(t, v, "very-secret-key-123")
+				if strings.Contains(v, "very-secret-key-123") {
+					t.Fatalf("v = %q, must not contain %q", v, "very-secret-key-123")
+				}
 			}
 		}
 	}
 	srv.ResetRequests()
-	require.Empty(t, srv.Requests())
+	if len(srv.Requests()) != 0 {
+		t.Fatalf("srv.Requests() = %v, want empty", srv.Requests())
+	}
 }
 
 func TestAddEventsValidatesAgainstTheSchema(t *testing.T) {
@@ -161,8 +232,12 @@ func TestAddEventsValidatesAgainstTheSchema(t *testing.T) {
 	ev := at("e1", 1)
 	ev.BotInfo = &gen.BotInfo{Category: "not-a-category"}
 	err := srv.AddEvents(at("ok", 1), ev)
-	require.ErrorContains(t, err, "e1")
-	require.Empty(t, srv.Events(), "nothing stored when one event is invalid")
+	if err == nil || !strings.Contains(err.Error(), "e1") {
+		t.Fatalf("error = %v, want it to contain %q", err, "e1")
+	}
+	if len(srv.Events()) != 0 {
+		t.Fatalf("nothing stored when one event is invalid: srv.Events() = %v, want empty", srv.Events())
+	}
 
 	// Large batches are checked in parallel: still all or nothing, and the first
 	// invalid event is the one reported.
@@ -170,12 +245,22 @@ func TestAddEventsValidatesAgainstTheSchema(t *testing.T) {
 	batch[120].BotInfo = &gen.BotInfo{Category: "not-a-category"}
 	batch[150].BotInfo = &gen.BotInfo{Category: "not-a-category"}
 	err = srv.AddEvents(batch...)
-	require.ErrorContains(t, err, batch[120].EventID)
-	require.NotContains(t, err.Error(), batch[150].EventID)
-	require.Empty(t, srv.Events())
+	if err == nil || !strings.Contains(err.Error(), batch[120].EventID) {
+		t.Fatalf("error = %v, want it to contain %q", err, batch[120].EventID)
+	}
+	if strings.Contains(err.Error(), batch[150].EventID) {
+		t.Fatalf("err.Error() = %q, must not contain %q", err.Error(), batch[150].EventID)
+	}
+	if len(srv.Events()) != 0 {
+		t.Fatalf("srv.Events() = %v, want empty", srv.Events())
+	}
 	batch[120].BotInfo, batch[150].BotInfo = nil, nil
-	require.NoError(t, srv.AddEvents(batch...))
-	require.Len(t, srv.Events(), 200)
+	if err := srv.AddEvents(batch...); err != nil {
+		t.Fatalf("srv.AddEvents(batch...): %v", err)
+	}
+	if got := len(srv.Events()); got != 200 {
+		t.Fatalf("len(srv.Events()) = %d, want %d", got, 200)
+	}
 }
 
 // TestIdleConnectionsAreClosed: a keep-alive connection left idle after a request stayed
@@ -184,20 +269,32 @@ func TestAddEventsValidatesAgainstTheSchema(t *testing.T) {
 func TestIdleConnectionsAreClosed(t *testing.T) {
 	srv := NewServer(t, WithIdleTimeout(300*time.Millisecond))
 	conn, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(srv.URL(), BasePath), "http://"))
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	defer conn.Close()
 	_, err = io.WriteString(conn, "GET /v4/events/x HTTP/1.1\r\nHost: fake\r\nAuthorization: Bearer "+srv.APIKey()+"\r\n\r\n")
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	br := bufio.NewReader(conn)
 	res, err := http.ReadResponse(br, nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	_, _ = io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	require.False(t, res.Close, "the server should keep the connection alive after one request")
+	if res.Close {
+		t.Fatalf("the server should keep the connection alive after one request: res.Close is true, want false")
+	}
 	start := time.Now()
 	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	_, err = br.ReadByte()
-	require.ErrorIs(t, err, io.EOF, "the idle connection was not closed within 5 s")
+	if !errors.Is(err, io.EOF) {
+		t.Fatalf("the idle connection was not closed within 5 s: error = %v, want errors.Is io.EOF", err)
+	}
 	t.Logf("idle connection closed after %v", time.Since(start).Round(10*time.Millisecond))
-	require.Error(t, WithIdleTimeout(0)(&config{}))
+	if err := WithIdleTimeout(0)(&config{}); err == nil {
+		t.Fatalf("WithIdleTimeout(0): got nil error, want an error")
+	}
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/stretchr/testify/require"
 )
 
 // Every response that call() receives is checked against api/openapi.yaml. Statuses
@@ -63,9 +62,13 @@ func pendingBodiesMatchSpec() bool {
 func checkAgainstSpec(t *testing.T, method, pathAndQuery string, r response) {
 	t.Helper()
 	sp, err := loadSpec()
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	req, err := http.NewRequestWithContext(t.Context(), method, "http://x"+pathAndQuery, nil)
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	route, params, err := sp.router.FindRoute(req)
 	if err != nil {
 		return // not an API path
@@ -88,15 +91,21 @@ func checkAgainstSpec(t *testing.T, method, pathAndQuery string, r response) {
 		Body:                   io.NopCloser(bytes.NewReader(r.body)),
 		Options:                &openapi3filter.Options{IncludeResponseStatus: true, ExcludeResponseBody: true},
 	}
-	require.NoError(t, openapi3filter.ValidateResponse(context.Background(), in))
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Fatalf("openapi3filter.ValidateResponse(context.Background(), in): %v", err)
+	}
 	what := fmt.Sprintf("%d %s %s", r.status, method, pathAndQuery)
 	media := spec.Value.Content.Get(r.header.Get("Content-Type"))
-	require.NotNil(t, media, "%s: content type %q is not in the spec", what, r.header.Get("Content-Type"))
+	if media == nil {
+		t.Fatalf("%s: content type %q is not in the spec: media is nil", what, r.header.Get("Content-Type"))
+	}
 	if media.Schema == nil {
 		return
 	}
 	var v any
-	require.NoError(t, json.Unmarshal(r.body, &v), "%s: %s", what, r.body)
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		t.Fatalf("%s: %s: json.Unmarshal(r.body, &v): %v", what, r.body, err)
+	}
 	pending.Lock()
 	defer pending.Unlock()
 	pending.bySchema[media.Schema.Value] = append(pending.bySchema[media.Schema.Value], pendingBody{t.Name(), what, v})
@@ -132,15 +141,25 @@ func validateBodies(schema *openapi3.Schema, bodies []pendingBody) []error {
 // unknown error code shape.
 func TestBatchValidationNamesBadBodies(t *testing.T) {
 	sp, err := loadSpec()
-	require.NoError(t, err)
+	if err != nil {
+		t.Fatalf("unexpected error: %v", err)
+	}
 	event := sp.doc.Components.Schemas["Event"].Value
 	good := map[string]any{"event_id": "e1", "timestamp": float64(1700000000000)}
 	bad := map[string]any{"event_id": "e2"}
 	badType := map[string]any{"event_id": "e3", "timestamp": "yesterday"}
 
-	require.Empty(t, validateBodies(event, []pendingBody{{"T", "good", good}}))
+	if len((validateBodies(event, []pendingBody{{"T", "good", good}}))) != 0 {
+		t.Fatalf("validateBodies(event, []pendingBody{{\"T\", \"good\", good}}) = %v, want empty", validateBodies(event, []pendingBody{{"T", "good", good}}))
+	}
 	errs := validateBodies(event, []pendingBody{{"T1", "good", good}, {"T2", "missing", bad}, {"T3", "wrong type", badType}})
-	require.Len(t, errs, 2)
-	require.Contains(t, errs[0].Error(), "T2: missing")
-	require.Contains(t, errs[1].Error(), "T3: wrong type")
+	if got := len(errs); got != 2 {
+		t.Fatalf("len(errs) = %d, want %d", got, 2)
+	}
+	if !strings.Contains(errs[0].Error(), "T2: missing") {
+		t.Fatalf("errs[0].Error() = %q, want it to contain %q", errs[0].Error(), "T2: missing")
+	}
+	if !strings.Contains(errs[1].Error(), "T3: wrong type") {
+		t.Fatalf("errs[1].Error() = %q, want it to contain %q", errs[1].Error(), "T3: wrong type")
+	}
 }
