@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,8 +37,8 @@ func TestRunServesUntilCancelled(t *testing.T) {
 			key = strings.TrimSpace(v)
 		}
 	}
-	if got := key; got != "k123" {
-		t.Fatalf("key = %q, want %q", got, "k123")
+	if key != "k123" {
+		t.Fatalf("key = %q, want %q", key, "k123")
 	}
 	if !strings.HasSuffix(baseURL, "/v4") {
 		t.Fatalf("%v: strings.HasSuffix(baseURL, \"/v4\") is false, want true", baseURL)
@@ -169,15 +168,15 @@ func get(t *testing.T, method, url, key string) reply {
 
 func TestRateLimitFlags(t *testing.T) {
 	base, key := start(t, "-rate-limit", "0.01", "-burst", "2")
-	if got, want := get(t, "GET", base+"/events", key).status, http.StatusOK; !reflect.DeepEqual(got, want) {
-		t.Fatalf("get(t, \"GET\", base+\"/events\", key).status = %v, want %v", got, want)
+	if got := get(t, "GET", base+"/events", key).status; got != http.StatusOK {
+		t.Fatalf("get(t, \"GET\", base+\"/events\", key).status = %v, want %v", got, http.StatusOK)
 	}
-	if got, want := get(t, "GET", base+"/events", key).status, http.StatusOK; !reflect.DeepEqual(got, want) {
-		t.Fatalf("get(t, \"GET\", base+\"/events\", key).status = %v, want %v", got, want)
+	if got := get(t, "GET", base+"/events", key).status; got != http.StatusOK {
+		t.Fatalf("get(t, \"GET\", base+\"/events\", key).status = %v, want %v", got, http.StatusOK)
 	}
 	res := get(t, "GET", base+"/events", key)
-	if got, want := res.status, http.StatusTooManyRequests; !reflect.DeepEqual(got, want) {
-		t.Fatalf("res.status = %v, want %v", got, want)
+	if res.status != http.StatusTooManyRequests {
+		t.Fatalf("res.status = %v, want %v", res.status, http.StatusTooManyRequests)
 	}
 	secs, err := strconv.Atoi(res.header.Get("Retry-After"))
 	if err != nil {
@@ -194,13 +193,13 @@ func TestRateLimitFlags(t *testing.T) {
 func TestDeleteQuotaFlags(t *testing.T) {
 	base, key := start(t, "-delete-quota-hour", "2", "-delete-quota-day", "500")
 	for range 2 {
-		if got, want := get(t, "DELETE", base+"/visitors/nobody", key).status, http.StatusNotFound; !reflect.DeepEqual(got, want) {
-			t.Fatalf("get(t, \"DELETE\", base+\"/visitors/nobody\", key).status = %v, want %v", got, want)
+		if got := get(t, "DELETE", base+"/visitors/nobody", key).status; got != http.StatusNotFound {
+			t.Fatalf("get(t, \"DELETE\", base+\"/visitors/nobody\", key).status = %v, want %v", got, http.StatusNotFound)
 		}
 	}
 	res := get(t, "DELETE", base+"/visitors/nobody", key)
-	if got, want := res.status, http.StatusTooManyRequests; !reflect.DeepEqual(got, want) {
-		t.Fatalf("res.status = %v, want %v", got, want)
+	if res.status != http.StatusTooManyRequests {
+		t.Fatalf("res.status = %v, want %v", res.status, http.StatusTooManyRequests)
 	}
 	secs, err := strconv.Atoi(res.header.Get("Retry-After"))
 	if err != nil {
@@ -212,8 +211,8 @@ func TestDeleteQuotaFlags(t *testing.T) {
 	if secs > 3600 {
 		t.Fatalf("secs = %v, want <= %v", secs, 3600)
 	}
-	if got, want := get(t, "GET", base+"/events", key).status, http.StatusOK; !reflect.DeepEqual(got, want) {
-		t.Fatalf("other operations are not limited: get(t, \"GET\", base+\"/events\", key).status = %v, want %v", got, want)
+	if got := get(t, "GET", base+"/events", key).status; got != http.StatusOK {
+		t.Fatalf("other operations are not limited: get(t, \"GET\", base+\"/events\", key).status = %v, want %v", got, http.StatusOK)
 	}
 }
 
@@ -236,8 +235,8 @@ func TestEventsFileAndRuleset(t *testing.T) {
 		t.Fatalf("unexpected error: %v", err)
 	}
 	defer res.Body.Close()
-	if got, want := res.StatusCode, http.StatusOK; !reflect.DeepEqual(got, want) {
-		t.Fatalf("res.StatusCode = %v, want %v", got, want)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("res.StatusCode = %v, want %v", res.StatusCode, http.StatusOK)
 	}
 	var ev gen.Event
 	if err := json.NewDecoder(res.Body).Decode(&ev); err != nil {
@@ -250,11 +249,11 @@ func TestEventsFileAndRuleset(t *testing.T) {
 	if err != nil {
 		t.Fatalf("unexpected error: %v", err)
 	}
-	if got := kind; got != "block" {
-		t.Fatalf("a bad bot is blocked by the demo ruleset: kind = %q, want %q", got, "block")
+	if kind != "block" {
+		t.Fatalf("a bad bot is blocked by the demo ruleset: kind = %q, want %q", kind, "block")
 	}
-	if got, want := get(t, "GET", base+"/events/"+old.EventID+"?ruleset_id=rs_demo", key).status, http.StatusBadRequest; !reflect.DeepEqual(got, want) {
-		t.Fatalf("only the named ruleset exists: get = %v, want %v", got, want)
+	if got := get(t, "GET", base+"/events/"+old.EventID+"?ruleset_id=rs_demo", key).status; got != http.StatusBadRequest {
+		t.Fatalf("only the named ruleset exists: get = %v, want %v", got, http.StatusBadRequest)
 	}
 }
 

@@ -221,8 +221,8 @@ func TestClientIteratesOver1000Events(t *testing.T) {
 	if err != nil {
 		t.Fatalf("unexpected error: %v", err)
 	}
-	if got, want := *page.TotalHits, int64(1000); !reflect.DeepEqual(got, want) {
-		t.Fatalf("*page.TotalHits = %v, want %v", got, want)
+	if got := *page.TotalHits; got != int64(1000) {
+		t.Fatalf("*page.TotalHits = %v, want %v", got, int64(1000))
 	}
 }
 
@@ -382,8 +382,8 @@ func TestClientGivesUpWithTheLastError(t *testing.T) {
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("error = %v (%T), want errors.As %T", err, err, &apiErr)
 	}
-	if got, want := apiErr.StatusCode, http.StatusServiceUnavailable; !reflect.DeepEqual(got, want) {
-		t.Fatalf("apiErr.StatusCode = %v, want %v", got, want)
+	if apiErr.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("apiErr.StatusCode = %v, want %v", apiErr.StatusCode, http.StatusServiceUnavailable)
 	}
 	if !strings.Contains(string(apiErr.Body), "503 Service Temporarily Unavailable") {
 		t.Fatalf("a non-JSON body survives: string(apiErr.Body) = %q, want it to contain %q", string(apiErr.Body), "503 Service Temporarily Unavailable")
@@ -496,8 +496,8 @@ func TestClientSubmitsFeedback(t *testing.T) {
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("error = %v (%T), want errors.As %T", err, err, &apiErr)
 	}
-	if got, want := apiErr.StatusCode, http.StatusBadRequest; !reflect.DeepEqual(got, want) {
-		t.Fatalf("apiErr.StatusCode = %v, want %v", got, want)
+	if apiErr.StatusCode != http.StatusBadRequest {
+		t.Fatalf("apiErr.StatusCode = %v, want %v", apiErr.StatusCode, http.StatusBadRequest)
 	}
 	if got, want := apiErr.Code, fingerprint.ErrorCodeRequestCannotBeParsed; !reflect.DeepEqual(got, want) {
 		t.Fatalf("apiErr.Code = %v, want %v", got, want)
@@ -512,8 +512,8 @@ func TestClientSubmitsFeedback(t *testing.T) {
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("error = %v (%T), want errors.As %T", err, err, &apiErr)
 	}
-	if got, want := apiErr.RetryAfter, time.Hour; !reflect.DeepEqual(got, want) {
-		t.Fatalf("apiErr.RetryAfter = %v, want %v", got, want)
+	if apiErr.RetryAfter != time.Hour {
+		t.Fatalf("apiErr.RetryAfter = %v, want %v", apiErr.RetryAfter, time.Hour)
 	}
 	if got, want := statuses(srv, fingerprinttest.OpSubmitEventFeedback), []int{202, 400, 429}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("statuses(srv, fingerprinttest.OpSubmitEventFeedback) = %v, want %v", got, want)

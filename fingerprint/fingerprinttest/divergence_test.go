@@ -43,8 +43,8 @@ func TestUpdateReadsJSONWhateverTheContentType(t *testing.T) {
 				http.StatusBadRequest, gen.ErrorCodeRequestCannotBeParsed, "request body is not valid")
 
 			res := decode[gen.EdgeResponse](t, call(t, srv, "POST", "/edge", edgeBody(`,"ipv4_address":"192.0.2.10"`), hdr...))
-			if got, want := *res.Source, gen.EventSourceEdge; !reflect.DeepEqual(got, want) {
-				t.Fatalf("*res.Source = %v, want %v", got, want)
+			if got := *res.Source; got != gen.EventSourceEdge {
+				t.Fatalf("*res.Source = %v, want %v", got, gen.EventSourceEdge)
 			}
 		})
 	}
@@ -84,8 +84,8 @@ func TestUpdateOfAnEventOlderThanOneMonth(t *testing.T) {
 	if got.Suspect != nil {
 		t.Fatalf("got.Suspect = %v, want nil", got.Suspect)
 	}
-	if got, want := call(t, srv, "PATCH", "/events/recent", `{"suspect":true}`).status, http.StatusOK; !reflect.DeepEqual(got, want) {
-		t.Fatalf("call(t, srv, \"PATCH\", \"/events/recent\", `{\"suspect\":true}`).status = %v, want %v", got, want)
+	if got := call(t, srv, "PATCH", "/events/recent", `{"suspect":true}`).status; got != http.StatusOK {
+		t.Fatalf("call(t, srv, \"PATCH\", \"/events/recent\", `{\"suspect\":true}`).status = %v, want %v", got, http.StatusOK)
 	}
 }
 

@@ -56,8 +56,8 @@ func TestRequestLogIsBounded(t *testing.T) {
 		}
 		_, _ = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		if got, want := res.StatusCode, http.StatusForbidden; !reflect.DeepEqual(got, want) {
-			t.Fatalf("res.StatusCode = %v, want %v", got, want)
+		if res.StatusCode != http.StatusForbidden {
+			t.Fatalf("res.StatusCode = %v, want %v", res.StatusCode, http.StatusForbidden)
 		}
 	}
 	log := srv.Requests()
@@ -88,11 +88,11 @@ func TestRequestLogIsBounded(t *testing.T) {
 	// Bodies are capped too; short ones are kept whole.
 	srv.ResetRequests()
 	long := `{"tags":{"pad":"` + strings.Repeat("x", 2*maxLoggedBodyBytes) + `"}}`
-	if got, want := call(t, srv, "PATCH", "/events/e1", long).status, http.StatusOK; !reflect.DeepEqual(got, want) {
-		t.Fatalf("call(t, srv, \"PATCH\", \"/events/e1\", long).status = %v, want %v", got, want)
+	if got := call(t, srv, "PATCH", "/events/e1", long).status; got != http.StatusOK {
+		t.Fatalf("call(t, srv, \"PATCH\", \"/events/e1\", long).status = %v, want %v", got, http.StatusOK)
 	}
-	if got, want := call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`).status, http.StatusOK; !reflect.DeepEqual(got, want) {
-		t.Fatalf("call(t, srv, \"PATCH\", \"/events/e1\", `{\"suspect\":true}`).status = %v, want %v", got, want)
+	if got := call(t, srv, "PATCH", "/events/e1", `{"suspect":true}`).status; got != http.StatusOK {
+		t.Fatalf("call(t, srv, \"PATCH\", \"/events/e1\", `{\"suspect\":true}`).status = %v, want %v", got, http.StatusOK)
 	}
 	log = srv.Requests()
 	if got := len(log[0].Body); got != maxLoggedBodyBytes {

@@ -150,9 +150,10 @@ func TestClientWaitsOutTheDeleteQuota(t *testing.T) {
 	rec := clock.recorder()
 	c := newClient(t, srv, fingerprint.WithHTTPClient(&http.Client{Transport: rec}))
 
+	// counts
 	if err := c.DeleteVisitorData(t.Context(), "visitor1"); !errors.Is(err, fingerprint.ErrNotFound) {
 		t.Fatalf("error = %v, want errors.Is fingerprint.ErrNotFound", err)
-	} // counts
+	}
 	clock.jump(time.Hour - 200*time.Millisecond) // the hour frees up in 0.2 s
 	if err := c.DeleteVisitorData(t.Context(), "visitor2"); !errors.Is(err, fingerprint.ErrNotFound) {
 		t.Fatalf("retried once the quota allowed it: error = %v, want errors.Is fingerprint.ErrNotFound", err)
@@ -191,18 +192,18 @@ func TestClientReportsAQuotaWaitItWillNotSleep(t *testing.T) {
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err = %v: errors.As(err, &apiErr) is false, want true", err)
 	}
-	if got, want := apiErr.StatusCode, http.StatusTooManyRequests; !reflect.DeepEqual(got, want) {
-		t.Fatalf("apiErr.StatusCode = %v, want %v", got, want)
+	if apiErr.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("apiErr.StatusCode = %v, want %v", apiErr.StatusCode, http.StatusTooManyRequests)
 	}
-	if got, want := apiErr.Code, gen.ErrorCodeTooManyRequests; !reflect.DeepEqual(got, want) {
-		t.Fatalf("apiErr.Code = %v, want %v", got, want)
+	if apiErr.Code != gen.ErrorCodeTooManyRequests {
+		t.Fatalf("apiErr.Code = %v, want %v", apiErr.Code, gen.ErrorCodeTooManyRequests)
 	}
 	if got, want := apiErr.RetryAfter, 30*time.Minute; !reflect.DeepEqual(got, want) {
 		t.Fatalf("the first of the 30 deletes leaves the hour in 30 minutes: apiErr.RetryAfter = %v, want %v", got, want)
 	}
 	got := statuses(srv, fingerprinttest.OpDeleteVisitorData)
-	if have, expected := got[len(got)-1], http.StatusTooManyRequests; !reflect.DeepEqual(have, expected) {
-		t.Fatalf("got[len(got)-1] = %v, want %v", have, expected)
+	if have := got[len(got)-1]; have != http.StatusTooManyRequests {
+		t.Fatalf("got[len(got)-1] = %v, want %v", have, http.StatusTooManyRequests)
 	}
 	if n := len(got); n != fingerprinttest.DeleteQuotaPerHour+1 {
 		t.Fatalf("a wait longer than the client's cap is not retried: len(got) = %d, want %d", n, fingerprinttest.DeleteQuotaPerHour+1)

@@ -197,15 +197,15 @@ func TestSearchMatchesNaiveSearch(t *testing.T) {
 
 	for _, ev := range evs[90:100] {
 		r := call(t, srv, "PATCH", "/events/"+ev.EventID, `{"linked_id":"order-x","suspect":true}`)
-		if got, want := r.status, http.StatusOK; !reflect.DeepEqual(got, want) {
-			t.Fatalf("r.status = %v, want %v", got, want)
+		if r.status != http.StatusOK {
+			t.Fatalf("r.status = %v, want %v", r.status, http.StatusOK)
 		}
 	}
 	requireOrderIndex(t, srv)
 	check("updated")
 
-	if got, want := call(t, srv, "DELETE", "/visitors/"+visitor, nil).status, http.StatusOK; !reflect.DeepEqual(got, want) {
-		t.Fatalf("call(t, srv, \"DELETE\", \"/visitors/\"+visitor, nil).status = %v, want %v", got, want)
+	if got := call(t, srv, "DELETE", "/visitors/"+visitor, nil).status; got != http.StatusOK {
+		t.Fatalf("call(t, srv, \"DELETE\", \"/visitors/\"+visitor, nil).status = %v, want %v", got, http.StatusOK)
 	}
 	requireOrderIndex(t, srv)
 	check("deleted")
